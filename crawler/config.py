@@ -1,0 +1,184 @@
+"""Settings: one declared table, read from the environment (and `.env`).
+
+Every setting Pantau PHK understands is a row of ``SETTINGS``: its name (the
+environment variable), default, help text and whether it is secret. Values
+come from the process environment first, then from a ``.env`` file in the
+working directory (``KEY=value`` lines, ``#`` comments, optional quotes).
+Secret values are never printed: ``Settings.redacted()`` and ``repr()`` hide
+them, and ``redact(text)`` scrubs them out of any message before it is logged
+or stored.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class ConfigError(Exception):
+    """A setting or the sources file is unusable; the message is one line."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str | None
+    help: str
+    secret: bool = False
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("PANTAU_DB", "data/pantau.db", "SQLite file (created with its folder)"),
+    Setting("PANTAU_SOURCES", "seeds/sources.toml", "sources file (TOML)"),
+    Setting("PANTAU_CRAWL_INTERVAL", "15",
+            "minutes between crawls in the service; fractions allowed (0.25 = 15 s)"),
+    Setting("PANTAU_CRAWL_TIMEOUT", "240",
+            "seconds one crawl may take before it is stopped (the service kills it later)"),
+    Setting("PANTAU_DOWNLOAD_TIMEOUT", "15", "seconds per HTTP request (at most 20)"),
+    Setting("PANTAU_MAX_PAGE_MB", "5", "largest page or feed downloaded, in MB"),
+    Setting("PANTAU_POLITE", "1", "1 = AutoThrottle and per-domain delays on; 0 = off (benchmarks)"),
+    Setting("PANTAU_MAX_ITEMS_PER_SOURCE", "60", "newest entries considered per source per crawl"),
+    Setting("PANTAU_PRUNE_DAYS", "90", "days after which unflagged article text is pruned"),
+    Setting("PANTAU_DIGEST_HOUR", "7", "hour (WIB) of the daily digest"),
+    Setting("PANTAU_FEED_PATH", "data/pantau-phk.xml", "Atom feed of flagged stories written by `pantau feed`"),
+    Setting("PANTAU_LOG_LEVEL", "INFO", "log level (DEBUG, INFO, WARNING)"),
+    Setting("TELEGRAM_BOT_TOKEN", None, "Telegram bot token; without it alerts are printed (dry run)", secret=True),
+    Setting("TELEGRAM_CHANNEL_ID", None, "channel/group that receives every alert (@name or -100…)"),
+    Setting("TELEGRAM_API_URL", "https://api.telegram.org",
+            "Bot API server root; requests go to {root}/bot{token}/{method}"),
+    Setting("PANTAU_ADMIN_IDS", None, "comma-separated Telegram user ids allowed admin commands"),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$")
+
+
+def read_dotenv(path: Path) -> dict[str, str]:
+    """Parse a ``.env`` file; missing file → empty dict."""
+    values: dict[str, str] = {}
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return values
+    for line in lines:
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        m = _LINE.match(line)
+        if not m:
+            continue
+        key, val = m.group(1), m.group(2)
+        if len(val) >= 2 and val[0] == val[-1] and val[0] in "'\"":
+            val = val[1:-1]
+        elif " #" in val:
+            val = val.split(" #", 1)[0].rstrip()
+        values[key] = val
+    return values
+
+
+class Settings:
+    """Effective settings: environment over ``.env`` over defaults."""
+
+    def __init__(self, env: dict[str, str] | None = None, dotenv: Path | None = Path(".env")):
+        base = read_dotenv(dotenv) if dotenv else {}
+        base.update(os.environ if env is None else env)
+        self._values: dict[str, str | None] = {}
+        for s in SETTINGS:
+            raw = base.get(s.name)
+            self._values[s.name] = raw if raw not in (None, "") else s.default
+
+    def get(self, name: str) -> str | None:
+        return self._values[_BY_NAME[name].name]
+
+    def __getitem__(self, name: str) -> str | None:
+        return self.get(name)
+
+    # typed accessors -------------------------------------------------
+    def number(self, name: str) -> float:
+        raw = self.get(name)
+        try:
+            value = float(raw)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            raise ConfigError(f"{name}={raw!r} is not a number") from None
+        if value < 0:
+            raise ConfigError(f"{name}={raw!r} must not be negative")
+        return value
+
+    @property
+    def db_path(self) -> Path:
+        return Path(self.get("PANTAU_DB") or "data/pantau.db")
+
+    @property
+    def sources_path(self) -> Path:
+        return Path(self.get("PANTAU_SOURCES") or "seeds/sources.toml")
+
+    @property
+    def interval_minutes(self) -> float:
+        value = self.number("PANTAU_CRAWL_INTERVAL")
+        if value <= 0:
+            raise ConfigError("PANTAU_CRAWL_INTERVAL must be greater than 0")
+        return value
+
+    @property
+    def token(self) -> str | None:
+        return self.get("TELEGRAM_BOT_TOKEN")
+
+    @property
+    def channel_id(self) -> str | None:
+        return self.get("TELEGRAM_CHANNEL_ID")
+
+    @property
+    def api_url(self) -> str:
+        return (self.get("TELEGRAM_API_URL") or "https://api.telegram.org").rstrip("/")
+
+    @property
+    def admin_ids(self) -> set[int]:
+        raw = self.get("PANTAU_ADMIN_IDS") or ""
+        ids: set[int] = set()
+        for part in re.split(r"[,\s]+", raw.strip()):
+            if not part:
+                continue
+            try:
+                ids.add(int(part))
+            except ValueError:
+                raise ConfigError(f"PANTAU_ADMIN_IDS: {part!r} is not a Telegram user id") from None
+        return ids
+
+    # secrets -----------------------------------------------------------
+    def secrets(self) -> list[str]:
+        return [v for s in SETTINGS if s.secret and (v := self._values.get(s.name))]
+
+    def redact(self, text: str) -> str:
+        """Remove every secret value (and bot-token shapes) from ``text``."""
+        return redact(text, self.secrets())
+
+    def redacted(self) -> list[tuple[str, str, str]]:
+        """(name, shown value, help) for every setting, secrets hidden."""
+        rows = []
+        for s in SETTINGS:
+            value = self._values.get(s.name)
+            if value is None:
+                shown = "(unset)"
+            elif s.secret:
+                shown = "***set***"
+            else:
+                shown = value
+            rows.append((s.name, shown, s.help))
+        return rows
+
+    def __repr__(self) -> str:  # never leak secrets through repr
+        return "Settings(" + ", ".join(f"{n}={v!r}" for n, v, _ in self.redacted()) + ")"
+
+
+_TOKEN_SHAPE = re.compile(r"\b\d{5,}:[A-Za-z0-9_-]{20,}\b")
+
+
+def redact(text: str, secrets: list[str] | tuple[str, ...] = ()) -> str:
+    """Replace secrets, and anything shaped like a bot token, with ``***``."""
+    if not text:
+        return text
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "***")
+    return _TOKEN_SHAPE.sub("***", text)

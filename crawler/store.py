@@ -1,0 +1,321 @@
+"""SQLite storage (sqlite-utils): schema migrations and the queries every stage shares.
+
+Rules:
+- WAL journal, a 30 s busy timeout, and every multi-statement write inside
+  ``Store.write()`` (``BEGIN IMMEDIATE``), so the crawler subprocess, the bot
+  and a cron job can share one file safely.
+- Schema changes are named migrations in ``MIGRATIONS``; each is recorded in
+  ``_migrations`` and written so that running it again changes nothing.
+- Every collected article is stored, flagged or not; ``articles_fts`` (FTS5
+  over title and text) is kept in sync by triggers.
+- ``article_urls`` maps every URL or GUID an article was seen under (raw feed
+  link, canonical URL, GUID, aggregator link) to the article, so a story is
+  fetched and stored once however many feeds carry it.
+- Secrets are never written here.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+
+import sqlite_utils
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+class DatabaseError(Exception):
+    """The database cannot be opened or migrated; the message is one line."""
+
+
+# -- migrations ------------------------------------------------------------
+
+def _m001_initial(db: sqlite_utils.Database) -> None:
+    db.execute("""
+        CREATE TABLE IF NOT EXISTS sources (
+            name TEXT PRIMARY KEY,
+            url TEXT,
+            type TEXT,
+            etag TEXT,
+            last_modified TEXT,
+            last_attempt TEXT,
+            last_success TEXT,
+            last_error TEXT,
+            last_error_at TEXT,
+            consecutive_failures INTEGER NOT NULL DEFAULT 0,
+            articles_found INTEGER NOT NULL DEFAULT 0,
+            last_new INTEGER NOT NULL DEFAULT 0,
+            next_attempt_after TEXT
+        )""")
+    db.execute("""
+        CREATE TABLE IF NOT EXISTS articles (
+            id INTEGER PRIMARY KEY,
+            url TEXT NOT NULL UNIQUE,
+            guid TEXT,
+            title TEXT NOT NULL DEFAULT '',
+            text TEXT NOT NULL DEFAULT '',
+            summary TEXT,
+            source TEXT,
+            outlet TEXT,
+            author TEXT,
+            language TEXT,
+            published TEXT,
+            fetched TEXT NOT NULL,
+            extracted INTEGER NOT NULL DEFAULT 0,
+            extract_error TEXT,
+            content_hash TEXT,
+            match INTEGER NOT NULL DEFAULT 0,
+            score REAL,
+            reasons TEXT,
+            companies TEXT,
+            jobs_cut INTEGER,
+            percent REAL,
+            rules_version TEXT,
+            classified_at TEXT
+        )""")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_articles_match_pub ON articles(match, published)")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_articles_fetched ON articles(fetched)")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_articles_hash ON articles(content_hash)")
+    db.execute("""
+        CREATE TABLE IF NOT EXISTS article_urls (
+            url TEXT PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE
+        )""")
+    db.execute("""
+        CREATE TABLE IF NOT EXISTS crawls (
+            id INTEGER PRIMARY KEY,
+            started TEXT NOT NULL,
+            finished TEXT,
+            status TEXT NOT NULL DEFAULT 'running',
+            sources_ok INTEGER NOT NULL DEFAULT 0,
+            sources_failed INTEGER NOT NULL DEFAULT 0,
+            sources_skipped INTEGER NOT NULL DEFAULT 0,
+            new_articles INTEGER NOT NULL DEFAULT 0,
+            flagged INTEGER NOT NULL DEFAULT 0,
+            seconds REAL,
+            error TEXT
+        )""")
+    db.execute("""
+        CREATE TABLE IF NOT EXISTS meta (
+            key TEXT PRIMARY KEY,
+            value TEXT
+        )""")
+    if "articles_fts" not in db.table_names():
+        db["articles"].enable_fts(["title", "text"], create_triggers=True, tokenize="unicode61 remove_diacritics 2")
+
+
+def _m002_outbox(db: sqlite_utils.Database) -> None:
+    db.execute("""
+        CREATE TABLE IF NOT EXISTS subscribers (
+            chat_id TEXT PRIMARY KEY,
+            title TEXT,
+            active INTEGER NOT NULL DEFAULT 1,
+            keywords TEXT,
+            daily INTEGER NOT NULL DEFAULT 0,
+            created TEXT NOT NULL,
+            updated TEXT,
+            deactivated_reason TEXT,
+            last_digest TEXT
+        )""")
+    db.execute("""
+        CREATE TABLE IF NOT EXISTS alerts (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id),
+            chat_id TEXT NOT NULL,
+            kind TEXT NOT NULL DEFAULT 'alert',
+            status TEXT NOT NULL DEFAULT 'pending',
+            attempts INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT,
+            message_id INTEGER,
+            created TEXT NOT NULL,
+            sent_at TEXT,
+            next_attempt_after TEXT,
+            UNIQUE(article_id, chat_id, kind)
+        )""")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_alerts_status ON alerts(status)")
+
+
+MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
+    ("001_initial", _m001_initial),
+    ("002_outbox", _m002_outbox),
+]
+
+
+def register_migration(name: str, fn: Callable[[sqlite_utils.Database], None]) -> None:
+    """Add a migration (used by later stages); names must be unique and ordered."""
+    if name not in {n for n, _ in MIGRATIONS}:
+        MIGRATIONS.append((name, fn))
+
+
+class Store:
+    """One SQLite database. Open with ``Store.open(path)``."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path):
+        self.conn = conn
+        self.path = path
+        self.db = sqlite_utils.Database(conn)
+
+    @classmethod
+    def open(cls, path: Path | str, migrate: bool = True) -> "Store":
+        path = Path(path)
+        try:
+            if str(path) != ":memory:":
+                path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(str(path), timeout=30, isolation_level=None, check_same_thread=False)
+            conn.execute("PRAGMA busy_timeout = 30000")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+        except (sqlite3.Error, OSError) as exc:
+            raise DatabaseError(f"cannot open database {path}: {exc}") from None
+        store = cls(conn, path)
+        if migrate:
+            try:
+                store.migrate()
+            except sqlite3.DatabaseError as exc:
+                raise DatabaseError(f"database {path} is unusable: {exc}") from None
+        return store
+
+    def close(self) -> None:
+        try:
+            self.conn.close()
+        except sqlite3.Error:
+            pass
+
+    # -- transactions -------------------------------------------------------
+    @contextmanager
+    def write(self) -> Iterator[sqlite_utils.Database]:
+        """A ``BEGIN IMMEDIATE`` transaction (nested calls join the outer one)."""
+        if self.conn.in_transaction:
+            yield self.db
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+
+    def migrate(self) -> list[str]:
+        applied: list[str] = []
+        self.db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied TEXT)")
+        done = {r[0] for r in self.db.execute("SELECT name FROM _migrations").fetchall()}
+        for name, fn in MIGRATIONS:
+            if name in done:
+                continue
+            with self.write():
+                fn(self.db)
+                self.db.execute("INSERT OR IGNORE INTO _migrations (name, applied) VALUES (?, ?)", [name, now_iso()])
+            applied.append(name)
+        return applied
+
+    # -- meta ---------------------------------------------------------------
+    def get_meta(self, key: str, default: str | None = None) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        return row[0] if row else default
+
+    def set_meta(self, key: str, value: str | None) -> None:
+        with self.write():
+            self.db.execute("INSERT INTO meta (key, value) VALUES (?, ?) "
+                            "ON CONFLICT(key) DO UPDATE SET value = excluded.value", [key, value])
+
+    # -- sources ------------------------------------------------------------
+    def source_state(self, name: str) -> dict | None:
+        rows = list(self.db.query("SELECT * FROM sources WHERE name = ?", [name]))
+        return rows[0] if rows else None
+
+    def sync_sources(self, sources) -> None:
+        """Make sure every configured source has a row (url/type kept current)."""
+        with self.write():
+            for s in sources:
+                self.db.execute(
+                    "INSERT INTO sources (name, url, type) VALUES (?, ?, ?) "
+                    "ON CONFLICT(name) DO UPDATE SET url = excluded.url, type = excluded.type, "
+                    "etag = CASE WHEN sources.url = excluded.url THEN sources.etag END, "
+                    "last_modified = CASE WHEN sources.url = excluded.url THEN sources.last_modified END",
+                    [s.name, s.url, s.type])
+
+    def sources_table(self) -> list[dict]:
+        return list(self.db.query("SELECT * FROM sources ORDER BY name"))
+
+    # -- articles -------------------------------------------------------------
+    def known_urls(self, urls: list[str]) -> set[str]:
+        """Which of ``urls`` (or GUIDs) are already mapped to a stored article."""
+        found: set[str] = set()
+        urls = [u for u in urls if u]
+        for i in range(0, len(urls), 500):
+            chunk = urls[i:i + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(r[0] for r in self.db.execute(
+                f"SELECT url FROM article_urls WHERE url IN ({marks})", chunk).fetchall())
+        return found
+
+    def article_id_for(self, urls: list[str]) -> int | None:
+        for u in urls:
+            if not u:
+                continue
+            row = self.db.execute("SELECT article_id FROM article_urls WHERE url = ?", [u]).fetchone()
+            if row:
+                return row[0]
+        return None
+
+    def add_aliases(self, article_id: int, urls: list[str]) -> None:
+        with self.write():
+            for u in urls:
+                if u:
+                    self.db.execute("INSERT OR IGNORE INTO article_urls (url, article_id) VALUES (?, ?)",
+                                    [u, article_id])
+
+    def insert_article(self, record: dict, aliases: list[str]) -> tuple[int, bool]:
+        """Store an article unless its URL/aliases are known. Returns (id, created)."""
+        with self.write():
+            existing = self.article_id_for([record["url"], *aliases])
+            if existing is not None:
+                self.add_aliases(existing, [record["url"], *aliases])
+                return existing, False
+            data = dict(record)
+            for key in ("reasons", "companies"):
+                if isinstance(data.get(key), (list, tuple)):
+                    data[key] = json.dumps(list(data[key]), ensure_ascii=False)
+            if "match" in data:
+                data["match"] = 1 if data["match"] else 0
+            cols = ", ".join(data)
+            marks = ", ".join("?" * len(data))
+            cur = self.db.execute(f"INSERT INTO articles ({cols}) VALUES ({marks})", list(data.values()))
+            article_id = cur.lastrowid
+            self.add_aliases(article_id, [record["url"], *aliases])
+            return article_id, True
+
+    def article(self, article_id: int) -> dict | None:
+        rows = list(self.db.query("SELECT * FROM articles WHERE id = ?", [article_id]))
+        return decode_article(rows[0]) if rows else None
+
+    def counts(self) -> dict:
+        row = self.db.execute(
+            "SELECT COUNT(*), COALESCE(SUM(match), 0) FROM articles").fetchone()
+        return {"articles": row[0], "flagged": row[1]}
+
+
+def decode_article(row: dict) -> dict:
+    """JSON columns back to lists, match to bool."""
+    row = dict(row)
+    for key in ("reasons", "companies"):
+        value = row.get(key)
+        if isinstance(value, str):
+            try:
+                row[key] = json.loads(value)
+            except ValueError:
+                row[key] = [value]
+        elif value is None:
+            row[key] = []
+    if "match" in row:
+        row["match"] = bool(row["match"])
+    return row
