@@ -1,0 +1,279 @@
+"""Crawler-side ``pantau`` commands. Entry points only wire things.
+
+``register(subparsers)`` adds: crawl, sources (list/import/export), export,
+classify, reclassify, search, config. ``python -m crawler`` runs just these
+(the service uses it to run each crawl in a subprocess).
+Exit codes: 0 done; 1 configuration or database error (one line on stderr);
+2 bad usage or unreadable input file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .config import ConfigError, Settings
+from .store import DatabaseError, Store
+
+
+def _settings() -> Settings:
+    return Settings()
+
+
+def _open_store(settings: Settings) -> Store:
+    return Store.open(settings.db_path)
+
+
+# -- crawl ------------------------------------------------------------------------
+
+def cmd_crawl(args) -> int:
+    from .crawl import run_crawl
+
+    settings = _settings()
+    result = run_crawl(settings, only=args.source, force=args.force)
+    print(result.summary())
+    if args.verbose:
+        for name, err in sorted(result.failures.items()):
+            print(f"  {name}: {err}")
+    if result.status == "ok" and result.new_ids:
+        _after_crawl_hooks(settings, result.new_ids)
+    return 0
+
+
+AFTER_CRAWL_HOOKS: list = []
+
+
+def _after_crawl_hooks(settings: Settings, new_ids: list[int]) -> None:
+    for hook in AFTER_CRAWL_HOOKS:
+        hook(settings, new_ids)
+
+
+# -- sources ------------------------------------------------------------------------
+
+def cmd_sources(args) -> int:
+    from .sources import export_opml, import_opml, load_sources, merge, to_toml
+
+    settings = _settings()
+    if args.action == "export":
+        sys.stdout.write(export_opml(load_sources(settings.sources_path)))
+        return 0
+    if args.action == "import":
+        try:
+            data = Path(args.file).read_bytes()
+        except OSError as exc:
+            print(f"error: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
+            return 2
+        new = import_opml(data, args.file)
+        path = settings.sources_path
+        existing = load_sources(path) if path.exists() else []
+        merged, added = merge(existing, new)
+        if added:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(path.suffix + ".tmp")
+            tmp.write_text(to_toml(merged), encoding="utf-8")
+            tmp.replace(path)
+        print(f"imported {len(added)} new sources ({len(new) - len(added)} already present) into {path}")
+        return 0
+    if args.action == "check":
+        sources = load_sources(settings.sources_path)
+        print(f"{settings.sources_path}: {len(sources)} sources OK "
+              f"({sum(s.enabled for s in sources)} enabled)")
+        return 0
+    # list: health table
+    sources = load_sources(settings.sources_path)
+    store = _open_store(settings)
+    try:
+        states = {r["name"]: r for r in store.sources_table()}
+    finally:
+        store.close()
+    rows = [("SOURCE", "TYPE", "STATUS", "FAILS", "ARTICLES", "LAST SUCCESS", "LAST ERROR")]
+    for s in sources:
+        st = states.get(s.name, {})
+        if not s.enabled:
+            status = "disabled"
+        elif not st.get("last_attempt"):
+            status = "never"
+        elif st.get("consecutive_failures"):
+            status = "failing"
+        else:
+            status = "ok"
+        rows.append((s.name, s.type, status, str(st.get("consecutive_failures") or 0),
+                     str(st.get("articles_found") or 0), (st.get("last_success") or "-")[:19],
+                     (st.get("last_error") or "-")[:60] if st.get("consecutive_failures") else "-"))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for r in rows:
+        print("  ".join(c.ljust(widths[i]) for i, c in enumerate(r)).rstrip())
+    return 0
+
+
+# -- export / search --------------------------------------------------------------------
+
+def cmd_export(args) -> int:
+    from .export import write_export
+
+    store = _open_store(_settings())
+    try:
+        if getattr(args, "events", False):
+            from . import stories
+            stories.write_events(store, sys.stdout, args.format)
+        else:
+            write_export(store, sys.stdout, args.format, args.flagged)
+    finally:
+        store.close()
+    return 0
+
+
+def cmd_search(args) -> int:
+    from .search import search
+
+    query = " ".join(args.query)
+    store = _open_store(_settings())
+    try:
+        page = search(store, query, limit=args.limit, offset=0)
+    finally:
+        store.close()
+    if page.error:
+        print(page.error)
+        return 0
+    if not page.hits:
+        print(f"no flagged articles match {query!r}")
+        return 0
+    print(f"{page.total} flagged articles match {query!r}:")
+    for hit in page.hits:
+        print(f"- {hit['published_short']}  {hit['outlet']}: {hit['title']}\n  {hit['url']}")
+    return 0
+
+
+# -- classify / reclassify ----------------------------------------------------------------
+
+def cmd_classify(args) -> int:
+    from .classify import classify
+
+    if args.file and args.file != "-":
+        try:
+            stream = open(args.file, encoding="utf-8", errors="replace")
+        except OSError as exc:
+            print(f"error: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
+            return 2
+    else:
+        stream = sys.stdin
+    out = sys.stdout
+    with stream:
+        for n, line in enumerate(stream, start=1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+                if not isinstance(obj, dict):
+                    raise ValueError("not a JSON object")
+                title, text = obj.get("title") or "", obj.get("text") or ""
+                if not isinstance(title, str) or not isinstance(text, str):
+                    raise ValueError("title and text must be strings")
+                summary = obj.get("summary") if isinstance(obj.get("summary"), str) else None
+                verdict = classify(title, text, summary)
+            except ValueError as exc:
+                out.write(json.dumps({"id": None, "error": f"line {n}: {exc}"}, ensure_ascii=False) + "\n")
+                continue
+            rec = {"id": obj.get("id")}
+            rec.update(verdict.to_dict())
+            out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+            out.flush() if args.flush else None
+    return 0
+
+
+def cmd_reclassify(args) -> int:
+    from .reclassify import reclassify
+
+    store = _open_store(_settings())
+    try:
+        report = reclassify(store)
+    finally:
+        store.close()
+    print(report.summary())
+    for line in report.changes[: args.show]:
+        print("  " + line)
+    return 0
+
+
+# -- config ------------------------------------------------------------------------------
+
+def cmd_config(args) -> int:
+    settings = _settings()
+    rows = settings.redacted()
+    width = max(len(n) for n, _, _ in rows)
+    for name, value, help_ in rows:
+        print(f"{name.ljust(width)}  {value}")
+        if args.verbose:
+            print(f"{' ' * width}  # {help_}")
+    return 0
+
+
+def register(sub) -> None:
+    p = sub.add_parser("crawl", help="run one crawl pass over the sources and print a summary line")
+    p.add_argument("--source", metavar="NAME", help="crawl only this source (ignores back-off)")
+    p.add_argument("--force", action="store_true", help="ignore failing sources' back-off")
+    p.add_argument("-v", "--verbose", action="store_true", help="also list failed sources with their errors")
+    p.set_defaults(func=cmd_crawl)
+
+    p = sub.add_parser("sources", help="source health table; import/export OPML")
+    p.add_argument("action", nargs="?", default="list", choices=["list", "import", "export", "check"])
+    p.add_argument("file", nargs="?", help="OPML file for import")
+    p.set_defaults(func=cmd_sources)
+
+    p = sub.add_parser("export", help="export stored articles (JSON Lines or CSV) to stdout")
+    p.add_argument("--format", choices=["jsonl", "csv", "json"], default="jsonl")
+    p.add_argument("--flagged", action="store_true", help="only articles flagged as AI-linked layoffs")
+    p.add_argument("--events", action="store_true", help="export the layoff events table instead")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("search", help="full-text search over flagged articles")
+    p.add_argument("query", nargs="+")
+    p.add_argument("--limit", type=int, default=10)
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("classify", help="classify JSON Lines {id,title,text} from FILE or stdin")
+    p.add_argument("file", nargs="?")
+    p.add_argument("--flush", action="store_true", help=argparse.SUPPRESS)
+    p.set_defaults(func=cmd_classify)
+
+    p = sub.add_parser("reclassify", help="re-run the classifier over every stored article")
+    p.add_argument("--show", type=int, default=20, help="how many changes to list")
+    p.set_defaults(func=cmd_reclassify)
+
+    p = sub.add_parser("config", help="print the effective settings (secrets redacted)")
+    p.add_argument("-v", "--verbose", action="store_true", help="with help text")
+    p.set_defaults(func=cmd_config)
+
+
+def dispatch(args) -> int:
+    """Run a parsed command; configuration/database errors → one line, exit 1."""
+    try:
+        from .logs import setup_logging
+
+        setup_logging(Settings(), default=getattr(args, "log_default", "WARNING"))
+        return int(args.func(args) or 0)
+    except (ConfigError, DatabaseError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def build_parser(prog: str = "pantau") -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]:
+    parser = argparse.ArgumentParser(prog=prog, description="Pantau PHK: AI-linked layoff news monitor")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    return parser, sub
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser, sub = build_parser("python -m crawler")
+    register(sub)
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    return dispatch(args)

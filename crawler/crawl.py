@@ -1,0 +1,260 @@
+"""One crawl pass: lock, pick due sources, run the spider, record health.
+
+Rules:
+- Only one crawl runs at a time per database (a file lock beside the DB). A
+  second one says so and returns ``status="locked"``; it changes nothing.
+- A source that failed ``n`` times in a row (n ≥ 2) is skipped until
+  ``interval × 2^(n-2)`` minutes (at most 6 h) have passed; one success
+  resets it. ``--source NAME`` ignores the back-off.
+- Each source's outcome is written back: last success / last error and its
+  time, consecutive failures, articles found, ETag/Last-Modified.
+- Scrapy runs in this process, once: the service runs each crawl as a
+  subprocess (``python -m crawler crawl``) because Twisted's reactor cannot
+  be restarted.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from .config import ConfigError, Settings
+from .sources import Source, load_sources
+from .store import Store, now_iso
+
+log = logging.getLogger("pantau.crawl")
+
+USER_AGENT = "PantauPHK/0.1 (+https://github.com/pantau-phk/pantau-phk; Indonesian news monitor; respects robots.txt)"
+MAX_BACKOFF_MINUTES = 360
+
+
+@dataclass
+class CrawlResult:
+    status: str = "ok"  # ok | locked | empty
+    sources_ok: int = 0
+    sources_failed: int = 0
+    sources_skipped: int = 0
+    new_articles: int = 0
+    flagged: int = 0
+    seconds: float = 0.0
+    new_ids: list[int] = field(default_factory=list)
+    failures: dict[str, str] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        if self.status == "locked":
+            return "crawl: another crawl is already running; nothing done"
+        parts = f"crawl: {self.sources_ok} sources ok, {self.sources_failed} failed"
+        if self.sources_skipped:
+            parts += f", {self.sources_skipped} backing off"
+        return parts + f"; {self.new_articles} new articles ({self.flagged} flagged) in {self.seconds:.1f} s"
+
+
+class CrawlLocked(Exception):
+    pass
+
+
+@contextmanager
+def crawl_lock(db_path: Path):
+    """Exclusive, non-blocking file lock for one crawl on this database."""
+    path = Path(str(db_path) + ".crawl.lock")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise CrawlLocked() from None
+        os.ftruncate(fd, 0)
+        os.write(fd, str(os.getpid()).encode())
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def is_crawl_running(db_path: Path) -> bool:
+    try:
+        with crawl_lock(db_path):
+            return False
+    except CrawlLocked:
+        return True
+
+
+def classify_columns(title: str, text: str, summary: str | None = None) -> dict:
+    """The classifier verdict as article columns."""
+    from .classify import RULES_VERSION, classify
+
+    v = classify(title or "", text or "", summary)
+    return {"match": 1 if v.match else 0, "score": round(float(v.score), 4), "reasons": list(v.reasons),
+            "companies": list(v.companies), "jobs_cut": v.jobs_cut, "percent": v.percent,
+            "rules_version": RULES_VERSION, "classified_at": now_iso()}
+
+
+def _due(state: dict | None, interval_min: float, now: datetime) -> bool:
+    if not state or not state.get("next_attempt_after"):
+        return True
+    try:
+        return datetime.fromisoformat(state["next_attempt_after"]) <= now
+    except ValueError:
+        return True
+
+
+def scrapy_settings(settings: Settings) -> dict:
+    polite = (settings.get("PANTAU_POLITE") or "1") not in ("0", "false", "no", "off")
+    timeout = min(20.0, max(1.0, settings.number("PANTAU_DOWNLOAD_TIMEOUT")))
+    max_bytes = int(settings.number("PANTAU_MAX_PAGE_MB") * 1024 * 1024)
+    level = (settings.get("PANTAU_LOG_LEVEL") or "INFO").upper()
+    return {
+        "USER_AGENT": USER_AGENT,
+        "ROBOTSTXT_OBEY": True,
+        "ROBOTSTXT_USER_AGENT": "PantauPHK",
+        "AUTOTHROTTLE_ENABLED": polite,
+        "AUTOTHROTTLE_START_DELAY": 0.5,
+        "AUTOTHROTTLE_MAX_DELAY": 10.0,
+        "AUTOTHROTTLE_TARGET_CONCURRENCY": 2.0,
+        "DOWNLOAD_DELAY": 0.25 if polite else 0,
+        "CONCURRENT_REQUESTS": 16 if polite else 32,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": 4 if polite else 16,
+        "DOWNLOAD_TIMEOUT": timeout,
+        "DNS_TIMEOUT": min(10, timeout),
+        "DOWNLOAD_MAXSIZE": max_bytes,
+        "DOWNLOAD_WARNSIZE": 0,
+        "RETRY_ENABLED": True,
+        "RETRY_TIMES": 1,
+        "RETRY_HTTP_CODES": [500, 502, 503, 504, 522, 524, 408, 429],
+        "REDIRECT_MAX_TIMES": 5,
+        "COOKIES_ENABLED": False,
+        "TELNETCONSOLE_ENABLED": False,
+        "CLOSESPIDER_TIMEOUT": settings.number("PANTAU_CRAWL_TIMEOUT"),
+        "LOG_LEVEL": "DEBUG" if level == "DEBUG" else "CRITICAL",
+        "LOG_ENABLED": level == "DEBUG",
+        "LOG_INSTALL_ROOT_HANDLER": False,
+        "ITEM_PIPELINES": {"crawler.spider.StorePipeline": 100},
+        "DOWNLOADER_MIDDLEWARES": {"crawler.spider.DeadHostMiddleware": 560},
+        "REQUEST_FINGERPRINTER_IMPLEMENTATION": "2.7",
+        "HTTPERROR_ALLOWED_CODES": [],
+        "MEMUSAGE_ENABLED": False,
+    }
+
+
+def run_crawl(settings: Settings, only: str | None = None, force: bool = False, store: Store | None = None) -> CrawlResult:
+    """Run one crawl pass (blocking). Raises ConfigError for a bad sources file."""
+    sources = load_sources(settings.sources_path)
+    if only:
+        chosen = [s for s in sources if s.name.casefold() == only.casefold()]
+        if not chosen:
+            raise ConfigError(f"no source named {only!r} in {settings.sources_path}")
+        force = True
+    else:
+        chosen = [s for s in sources if s.enabled]
+    own_store = store is None
+    store = store or Store.open(settings.db_path)
+    try:
+        with crawl_lock(settings.db_path):
+            return _crawl_locked(settings, store, chosen, force)
+    except CrawlLocked:
+        return CrawlResult(status="locked")
+    finally:
+        if own_store:
+            store.close()
+
+
+def _crawl_locked(settings: Settings, store: Store, chosen: list[Source], force: bool) -> CrawlResult:
+    started = time.monotonic()
+    result = CrawlResult()
+    store.sync_sources(chosen)
+    now = datetime.now(timezone.utc)
+    interval = settings.interval_minutes
+    due: list[Source] = []
+    for s in chosen:
+        if force or _due(store.source_state(s.name), interval, now):
+            due.append(s)
+        else:
+            result.sources_skipped += 1
+    with store.write():
+        crawl_id = store.db.execute("INSERT INTO crawls (started, status) VALUES (?, 'running')", [now_iso()]).lastrowid
+    outcomes = {}
+    try:
+        if due:
+            outcomes = _run_spider(settings, store, due)
+    except BaseException as exc:
+        with store.write():
+            store.db.execute("UPDATE crawls SET finished = ?, status = 'error', error = ?, seconds = ? WHERE id = ?",
+                             [now_iso(), f"{type(exc).__name__}: {exc}"[:300], time.monotonic() - started, crawl_id])
+        raise
+    _record_outcomes(store, due, outcomes, interval, result)
+    result.seconds = time.monotonic() - started
+    result.status = "ok"
+    with store.write():
+        store.db.execute(
+            "UPDATE crawls SET finished = ?, status = 'ok', sources_ok = ?, sources_failed = ?, sources_skipped = ?, "
+            "new_articles = ?, flagged = ?, seconds = ? WHERE id = ?",
+            [now_iso(), result.sources_ok, result.sources_failed, result.sources_skipped, result.new_articles,
+             result.flagged, round(result.seconds, 2), crawl_id])
+    return result
+
+
+def _record_outcomes(store: Store, due: list[Source], outcomes: dict, interval: float, result: CrawlResult) -> None:
+    now = datetime.now(timezone.utc)
+    stamp = now.replace(microsecond=0).isoformat()
+    with store.write():
+        for s in due:
+            out = outcomes.get(s.name)
+            state = store.source_state(s.name) or {}
+            if out is not None and out.ok:
+                result.sources_ok += 1
+                store.db.execute(
+                    "UPDATE sources SET last_attempt = ?, last_success = ?, consecutive_failures = 0, "
+                    "next_attempt_after = NULL, articles_found = articles_found + ?, last_new = ?, "
+                    "etag = COALESCE(?, CASE WHEN ? THEN etag END), "
+                    "last_modified = COALESCE(?, CASE WHEN ? THEN last_modified END) WHERE name = ?",
+                    [stamp, stamp, out.new, out.new, out.etag, out.unchanged, out.last_modified, out.unchanged,
+                     s.name])
+            else:
+                error = (out.error if out is not None and out.error else
+                         "no answer before the crawl ended (crawl time limit)")
+                result.sources_failed += 1
+                result.failures[s.name] = error
+                failures = int(state.get("consecutive_failures") or 0) + 1
+                wait = None
+                if failures >= 2:
+                    minutes = min(MAX_BACKOFF_MINUTES, interval * 2 ** (failures - 2))
+                    wait = (now + timedelta(minutes=minutes)).replace(microsecond=0).isoformat()
+                store.db.execute(
+                    "UPDATE sources SET last_attempt = ?, last_error = ?, last_error_at = ?, "
+                    "consecutive_failures = ?, next_attempt_after = ?, last_new = ? WHERE name = ?",
+                    [stamp, error, stamp, failures, wait, out.new if out else 0, s.name])
+            if out is not None:
+                result.new_articles += out.new
+                result.flagged += out.flagged
+                result.new_ids.extend(out.new_ids)
+
+
+def _run_spider(settings: Settings, store: Store, due: list[Source]) -> dict:
+    from scrapy.crawler import CrawlerProcess
+
+    from .spider import NewsSpider
+
+    import warnings
+
+    warnings.filterwarnings("ignore", module="scrapy")
+    process = CrawlerProcess(scrapy_settings(settings))
+    crawler = process.create_crawler(NewsSpider)
+    max_items = int(settings.number("PANTAU_MAX_ITEMS_PER_SOURCE"))
+    process.crawl(crawler, sources=due, store=store, max_items=max_items, classify=_classifier())
+    process.start(install_signal_handlers=True)
+    spider = crawler.spider
+    return spider.outcomes if spider is not None else {}
+
+
+def _classifier():
+    try:
+        from . import classify as _  # noqa: F401
+    except ImportError:  # classifier not installed yet: store unclassified
+        return None
+    return classify_columns

@@ -1,0 +1,63 @@
+"""Logging for every entry point: one handler, secrets scrubbed, noisy libraries quiet.
+
+Rules: records go to stderr as ``time level name: message``; every message
+passes through ``config.redact`` (the bot token and anything shaped like one
+become ``***``), exception tracebacks included; records from Scrapy, Twisted,
+httpx, telegram, apscheduler and other libraries below WARNING are dropped
+unless PANTAU_LOG_LEVEL is DEBUG.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from .config import Settings, redact
+
+_NOISY = ("scrapy", "twisted", "py.warnings", "trafilatura", "htmldate", "asyncio", "httpx", "httpcore",
+          "telegram", "apscheduler", "filelock", "charset_normalizer", "urllib3", "matplotlib", "PIL")
+
+
+class RedactingFilter(logging.Filter):
+    def __init__(self, secrets: list[str], debug: bool):
+        super().__init__()
+        self.secrets = secrets
+        self.debug = debug
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not self.debug and record.levelno < logging.WARNING and record.name.split(".")[0] in _NOISY:
+            return False
+        try:
+            message = record.getMessage()
+        except Exception:  # a bad format string must not kill logging
+            message = str(record.msg)
+        if record.exc_info and record.exc_info[1] is not None:
+            exc = record.exc_info[1]
+            message += f" ({type(exc).__name__}: {exc})"
+            record.exc_info = None
+            record.exc_text = None
+        record.msg = redact(message, self.secrets)
+        record.args = None
+        return True
+
+
+_HANDLER: logging.Handler | None = None
+
+
+def setup_logging(settings: Settings | None = None, default: str = "WARNING") -> None:
+    """Install (once) the stderr handler with redaction; safe to call again."""
+    global _HANDLER
+    settings = settings or Settings()
+    level_name = (settings.get("PANTAU_LOG_LEVEL") or default).upper()
+    debug = level_name == "DEBUG"
+    level = getattr(logging, level_name, logging.INFO) if level_name != "INFO" or default == "INFO" else logging.INFO
+    root = logging.getLogger()
+    if _HANDLER is not None:
+        root.removeHandler(_HANDLER)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s", "%Y-%m-%d %H:%M:%S"))
+    handler.setLevel(level)
+    handler.addFilter(RedactingFilter(settings.secrets(), debug))
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG if debug else level)
+    _HANDLER = handler

@@ -1,0 +1,57 @@
+"""``pantau reclassify``: re-run the classifier over stored articles, no refetching.
+
+Every article's verdict columns are recomputed from its stored title, text
+and summary. The report counts newly flagged and unflagged articles and
+lists each change ("+ title" flagged now, "- title" no longer flagged).
+Newly flagged articles are returned so the caller can queue alerts.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from .crawl import classify_columns
+from .store import Store
+
+
+@dataclass
+class ReclassifyReport:
+    total: int = 0
+    flagged_now: list[int] = field(default_factory=list)
+    unflagged_now: list[int] = field(default_factory=list)
+    changes: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (f"reclassified {self.total} articles: {len(self.flagged_now)} newly flagged, "
+                f"{len(self.unflagged_now)} no longer flagged")
+
+
+def reclassify(store: Store, batch: int = 500) -> ReclassifyReport:
+    report = ReclassifyReport()
+    last_id = 0
+    while True:
+        rows = list(store.db.query(
+            "SELECT id, title, text, summary, match FROM articles WHERE id > ? ORDER BY id LIMIT ?",
+            [last_id, batch]))
+        if not rows:
+            break
+        with store.write():
+            for row in rows:
+                cols = classify_columns(row["title"], row["text"], row["summary"])
+                store.db.execute(
+                    "UPDATE articles SET match = ?, score = ?, reasons = ?, companies = ?, jobs_cut = ?, "
+                    "percent = ?, rules_version = ?, classified_at = ? WHERE id = ?",
+                    [cols["match"], cols["score"], json.dumps(cols["reasons"], ensure_ascii=False),
+                     json.dumps(cols["companies"], ensure_ascii=False), cols["jobs_cut"], cols["percent"],
+                     cols["rules_version"], cols["classified_at"], row["id"]])
+                was, now = bool(row["match"]), bool(cols["match"])
+                if now and not was:
+                    report.flagged_now.append(row["id"])
+                    report.changes.append(f"+ {row['title']}")
+                elif was and not now:
+                    report.unflagged_now.append(row["id"])
+                    report.changes.append(f"- {row['title']}")
+                report.total += 1
+        last_id = rows[-1]["id"]
+    return report
