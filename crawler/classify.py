@@ -96,16 +96,19 @@ _BYLINE = re.compile(r"\(\s*[a-z]{2,5}\s*/\s*[a-z]{2,5}\s*\)\s*$", _I)
 # Term lexicons
 # ---------------------------------------------------------------------------
 _WORKER = (r"(?:karyawan|pekerja|pegawai|staf|staff|buruh|tenaga\s+kerja|posisi|pekerjaan|peran|"
-           r"personel|jabatan|orang|jiwa|kru|tenaga\s+manusia|sdm)(?:-\w+)?(?:nya)?")
+           r"personel|jabatan|orang|jiwa|kru|tenaga\s+manusia|sdm|jurnalis|wartawan|editor|insinyur|teknisi|"
+           r"programmer|pengembang|operator|agen|kontraktor|seniman|ilustrator|penerjemah|penulis|kasir|"
+           r"pengemudi|awak|manajer|analis|desainer)(?:-\w+)?(?:nya)?")
 _WORKER_RE = re.compile(r"\b" + _WORKER + r"\b", _I)
 
 _LAYOFF_STRONG = re.compile(
     r"(?:\b(?:di|ter|mem|ke|kena)?-?\s?phk(?:-?nya)?\b"
     r"|pemutusan\s+hubungan\s+(?:kerja)?"
     r"|\blay-?offs?\b|\blayoff\b"
-    r"|\b(?:me|di)rumahkan\b"
+    r"|\b(?:me|di)?rumahkan\b"
+    r"|\b(?:meng)?hentikan\s+kontrak\b|\bmemutus\s+kontrak\b"
     r"|\bpensiun\s+dini\b"
-    r"|\b(?:mem|di|ter)berhentikan\b|\bpemberhentian\b"
+    r"|\b(?:mem|di|ter)?berhentikan\b|\bpemberhentian\b"
     r"|\b(?:memangkas|pangkas|dipangkas|terpangkas|pemangkasan|potong|memotong|pemotongan|"
     r"mengurangi|pengurangan|dikurangi|merampingkan|perampingan|menghapus|pulangkan|memulangkan)"
     r"\s+(?:\S+\s+){0,5}?" + _WORKER + r"\b"
@@ -129,7 +132,8 @@ _AI = re.compile(
     r"|\b(?:di|meng|peng)?otomatis(?:asi|kan|asikan)\b|\botomasi\b|\bautomasi\b|\bautomation\b"
     r"|\bchat-?bot\w*|\bChatGPT\b|\bmachine\s+learning\b|\bpembelajaran\s+mesin\b"
     r"|\bLLM\b|\blarge\s+language\s+model|\brobot(?:ik|ika|isasi|-robot)?\b|\bdigitalisasi\b"
-    r"|\brevolusi\s+industri\s+4\.0\b|\balgoritma\b)")
+    r"|\brevolusi\s+industri\s+4\.0\b|\balgoritma\b"
+    r"|\b(?:[Ss]istem|[Mm]esin|[Ss]erba|[Gg]udang|[Kk]asir|[Pp]roses|[Ll]ini)\s+(?:[Oo]tomatis|[Rr]obotik)\b)")
 _AI_CI_FIX = re.compile(  # case-insensitive forms of the Latin-letter terms
     r"(?:kecerdasan\s+(?:buatan|artifisial)|artificial\s+intelligence|otomatisasi|otomasi|automasi|"
     r"robot\w*|chatbot\w*|machine\s+learning|digitalisasi)", _I)
@@ -141,10 +145,19 @@ _CAUSE = re.compile(
     r"efisiensi|efisien|dorongan|didorong|mendorong|dipicu|memicu|picu|menyebabkan|sebabkan|penyebab|"
     r"disebabkan|dikaitkan|terkait\s+dengan|alasan|beralasan|mengandalkan|adopsi|mengadopsi|pengadopsian|"
     r"mengambil\s+alih|diambil\s+alih|strategi\w*|biang\s+kerok|kambing\s+hitam|mengutamakan|"
-    r"memprioritaskan|berbasis\s+AI|AI-first|otomatisasi|robotisasi|dengan\s+bantuan|digenjot|menggenjot|faktor)\b", _I)
+    r"memprioritaskan|berbasis\s+AI|AI-first|otomatisasi|robotisasi|dengan\s+bantuan|digenjot|menggenjot|faktor)\b"
+    r"|\b(?:dibuat|dikerjakan|ditulis|dihasilkan|ditangani|diproduksi|digarap)\s+(?:oleh\s+)?(?:AI|robot|mesin)\b", _I)
 _CAUSE_WEAK = re.compile(
-    r"\b(?:dampak|berdampak|transformasi|integrasi|mengintegrasikan|pemanfaatan|memanfaatkan|"
+    r"\b(?:usai|setelah|pasca|dampak|berdampak|transformasi|integrasi|mengintegrasikan|pemanfaatan|memanfaatkan|"
     r"prioritas|restrukturisasi|perkembangan|kemajuan|era)\b", _I)
+
+_NONAI_CAUSE = re.compile(
+    r"\b(?:karena|akibat|imbas|gara-gara|dampak|alasan|beralasan|setelah|usai)\s+(?:\S+\s+){0,2}?"
+    r"(?:pendanaan|dana|ekonomi|resesi|penjualan|permintaan|order|pesanan|kerugian|rugi|pailit|bangkrut|"
+    r"harga|suku\s+bunga|pandemi|covid|tarif|utang|protes|investasi\s+dari|akuisisi|merger)", _I)
+_AI_FIRM = re.compile(
+    r"\b(?:startup|perusahaan\s+rintisan|perusahaan|raksasa|pengembang|pembuat|laboratorium|lab|firma|unicorn)"
+    r"\s+(?:teknologi\s+)?(?:AI|kecerdasan\s+(?:buatan|artifisial))(?:\s*\(AI\))?(?![-\w]|\s*(?:generatif|untuk|yang|dalam|di\b))", _I)
 
 _REPLACE_NUM = re.compile(
     r"\b(?:ganti|gantikan|mengganti|menggantikan|digantikan|diganti|mendigitalisasi|mengambil\s+alih|ambil\s+alih)\b"
@@ -340,12 +353,13 @@ _PERSON_CTX_AFTER = re.compile(r"^\s*(?:,\s*(?:CEO|pendiri|seorang|juru)|mengata
                                r"menyebut\b|menegaskan\b|menambahkan\b)")
 _COMPANY_LEAD = re.compile(
     r"(?:perusahaan|raksasa|startup|platform|maskapai|bank|konsultan|firma|grup|group|produsen|pabrikan|"
-    r"induk|e-commerce|fintech|unicorn|decacorn|emiten|operator|pengembang|penyedia|layanan|pt)"
+    r"induk|e-commerce|fintech|unicorn|decacorn|emiten|operator|pengembang|penyedia|layanan|pt|studio|pabrik|"
+    r"aplikasi|produsen|peritel|jaringan|media|bank\s+digital)"
     r"(?:\s+\S+){0,4}?\s*,?\s*$", _I)
 _COMPANY_VERB_AFTER = re.compile(
     r"^\s*(?:\([^)]{1,40}\)\s*)?(?:,\s*)?(?:juga\s+|akan\s+|bakal\s+|kembali\s+|resmi\s+|telah\s+|dikabarkan\s+|"
     r"dilaporkan\s+|berencana\s+|mengumumkan\s+|umumkan\s+|sudah\s+|lagi\s+|siap\s+|disebut\s+)*"
-    r"(?:(?:mem|di|ter)?-?PHK|melakukan\s+(?:PHK|pemutusan|pemangkasan|pengurangan)|memangkas|pangkas|memecat|"
+    r"(?:(?:mem|di|ter)?-?PHK|(?:me|di)?rumahkan|(?:mem)?berhentikan|melakukan\s+(?:PHK|pemutusan|pemangkasan|pengurangan)|memangkas|pangkas|memecat|"
     r"pecat|merumahkan|memberhentikan|mengurangi|menghapus|ganti|mengganti|gantikan|menggantikan|"
     r"setop|stop|pulangkan|memulangkan|\d)", _I)
 
@@ -408,6 +422,7 @@ def _ai_names(paras: list[str]) -> set[str]:
 
 def _strip_names(s: str, names: set[str]) -> str:
     s = re.sub(r"\bOpen\s?AI\b|\bxAI\b", "OPENAI_NAME", s)
+    s = _AI_FIRM.sub("perusahaan NAME_X", s)
     for n in names:
         s = s.replace(n, "NAME_X")
     return s
@@ -437,7 +452,10 @@ def _analyse_sentence(para: int, s: str) -> _Sent:
     repl_num = bool(ai and _REPLACE_NUM.search(s))
     repl = bool(ai and _REPLACE.search(s) and _WORKER_RE.search(s))
     repl_conc = bool(repl and _CONCRETE_WORKER.search(s) and "?" not in s)
-    cause = bool(_CAUSE.search(s)) or (0.5 if _CAUSE_WEAK.search(s) else 0)
+    if _NONAI_CAUSE.search(s):
+        cause = 0
+    else:
+        cause = bool(_CAUSE.search(s)) or (0.5 if _CAUSE_WEAK.search(s) else 0)
     anaphor = bool(_ANAPHOR.search(s))
     return _Sent(para, s, lay or repl_num or repl_conc, weak, ai, cause, repl_num, repl, anaphor)
 
@@ -508,7 +526,7 @@ def _evaluate(title: str, text: str, summary: str | None = None) -> dict:
     if tS.ai:
         A += 0.7
         reasons.append("judul: AI")
-        if tS.lay and (tS.cause >= 1 or tS.repl_num or tS.repl):
+        if tS.lay and (tS.cause or tS.repl_num or tS.repl):
             A += 2.3
             reasons.append("judul: PHK + AI (sebab/diganti)")
             title_link = True
@@ -659,7 +677,7 @@ def _companies(title: str, paras: list[str], ai_names: set[str]) -> list[str]:
                 raw = m.group(1)
                 # trim trailing stop words from the sequence
                 toks = raw.split()
-                while toks and toks[-1].lower().strip(".,") in _STOP_CAP:
+                while toks and toks[-1].lower().strip(".,") in _STOP_CAP and toks[-1].lower() not in ("bank", "group", "grup"):
                     toks.pop()
                 while toks and toks[0].lower().strip(".,") in _STOP_CAP and toks[0] != "PT":
                     toks.pop(0)
@@ -677,7 +695,7 @@ def _companies(title: str, paras: list[str], ai_names: set[str]) -> list[str]:
                     continue
                 if re.fullmatch(r"[\d.,%]+", name):
                     continue
-                if " " not in name and key in lower_words and not known:
+                if " " not in name and key in lower_words and key not in _KNOWN_SET:
                     continue  # an ordinary word that was capitalised (sentence start, title case)
                 before = s[max(0, m.start() - 45):m.start()]
                 after = s[m.end():m.end() + 60]

@@ -197,6 +197,67 @@ def cmd_reclassify(args) -> int:
     return 0
 
 
+# -- status / housekeeping ------------------------------------------------------------------
+
+def status_report(store: Store, interval_minutes: float) -> tuple[list[str], bool]:
+    """Lines for `pantau status` / the bot's /status, and whether crawling is healthy."""
+    from datetime import datetime, timezone
+
+    lines: list[str] = []
+    last = list(store.db.query("SELECT * FROM crawls WHERE status != 'running' ORDER BY id DESC LIMIT 1"))
+    last_ok = list(store.db.query("SELECT * FROM crawls WHERE status = 'ok' ORDER BY id DESC LIMIT 1"))
+    healthy = False
+    if last:
+        c = last[0]
+        lines.append(f"last crawl: {c['started']} ({c['status']}): {c['sources_ok']} sources ok, "
+                     f"{c['sources_failed']} failed, {c['new_articles']} new, {c['flagged']} flagged, "
+                     f"{c['seconds'] or 0:.1f} s")
+    else:
+        lines.append("last crawl: never")
+    if last_ok:
+        finished = last_ok[0]["finished"] or last_ok[0]["started"]
+        age = (datetime.now(timezone.utc) - datetime.fromisoformat(finished)).total_seconds() / 60
+        healthy = age <= 3 * interval_minutes
+        lines.append(f"last successful crawl: {finished} ({age:.0f} min ago; limit {3 * interval_minutes:g} min)")
+    counts = store.counts()
+    lines.append(f"articles: {counts['articles']} stored, {counts['flagged']} flagged")
+    pending = store.db.execute("SELECT COUNT(*) FROM alerts WHERE status = 'pending'").fetchone()[0]
+    lines.append(f"pending alerts: {pending}")
+    failing = list(store.db.query(
+        "SELECT name, consecutive_failures, last_error FROM sources WHERE consecutive_failures > 0 ORDER BY name"))
+    lines.append(f"failing sources: {len(failing)}")
+    for f in failing:
+        lines.append(f"  {f['name']}: {f['consecutive_failures']}x, {(f['last_error'] or '')[:100]}")
+    return lines, healthy
+
+
+def cmd_status(args) -> int:
+    settings = _settings()
+    store = _open_store(settings)
+    try:
+        lines, healthy = status_report(store, settings.interval_minutes)
+    finally:
+        store.close()
+    print("\n".join(lines))
+    if not healthy:
+        print("status: NOT OK (no successful crawl within three intervals)")
+        return 3
+    print("status: OK")
+    return 0
+
+
+def cmd_housekeeping(args) -> int:
+    from .housekeeping import housekeeping
+
+    settings = _settings()
+    store = _open_store(settings)
+    try:
+        print(housekeeping(store, settings.number("PANTAU_PRUNE_DAYS")).summary())
+    finally:
+        store.close()
+    return 0
+
+
 # -- config ------------------------------------------------------------------------------
 
 def cmd_config(args) -> int:
@@ -241,6 +302,12 @@ def register(sub) -> None:
     p = sub.add_parser("reclassify", help="re-run the classifier over every stored article")
     p.add_argument("--show", type=int, default=20, help="how many changes to list")
     p.set_defaults(func=cmd_reclassify)
+
+    p = sub.add_parser("status", help="last crawl, counts, pending alerts, failing sources; exit 3 if stale")
+    p.set_defaults(func=cmd_status)
+
+    p = sub.add_parser("housekeeping", help="prune old unflagged article text and optimise the index")
+    p.set_defaults(func=cmd_housekeeping)
 
     p = sub.add_parser("config", help="print the effective settings (secrets redacted)")
     p.add_argument("-v", "--verbose", action="store_true", help="with help text")
