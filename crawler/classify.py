@@ -274,6 +274,8 @@ _TOTAL_CTX = re.compile(
     r"(?:memiliki|mempekerjakan|total|dari\s+total|jumlah\s+karyawan\s+(?:total|sebanyak)|berjumlah|"
     r"merekrut|rekrut|menambah|mencapai\s+total|melatih|pelatihan|dari|menjadi|sebelumnya|"
     r"tenaga\s+kerjanya\s+menjadi|hampir\s+dua\s+kali|sebanyak\s+total)\s+(?:[^\s,;]+\s+){0,2}$", _I)
+_TOTAL_WORDS = {"memiliki", "mempekerjakan", "total", "berjumlah", "merekrut", "rekrut", "menambah",
+                "melatih", "pelatihan", "dari", "menjadi", "sebelumnya", "populasi"}
 _NUM_BEFORE_NOUN_NOT_JOBS = re.compile(r"(?:tahun|bulan|minggu|hari|persen|%|kali|miliar|triliun)\s*$", _I)
 
 # ---------------------------------------------------------------------------
@@ -340,6 +342,14 @@ _STOP_CAP = {
     "sdm", "it", "us", "usd", "rp", "wib", "lay", "layoff", "layoffs", "big", "tech", "ai-first",
     "challenger", "gray", "christmas",
 }
+_PERSON_WORDS = {"ceo", "cfo", "cto", "coo", "pendiri", "co-founder", "cofounder", "bos", "presiden", "direktur",
+                 "kepala", "jubir", "analis", "ekonom", "pengamat", "profesor", "peneliti", "menteri", "ketua",
+                 "wakil", "kata", "ujar", "ungkap", "menurut", "dikutip", "oleh", "bapak", "ibu", "pak", "bu",
+                 "mr", "mr.", "ms", "ms.", "sang", "manajer", "eksekutif", "insinyur", "officer", "bicara"}
+_LEAD_WORDS = {"perusahaan", "raksasa", "startup", "platform", "maskapai", "bank", "konsultan", "firma", "grup",
+               "group", "produsen", "pabrikan", "induk", "e-commerce", "fintech", "unicorn", "decacorn", "emiten",
+               "operator", "pengembang", "penyedia", "layanan", "pt", "studio", "pabrik", "aplikasi", "peritel",
+               "jaringan", "media", "rintisan"}
 _CORP_SUFFIX = re.compile(
     r"\s+(?:group|grup|inc\.?|corp\.?|corporation|co\.?|ltd\.?|llc|plc|platforms|holdings|tbk\.?|sa|ag|gmbh|se|nv)$", _I)
 _CAP_SEQ = re.compile(
@@ -428,7 +438,12 @@ def _strip_names(s: str, names: set[str]) -> str:
     return s
 
 
+_DIGIT_OR_VAGUE = re.compile(r"\d|ribu|ratus|puluh|juta|belas|sepuluh|seratus|seribu|setengah", _I)
+
+
 def _is_mass(s: str) -> bool:
+    if not _DIGIT_OR_VAGUE.search(s):
+        return bool(re.search(r"\b(?:massal|besar-besaran)\b", s, _I))
     if re.search(r"\b(?:massal|besar-besaran)\b", s, _I):
         return True
     for m in _JOB_NUM.finditer(s):
@@ -438,25 +453,44 @@ def _is_mass(s: str) -> bool:
     return False
 
 
+# cheap substring gates (stems survive meN-/peN- nasal assimilation: memangkas, memotong, mengurangi, memecat)
+_LAY_GATE = ("phk", "pemutusan", "lay", "rumahkan", "pensiun", "berhenti", "angkas", "otong", "urang",
+             "ramping", "hapus", "pulang", "efisiensi", "hilang", "ecat", "kontrak")
+_AI_GATE = ("kecerdasan", "artificial", "artifisial", "generati", "otoma", "automa", "chatbot", "chat-bot",
+            "chatgpt", "machine learning", "pembelajaran mesin", "llm", "language model", "robot",
+            "digitalisasi", "revolusi industri", "algoritma", "gen-ai", "genai")
+_NONAI_GATE = ("karena", "akibat", "imbas", "gara", "dampak", "alasan", "setelah", "usai")
+
+
+def _has_lay_word(low: str) -> bool:
+    return any(g in low for g in _LAY_GATE)
+
+
 def _analyse_sentence(para: int, s: str) -> _Sent:
-    lay = bool(_LAYOFF_STRONG.search(s))
+    low = s.lower()
+    lay = _has_lay_word(low) and bool(_LAYOFF_STRONG.search(s))
     weak = False
-    if not lay:
-        fm = _FIRE.search(s)
-        lj = _LOSE_JOB.search(s)
+    if not lay and ("ecat" in low or "kehilangan" in low):
+        fm = "ecat" in low and _FIRE.search(s)
+        lj = "kehilangan" in low and _LOSE_JOB.search(s)
         if (fm or lj) and _is_mass(s) and not _NEG_INDIVIDUAL.search(s):
             lay = True
         elif fm or lj:
             weak = True
-    ai = bool(_AI.search(s) or _AI_CI_FIX.search(s))
-    repl_num = bool(ai and _REPLACE_NUM.search(s))
-    repl = bool(ai and _REPLACE.search(s) and _WORKER_RE.search(s))
-    repl_conc = bool(repl and _CONCRETE_WORKER.search(s) and "?" not in s)
-    if _NONAI_CAUSE.search(s):
-        cause = 0
-    else:
-        cause = bool(_CAUSE.search(s)) or (0.5 if _CAUSE_WEAK.search(s) else 0)
-    anaphor = bool(_ANAPHOR.search(s))
+    ai = ("AI" in s or "A.I" in s or any(g in low for g in _AI_GATE)) and bool(_AI.search(s) or _AI_CI_FIX.search(s))
+    repl_num = repl = repl_conc = anaphor = False
+    cause: float = 0
+    if ai:
+        if "ganti" in low or "alih" in low or "digitalisasi" in low:
+            repl_num = bool(_REPLACE_NUM.search(s))
+            repl = bool(_REPLACE.search(s) and _WORKER_RE.search(s))
+            repl_conc = bool(repl and _CONCRETE_WORKER.search(s) and "?" not in s)
+        anaphor = bool(_ANAPHOR.search(s))
+    if lay or ai or weak:
+        if any(g in low for g in _NONAI_GATE) and _NONAI_CAUSE.search(s):
+            cause = 0
+        else:
+            cause = bool(_CAUSE.search(s)) or (0.5 if _CAUSE_WEAK.search(s) else 0)
     return _Sent(para, s, lay or repl_num or repl_conc, weak, ai, cause, repl_num, repl, anaphor)
 
 
@@ -595,15 +629,18 @@ def classify(title: str, text: str, summary: str | None = None) -> Verdict:
 # ---------------------------------------------------------------------------
 # Numbers: jobs_cut and percent
 # ---------------------------------------------------------------------------
+_AFFECTED = re.compile(r"\b(?:terdampak|terkena|hilang)\b", _I)
 _AGGREGATE = re.compile(r"\b(?:sektor|industri\s+teknologi|secara\s+keseluruhan|layoffs\.fyi|Challenger)\b", _I)
 
 
 def _jobs_in(s: str) -> list[tuple[int | None, int]]:
     """Numbers attached to worker nouns in s: list of (value or None if vague, position)."""
     out = []
+    if not _DIGIT_OR_VAGUE.search(s):
+        return out
     for m in _JOB_NUM.finditer(s):
-        before = s[max(0, m.start() - 40):m.start()]
-        if _TOTAL_CTX.search(before):
+        before_words = re.split(r"\s+", s[max(0, m.start() - 40):m.start()].lower().strip())[-3:]
+        if ("," not in " ".join(before_words[-2:])) and any(w.strip(",;") in _TOTAL_WORDS for w in before_words[-3:]):
             continue
         if re.match(r"\d{4}$", m.group(1)) and not m.group(2) and 1990 <= int(m.group(1)) <= 2100:
             continue
@@ -624,8 +661,12 @@ def _numbers(title: str, paras: list[str]) -> tuple[int | None, float | None]:
         for s in _split_sents(unit):
             if _AGGREGATE.search(s) and idx > 3:
                 continue
+            low = s.lower()
+            if not (_has_lay_word(low) or "kehilangan" in low or "ganti" in low
+                    or "alih" in low or "terdampak" in low or "terkena" in low):
+                continue
             is_lay = bool(_LAYOFF_STRONG.search(s) or _FIRE.search(s) or _LOSE_JOB.search(s)
-                          or _REPLACE.search(s) or re.search(r"\b(?:terdampak|terkena|hilang)\b", s, _I))
+                          or _REPLACE.search(s) or _AFFECTED.search(s))
             if not is_lay:
                 continue
             for val, pos in _jobs_in(s):
@@ -634,7 +675,8 @@ def _numbers(title: str, paras: list[str]) -> tuple[int | None, float | None]:
                 prio = 0 if idx == 0 else (1 if idx <= 3 else 2)
                 cands.append((prio, order, val))
                 order += 1
-            if pct is None:
+            if pct is None and ("%" in s or "persen" in low or "seper" in low or "setengah" in low
+                                or "separuh" in low or "pertiga" in low or "perempat" in low):
                 for m in _PCT.finditer(s):
                     after = s[m.end():m.end() + 50]
                     before = s[max(0, m.start() - 40):m.start()]
@@ -672,7 +714,11 @@ def _companies(title: str, paras: list[str], ai_names: set[str]) -> list[str]:
     lower_words = set(re.findall(r"(?<![\w-])[a-z][a-z-]+", title + "\n" + body_text))
     for pi, (is_title, unit) in enumerate(units):
         for s in _split_sents(unit):
-            s_lay = bool(_LAYOFF_STRONG.search(s) or _FIRE.search(s) or _REPLACE.search(s))
+            low = s.lower()
+            gate = _has_lay_word(low) or "ganti" in low
+            if not is_title and pi > 3 and not gate:
+                continue  # companies are named in the title, the lead or next to layoff terms
+            s_lay = gate and bool(_LAYOFF_STRONG.search(s) or _FIRE.search(s) or _REPLACE.search(s))
             for m in _CAP_SEQ.finditer(s):
                 raw = m.group(1)
                 # trim trailing stop words from the sequence
@@ -699,19 +745,22 @@ def _companies(title: str, paras: list[str], ai_names: set[str]) -> list[str]:
                     continue  # an ordinary word that was capitalised (sentence start, title case)
                 before = s[max(0, m.start() - 45):m.start()]
                 after = s[m.end():m.end() + 60]
-                sent_start = m.start() == 0 or re.search(r"[.!?\"“]\s*$", s[:m.start()]) is not None
+                sent_start = m.start() == 0 or s[:m.start()].rstrip()[-1:] in (".", "!", "?", '"', "“", "")
                 known = key in _KNOWN_SET
-                person = bool(_PERSON_CTX_BEFORE.search(before) or _PERSON_CTX_AFTER.match(after))
+                bw = before.lower().replace(",", " ").split()
+                person = bool((bw and (bw[-1] in _PERSON_WORDS or (len(bw) > 1 and bw[-2] in _PERSON_WORDS
+                                                                  and bw[-2] not in ("kata", "ujar", "menurut", "oleh", "dikutip"))))
+                              or _PERSON_CTX_AFTER.match(after))
                 if person and not known:
                     continue
                 w = 0.0
                 if known:
                     w += 1.0
-                if _COMPANY_LEAD.search(before):
+                if any(w in _LEAD_WORDS for w in bw[-5:]):
                     w += 1.5
                 if _COMPANY_VERB_AFTER.match(after):
                     w += 2.0
-                if re.search(r"(?:karyawan|pekerja|pegawai|staf|PHK\s+di|PHK)\s*$", before, _I):
+                if bw and bw[-1] in ("karyawan", "pekerja", "pegawai", "staf", "phk", "di-phk") or bw[-2:] == ["phk", "di"]:
                     w += 1.0
                 if s_lay:
                     w += 0.7

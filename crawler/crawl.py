@@ -127,6 +127,10 @@ def scrapy_settings(settings: Settings) -> dict:
         "RETRY_ENABLED": True,
         "RETRY_TIMES": 1,
         "RETRY_HTTP_CODES": [500, 502, 503, 504, 522, 524, 408, 429],
+        # a timeout is not retried: a silent server would otherwise hold a slot for 2 × the timeout
+        "RETRY_EXCEPTIONS": ["scrapy.exceptions.DownloadFailedError", "scrapy.exceptions.ResponseDataLossError",
+                             "twisted.internet.error.ConnectionDone", "twisted.internet.error.ConnectionLost",
+                             "twisted.internet.error.ConnectError"],
         "REDIRECT_MAX_TIMES": 5,
         "COOKIES_ENABLED": False,
         "TELNETCONSOLE_ENABLED": False,

@@ -105,14 +105,14 @@ class DeadHostMiddleware:
         return cls()
 
     def process_request(self, request, spider=None):
-        host = host_of(request.url)
+        host = _netloc(request.url)
         if host in self.dead:
             raise IgnoreRequest(f"{self.dead[host]} (host skipped for the rest of this crawl)")
         return None
 
     def process_exception(self, request, exception, spider=None):
         if _is_dead_host(exception):
-            host = host_of(request.url)
+            host = _netloc(request.url)
             if host:
                 self.dead.setdefault(host, "timeout: the server did not answer in time" if _is_timeout(exception)
                                      else "connection refused or failed")
@@ -263,6 +263,15 @@ class NewsSpider(scrapy.Spider):
                 "content_hash": hashlib.sha1(" ".join(text.split()).encode()).hexdigest() if text else None,
             },
         }
+
+
+def _netloc(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    try:
+        return urlsplit(url).netloc.lower()
+    except ValueError:
+        return ""
 
 
 def _header(response, name: str) -> str | None:

@@ -1,0 +1,380 @@
+"""The alert outbox and subscribers: database-only logic shared by the crawler and the bot.
+
+No Telegram code lives here (the crawler must not import ``telegram``); the bot's
+``bot.deliver`` does the sending and calls back into these functions.
+
+Rules:
+- ``enqueue_alerts`` creates one ``pending`` row in ``alerts`` per (flagged
+  article, destination): the channel (TELEGRAM_CHANNEL_ID, if set) and every
+  active, non-daily subscriber whose keyword filter matches. No keywords =
+  every alert; keywords = any of them found (case-insensitive, at the start of
+  a word) in the title, text or companies. ``INSERT OR IGNORE`` on
+  UNIQUE(article_id, chat_id, kind) makes it idempotent.
+- Alert life cycle: ``pending`` → ``sending`` (claimed by one deliverer, in a
+  ``BEGIN IMMEDIATE`` transaction, attempts + 1) → ``sent`` (with Telegram's
+  message_id) | ``pending`` again (error recorded, retried next run) |
+  ``failed`` (gave up) | ``cancelled`` (subscriber left or blocked the bot).
+- A claim names its owner (host, pid, run). A ``sending`` row whose owner
+  process is gone (killed mid-send) or that is older than ``STALE_CLAIM``
+  is *uncertain*: the request may have reached Telegram. Policy: it is
+  marked ``sent`` with ``message_id`` NULL and ``last_error`` starting with
+  ``uncertain:`` — never resent, because a duplicate alert is worse than the
+  rare lost one; ``status()`` counts them so an operator can check.
+- ``search_queries`` keeps /cari queries under a short numeric id so the
+  inline ‹ › buttons (callback data ≤ 64 bytes) still work after a restart.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import uuid
+from datetime import datetime, timedelta, timezone
+from typing import Iterable
+
+from .store import Store, now_iso, register_migration
+
+KIND_ALERT = "alert"
+STALE_CLAIM = timedelta(minutes=15)
+MAX_ATTEMPTS = 3  # runs that may end in a non-retryable error before an alert is marked failed
+UNCERTAIN = "uncertain:"
+MAX_KEYWORDS = 10
+
+
+# -- schema --------------------------------------------------------------------------------
+
+def _m003_bot_outbox(db) -> None:
+    cols = {row[1] for row in db.execute("PRAGMA table_info(alerts)").fetchall()}
+    if "claimed_by" not in cols:
+        db.execute("ALTER TABLE alerts ADD COLUMN claimed_by TEXT")
+    if "claimed_at" not in cols:
+        db.execute("ALTER TABLE alerts ADD COLUMN claimed_at TEXT")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_alerts_chat ON alerts(chat_id, status)")
+    db.execute("""
+        CREATE TABLE IF NOT EXISTS search_queries (
+            id INTEGER PRIMARY KEY,
+            query TEXT NOT NULL UNIQUE,
+            created TEXT NOT NULL
+        )""")
+
+
+register_migration("003_bot_outbox", _m003_bot_outbox)
+
+
+def ensure_schema(store: Store) -> None:
+    """Apply migrations registered after the store was opened (cheap when up to date)."""
+    store.migrate()
+
+
+# -- keywords ----------------------------------------------------------------------------------
+
+_KW_SPLIT = re.compile(r"[,;\s]+")
+
+
+def parse_keywords(text: str | Iterable[str] | None) -> list[str]:
+    """Words from user input: lower-cased, deduplicated, at most 10 of at most 40 chars."""
+    if text is None:
+        return []
+    raw = text if isinstance(text, str) else " ".join(text)
+    out: list[str] = []
+    for part in _KW_SPLIT.split(raw):
+        word = part.strip().strip("\"'“”‘’()[]{}<>.!?").lower()[:40]
+        if word and word not in out:
+            out.append(word)
+    return out[:MAX_KEYWORDS]
+
+
+def keywords_match(keywords: list[str] | None, article: dict) -> bool:
+    if not keywords:
+        return True
+    companies = article.get("companies") or []
+    if isinstance(companies, str):
+        try:
+            companies = json.loads(companies)
+        except ValueError:
+            companies = [companies]
+    haystack = " ".join([article.get("title") or "", article.get("text") or "",
+                         " ".join(str(c) for c in companies)])
+    for kw in keywords:
+        if re.search(r"(?<!\w)" + re.escape(kw), haystack, re.IGNORECASE):
+            return True
+    return False
+
+
+def _load_keywords(value: str | None) -> list[str]:
+    if not value:
+        return []
+    try:
+        data = json.loads(value)
+        return [str(k) for k in data] if isinstance(data, list) else parse_keywords(str(data))
+    except ValueError:
+        return parse_keywords(value)
+
+
+# -- subscribers -------------------------------------------------------------------------------
+
+def subscribe(store: Store, chat_id: int | str, title: str | None = None,
+              keywords: list[str] | None = None, daily: bool = False) -> dict:
+    """Create or re-activate a subscription (replacing its keywords and mode)."""
+    kw = json.dumps(list(keywords), ensure_ascii=False) if keywords else None
+    now = now_iso()
+    with store.write():
+        store.db.execute(
+            "INSERT INTO subscribers (chat_id, title, active, keywords, daily, created, updated) "
+            "VALUES (?, ?, 1, ?, ?, ?, ?) ON CONFLICT(chat_id) DO UPDATE SET "
+            "title = COALESCE(excluded.title, subscribers.title), active = 1, keywords = excluded.keywords, "
+            "daily = excluded.daily, updated = excluded.updated, deactivated_reason = NULL",
+            [str(chat_id), title, kw, 1 if daily else 0, now, now])
+    return get_subscriber(store, chat_id)  # type: ignore[return-value]
+
+
+def get_subscriber(store: Store, chat_id: int | str) -> dict | None:
+    rows = list(store.db.query("SELECT * FROM subscribers WHERE chat_id = ?", [str(chat_id)]))
+    if not rows:
+        return None
+    row = dict(rows[0])
+    row["keywords"] = _load_keywords(row.get("keywords"))
+    return row
+
+
+def list_subscribers(store: Store, active_only: bool = True) -> list[dict]:
+    sql = "SELECT * FROM subscribers" + (" WHERE active = 1" if active_only else "") + " ORDER BY created"
+    out = []
+    for row in store.db.query(sql):
+        row = dict(row)
+        row["keywords"] = _load_keywords(row.get("keywords"))
+        out.append(row)
+    return out
+
+
+def deactivate(store: Store, chat_id: int | str, reason: str) -> int:
+    """Set a subscriber inactive and cancel its undelivered alerts; returns alerts cancelled."""
+    now = now_iso()
+    with store.write():
+        store.db.execute("UPDATE subscribers SET active = 0, deactivated_reason = ?, updated = ? "
+                         "WHERE chat_id = ?", [reason[:300], now, str(chat_id)])
+        cur = store.db.execute(
+            "UPDATE alerts SET status = 'cancelled', last_error = ?, claimed_by = NULL "
+            "WHERE chat_id = ? AND status IN ('pending', 'sending')", [reason[:300], str(chat_id)])
+        return cur.rowcount or 0
+
+
+def unsubscribe(store: Store, chat_id: int | str, reason: str = "berhenti") -> bool:
+    """/berhenti: returns True if the chat had an active subscription."""
+    sub = get_subscriber(store, chat_id)
+    if not sub or not sub["active"]:
+        return False
+    deactivate(store, chat_id, reason)
+    return True
+
+
+# -- enqueue ----------------------------------------------------------------------------------
+
+def enqueue_alerts(store: Store, settings, article_ids: Iterable[int]) -> int:
+    """One pending alert per destination for each flagged article; returns rows created."""
+    ensure_schema(store)
+    ids = sorted({int(i) for i in article_ids if i is not None})
+    if not ids:
+        return 0
+    channel = settings.channel_id if settings is not None else None
+    subscribers = [s for s in list_subscribers(store) if not s["daily"]]
+    created = 0
+    now = now_iso()
+    with store.write():
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = list(store.db.query(
+                f"SELECT id, title, text, companies FROM articles WHERE match = 1 AND id IN ({marks}) "
+                "ORDER BY COALESCE(published, fetched), id", chunk))
+            for art in rows:
+                targets: list[str] = [str(channel)] if channel else []
+                targets += [s["chat_id"] for s in subscribers if keywords_match(s["keywords"], art)]
+                for chat in dict.fromkeys(targets):
+                    cur = store.db.execute(
+                        "INSERT OR IGNORE INTO alerts (article_id, chat_id, kind, status, created) "
+                        "VALUES (?, ?, ?, 'pending', ?)", [art["id"], chat, KIND_ALERT, now])
+                    created += cur.rowcount or 0
+    return created
+
+
+# -- delivery bookkeeping (used by bot.deliver) ---------------------------------------------------
+
+def new_owner() -> str:
+    """Claim owner id for one delivery run: host:pid:run."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+_ACTIVE_OWNERS: set[str] = set()
+
+
+def owner_started(owner: str) -> None:
+    _ACTIVE_OWNERS.add(owner)
+
+
+def owner_finished(owner: str) -> None:
+    _ACTIVE_OWNERS.discard(owner)
+
+
+def _owner_alive(owner: str | None) -> bool:
+    if not owner:
+        return False
+    parts = owner.split(":")
+    if len(parts) != 3:
+        return True  # unknown shape: rely on the age limit
+    host, pid_s, _ = parts
+    if host != socket.gethostname():
+        return True  # another machine: only the age limit can tell
+    try:
+        pid = int(pid_s)
+    except ValueError:
+        return False
+    if pid == os.getpid():
+        return owner in _ACTIVE_OWNERS
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def pending_alerts(store: Store, limit: int | None = None, now: str | None = None) -> list[dict]:
+    """Pending alerts due now, oldest first."""
+    ensure_schema(store)
+    now = now or now_iso()
+    sql = ("SELECT * FROM alerts WHERE status = 'pending' AND kind = ? "
+           "AND (next_attempt_after IS NULL OR next_attempt_after <= ?) ORDER BY id")
+    params: list = [KIND_ALERT, now]
+    if limit:
+        sql += " LIMIT ?"
+        params.append(int(limit))
+    return [dict(r) for r in store.db.query(sql, params)]
+
+
+def count_alerts(store: Store, status: str = "pending") -> int:
+    return store.db.execute("SELECT COUNT(*) FROM alerts WHERE status = ?", [status]).fetchone()[0]
+
+
+def claim_alert(store: Store, alert_id: int, owner: str) -> bool:
+    """pending → sending for this owner (attempts + 1); False if someone else has it."""
+    with store.write():
+        cur = store.db.execute(
+            "UPDATE alerts SET status = 'sending', claimed_by = ?, claimed_at = ?, attempts = attempts + 1 "
+            "WHERE id = ? AND status = 'pending'", [owner, now_iso(), alert_id])
+        return (cur.rowcount or 0) == 1
+
+
+def mark_sent(store: Store, alert_id: int, message_id: int | None, note: str | None = None) -> None:
+    with store.write():
+        store.db.execute(
+            "UPDATE alerts SET status = 'sent', message_id = ?, sent_at = ?, last_error = ?, "
+            "claimed_by = NULL, next_attempt_after = NULL WHERE id = ?",
+            [message_id, now_iso(), note, alert_id])
+
+
+def mark_failed(store: Store, alert_id: int, error: str) -> None:
+    with store.write():
+        store.db.execute("UPDATE alerts SET status = 'failed', last_error = ?, claimed_by = NULL WHERE id = ?",
+                         [error[:500], alert_id])
+
+
+def mark_retry(store: Store, alert_id: int, error: str | None, retry_at: datetime | None = None,
+               undo_attempt: bool = False) -> None:
+    """Back to pending (error kept); optionally not before ``retry_at``."""
+    after = retry_at.astimezone(timezone.utc).replace(microsecond=0).isoformat() if retry_at else None
+    with store.write():
+        store.db.execute(
+            "UPDATE alerts SET status = 'pending', last_error = COALESCE(?, last_error), claimed_by = NULL, "
+            "next_attempt_after = ?, attempts = MAX(0, attempts - ?) WHERE id = ?",
+            [error[:500] if error else None, after, 1 if undo_attempt else 0, alert_id])
+
+
+def alert_attempts(store: Store, alert_id: int) -> int:
+    row = store.db.execute("SELECT attempts FROM alerts WHERE id = ?", [alert_id]).fetchone()
+    return row[0] if row else 0
+
+
+def recover_stale(store: Store, now: datetime | None = None) -> list[dict]:
+    """Resolve ``sending`` rows whose deliverer died: marked sent as *uncertain* (not resent)."""
+    ensure_schema(store)
+    now = now or datetime.now(timezone.utc)
+    limit = (now - STALE_CLAIM).replace(microsecond=0).isoformat()
+    rows = [dict(r) for r in store.db.query("SELECT * FROM alerts WHERE status = 'sending'")]
+    stale = [r for r in rows if (r.get("claimed_at") or "") < limit or not _owner_alive(r.get("claimed_by"))]
+    for r in stale:
+        with store.write():
+            store.db.execute(
+                "UPDATE alerts SET status = 'sent', sent_at = ?, claimed_by = NULL, last_error = ? "
+                "WHERE id = ? AND status = 'sending'",
+                [now_iso(), f"{UNCERTAIN} deliverer stopped mid-send; may have been delivered", r["id"]])
+    return stale
+
+
+# -- /cari query ids ------------------------------------------------------------------------------
+
+def remember_query(store: Store, text: str) -> int:
+    ensure_schema(store)
+    text = (text or "")[:200]
+    with store.write():
+        store.db.execute("INSERT OR IGNORE INTO search_queries (query, created) VALUES (?, ?)", [text, now_iso()])
+        return store.db.execute("SELECT id FROM search_queries WHERE query = ?", [text]).fetchone()[0]
+
+
+def recall_query(store: Store, query_id: int) -> str | None:
+    ensure_schema(store)
+    row = store.db.execute("SELECT query FROM search_queries WHERE id = ?", [query_id]).fetchone()
+    return row[0] if row else None
+
+
+# -- statistics / status ---------------------------------------------------------------------------
+
+def stats(store: Store, months: int = 12, top: int = 10) -> dict:
+    """Flagged stories: total, counts per month (newest first), most-mentioned companies."""
+    total = store.db.execute("SELECT COUNT(*) FROM articles WHERE match = 1").fetchone()[0]
+    by_month = [(r[0], r[1]) for r in store.db.execute(
+        "SELECT substr(COALESCE(published, fetched), 1, 7) AS m, COUNT(*) FROM articles "
+        "WHERE match = 1 GROUP BY m ORDER BY m DESC LIMIT ?", [months]).fetchall() if r[0]]
+    companies: dict[str, list] = {}
+    for (value,) in store.db.execute(
+            "SELECT companies FROM articles WHERE match = 1 AND companies IS NOT NULL").fetchall():
+        try:
+            names = json.loads(value)
+        except ValueError:
+            continue
+        if not isinstance(names, list):
+            continue
+        for name in {str(n).strip() for n in names if str(n).strip()}:
+            entry = companies.setdefault(name.lower(), [name, 0])
+            entry[1] += 1
+    top_companies = sorted(((n, c) for n, c in companies.values()), key=lambda x: (-x[1], x[0].lower()))[:top]
+    jobs = store.db.execute("SELECT COALESCE(SUM(jobs_cut), 0) FROM articles WHERE match = 1").fetchone()[0]
+    return {"total": total, "by_month": by_month, "top_companies": top_companies, "jobs_cut_total": jobs}
+
+
+def status(store: Store) -> dict:
+    """Operational view for /status: last crawl, alert queue, failing sources, subscribers."""
+    ensure_schema(store)
+    crawl = list(store.db.query("SELECT * FROM crawls ORDER BY id DESC LIMIT 1"))
+    counts = {r[0]: r[1] for r in store.db.execute("SELECT status, COUNT(*) FROM alerts GROUP BY status")}
+    uncertain = store.db.execute(
+        "SELECT COUNT(*) FROM alerts WHERE status = 'sent' AND last_error LIKE ?", [UNCERTAIN + "%"]).fetchone()[0]
+    failing = [dict(r) for r in store.db.query(
+        "SELECT name, consecutive_failures, last_error, last_success FROM sources "
+        "WHERE consecutive_failures > 0 ORDER BY consecutive_failures DESC, name")]
+    subs = store.db.execute("SELECT COUNT(*), COALESCE(SUM(daily), 0) FROM subscribers WHERE active = 1").fetchone()
+    return {
+        "last_crawl": dict(crawl[0]) if crawl else None,
+        "pending": counts.get("pending", 0) + counts.get("sending", 0),
+        "failed": counts.get("failed", 0),
+        "sent": counts.get("sent", 0),
+        "uncertain": uncertain,
+        "failing_sources": failing,
+        "sources_total": store.db.execute("SELECT COUNT(*) FROM sources").fetchone()[0],
+        "subscribers": subs[0],
+        "daily_subscribers": subs[1],
+        "articles": store.counts(),
+    }
