@@ -454,8 +454,8 @@ def _is_mass(s: str) -> bool:
 
 
 # cheap substring gates (stems survive meN-/peN- nasal assimilation: memangkas, memotong, mengurangi, memecat)
-_LAY_GATE = ("phk", "pemutusan", "lay", "rumahkan", "pensiun", "berhenti", "angkas", "otong", "urang",
-             "ramping", "hapus", "pulang", "efisiensi", "hilang", "ecat", "kontrak")
+_LAY_GATE = ("phk", "pemutusan", "layoff", "lay-off", "rumahkan", "pensiun", "berhenti", "angkas", "otong",
+             "ngurang", "kurangi", "ramping", "hapus", "pulangkan", "efisiensi", "hilang", "ecat", "kontrak")
 _AI_GATE = ("kecerdasan", "artificial", "artifisial", "generati", "otoma", "automa", "chatbot", "chat-bot",
             "chatgpt", "machine learning", "pembelajaran mesin", "llm", "language model", "robot",
             "digitalisasi", "revolusi industri", "algoritma", "gen-ai", "genai")

@@ -120,6 +120,8 @@ def _ld_author(value) -> str | None:
     return None
 
 
+_TITLE_SUFFIX = re.compile(r"\s*[-|–]?\s*Halaman\s+(?:all|\d+)$", re.IGNORECASE)
+
 _VISIBLE_DATE = re.compile(
     r"((?:(?:Senin|Selasa|Rabu|Kamis|Jum'?at|Sabtu|Minggu)\s*,\s*)?\d{1,2}\s+[A-Za-z]{3,9}\.?\s+\d{4}"
     r"\s*[,|\-–]?\s*(?:pukul\s+)?\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:WIB|WITA|WIT)?|"
@@ -175,7 +177,7 @@ def extract(html: str, url: str) -> Extracted:
     if not title:
         t = doc.xpath("//title")
         title = t[0].text_content().strip() if t else ""
-    result.title = " ".join((title or "").split())
+    result.title = _TITLE_SUFFIX.sub("", " ".join((title or "").split()))
     published = (ld.get("datePublished") or _meta(doc, "article:published_time", "og:published_time",
                                                         "datePublished", "pubdate", "publishdate",
                                                         "dtk:publishdate", "content_PublishedDate",

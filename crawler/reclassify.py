@@ -54,4 +54,10 @@ def reclassify(store: Store, batch: int = 500) -> ReclassifyReport:
                     report.changes.append(f"- {row['title']}")
                 report.total += 1
         last_id = rows[-1]["id"]
+    from .stories import assign_story, detach
+
+    for article_id in report.flagged_now:
+        assign_story(store, article_id)
+    for article_id in report.unflagged_now:
+        detach(store, article_id)
     return report

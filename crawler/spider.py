@@ -296,6 +296,9 @@ class StorePipeline:
             out.new_ids.append(article_id)
             if record.get("match"):
                 out.flagged += 1
+                from .stories import assign_story
+
+                assign_story(spider.store, article_id)
         return {"id": article_id, "created": created}
 
     @classmethod

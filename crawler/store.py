@@ -141,9 +141,40 @@ def _m002_outbox(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS idx_alerts_status ON alerts(status)")
 
 
+def _m003_stories(db) -> None:
+    db.execute("""
+        CREATE TABLE IF NOT EXISTS stories (
+            id INTEGER PRIMARY KEY,
+            company TEXT,
+            company_key TEXT,
+            companies TEXT,
+            jobs_cut INTEGER,
+            percent REAL,
+            country TEXT,
+            title TEXT,
+            first_reported TEXT NOT NULL,
+            last_reported TEXT NOT NULL,
+            article_count INTEGER NOT NULL DEFAULT 0,
+            grown INTEGER NOT NULL DEFAULT 0,
+            created TEXT NOT NULL,
+            updated TEXT
+        )""")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_stories_last ON stories(last_reported)")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_stories_company ON stories(company_key, last_reported)")
+    cols = {r[1] for r in db.execute("PRAGMA table_info(articles)").fetchall()}
+    if "story_id" not in cols:
+        db.execute("ALTER TABLE articles ADD COLUMN story_id INTEGER REFERENCES stories(id)")
+    if "shingles" not in cols:
+        db.execute("ALTER TABLE articles ADD COLUMN shingles TEXT")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_articles_story ON articles(story_id)")
+
+
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_initial", _m001_initial),
     ("002_outbox", _m002_outbox),
+    ("003_stories", _m003_stories),
 ]
 
 

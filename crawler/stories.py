@@ -1,0 +1,299 @@
+"""Stories: one layoff event, however many outlets report it (the events table).
+
+Every flagged article joins exactly one story. Rules, in order:
+
+1. **Syndicated copy** — the same text (equal content hash) or near-identical
+   text (word 5-shingle Jaccard ≥ 0.6) as a flagged article of a story
+   reported within ``WINDOW_DAYS`` → that story.
+2. **Same event** — a story reported within ``WINDOW_DAYS`` of the article
+   that names the same company (case and legal suffixes ignored) and whose
+   job-cut figure agrees (equal within 10 %, or one side unknown) → that
+   story. Two different known figures mean two events (Amazon's 14,000 in
+   October and 16,000 in January stay apart, as would two rounds in one week).
+3. **Same trend piece** — no company: a story within the window whose title
+   shares ≥ 60 % of its words → that story.
+4. Otherwise a new story.
+
+When a story first learns its job-cut figure (earlier reports said only
+"ribuan" or nothing), the story is marked ``grown`` so delivery may send one
+follow-up. The cost of grouping one
+article is bounded: candidates come from an index on ``last_reported``
+within the window, never from a scan of the archive.
+
+``stories`` is the events table: company, companies, jobs_cut, percent,
+country (when stated), first_reported, last_reported, article_count; its
+outlets and links come from the articles that point to it.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import re
+from datetime import datetime, timedelta, timezone
+from typing import TextIO
+
+from .dates import parse_date
+from .store import Store, now_iso
+
+WINDOW_DAYS = 4
+SHINGLE = 5
+NEAR_DUP = 0.6
+TITLE_SIM = 0.6
+
+_LEGAL = re.compile(r"\b(inc|corp|corporation|co|ltd|llc|plc|tbk|pt|persero|group|company|the)\b\.?", re.I)
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+_COUNTRIES = [
+    ("Amerika Serikat", r"\b(?:amerika serikat|as|us|usa)\b"),
+    ("Indonesia", r"\bindonesia\b"),
+    ("India", r"\bindia\b"),
+    ("Swedia", r"\bswedia\b"),
+    ("Singapura", r"\bsingapura\b"),
+    ("Inggris", r"\binggris\b"),
+    ("Jerman", r"\bjerman\b"),
+    ("China", r"\b(?:china|tiongkok)\b"),
+    ("Jepang", r"\bjepang\b"),
+    ("Australia", r"\baustralia\b"),
+    ("Israel", r"\bisrael\b"),
+    ("Kanada", r"\bkanada\b"),
+    ("Korea Selatan", r"\bkorea selatan\b"),
+    ("Malaysia", r"\bmalaysia\b"),
+    ("Vietnam", r"\bvietnam\b"),
+    ("Filipina", r"\bfilipina\b"),
+    ("Prancis", r"\b(?:prancis|perancis)\b"),
+    ("Belanda", r"\bbelanda\b"),
+]
+_COUNTRY_RE = [(name, re.compile(p, re.I)) for name, p in _COUNTRIES]
+_HQ = re.compile(r"(?:berbasis|berkantor pusat|bermarkas|asal|yang berbasis)\s+(?:di\s+)?([A-Z][\w ]{2,30})")
+
+
+
+
+def company_key(name: str | None) -> str | None:
+    if not name:
+        return None
+    key = " ".join(_LEGAL.sub(" ", name.casefold()).split())
+    return key or name.casefold()
+
+
+def shingles(text: str, n: int = SHINGLE, limit: int = 400) -> list[int]:
+    """Hashes of word n-grams (the smallest ``limit``: a MinHash-style sketch)."""
+    words = _WORD.findall((text or "").casefold())
+    grams = {" ".join(words[i:i + n]) for i in range(max(0, len(words) - n + 1))}
+    hashed = sorted(int(hashlib.blake2b(g.encode(), digest_size=6).hexdigest(), 16) for g in grams)
+    return hashed[:limit]
+
+
+def similarity(a: list[int], b: list[int]) -> float:
+    if not a or not b:
+        return 0.0
+    sa, sb = set(a), set(b)
+    # compare on the common sketch range so truncated sketches stay comparable
+    cap = min(max(a), max(b))
+    sa = {x for x in sa if x <= cap}
+    sb = {x for x in sb if x <= cap}
+    union = sa | sb
+    return len(sa & sb) / len(union) if union else 0.0
+
+
+def title_similarity(a: str, b: str) -> float:
+    wa = {w for w in _WORD.findall((a or "").casefold()) if len(w) > 2}
+    wb = {w for w in _WORD.findall((b or "").casefold()) if len(w) > 2}
+    if not wa or not wb:
+        return 0.0
+    return len(wa & wb) / min(len(wa), len(wb))
+
+
+def detect_country(text: str) -> str | None:
+    head = (text or "")[:1500]
+    m = _HQ.search(head)
+    if m:
+        for name, rx in _COUNTRY_RE:
+            if rx.search(m.group(1)):
+                return name
+    for name, rx in _COUNTRY_RE:
+        if name != "Indonesia" and rx.search(head):
+            return name
+    if _COUNTRY_RE[1][1].search(head):
+        return "Indonesia"
+    return None
+
+
+def _figures_agree(a: int | None, b: int | None) -> bool:
+    if a is None or b is None:
+        return True
+    return abs(a - b) <= 0.1 * max(a, b)
+
+
+def _when(article: dict) -> datetime:
+    for key in ("published", "fetched"):
+        dt = parse_date(article.get(key)) if article.get(key) else None
+        if dt:
+            return dt.astimezone(timezone.utc)
+    return datetime.now(timezone.utc)
+
+
+def _iso(dt: datetime) -> str:
+    return dt.astimezone(timezone.utc).replace(microsecond=0).isoformat()
+
+
+def assign_story(store: Store, article_id: int) -> int | None:
+    """Put a flagged article into a story (existing or new). Returns the story id."""
+    row = store.db.execute("SELECT * FROM articles WHERE id = ?", [article_id]).fetchone()
+    if row is None:
+        return None
+    cols = [d[0] for d in store.db.execute("SELECT * FROM articles LIMIT 0").description]
+    art = dict(zip(cols, row))
+    if not art.get("match"):
+        return None
+    if art.get("story_id"):
+        return art["story_id"]
+    companies = json.loads(art.get("companies") or "[]")
+    keys = [k for k in (company_key(c) for c in companies) if k]
+    when = _when(art)
+    lo, hi = _iso(when - timedelta(days=WINDOW_DAYS)), _iso(when + timedelta(days=WINDOW_DAYS))
+    sketch = shingles(f"{art.get('title', '')} {art.get('text', '')}")
+    with store.write():
+        candidates = list(store.db.query(
+            "SELECT * FROM stories WHERE last_reported >= ? AND first_reported <= ? ORDER BY last_reported DESC LIMIT 200",
+            [lo, hi]))
+        chosen = None
+        # 1. syndicated / near-duplicate text
+        if candidates:
+            ids = [c["id"] for c in candidates]
+            marks = ",".join("?" * len(ids))
+            members = store.db.execute(
+                f"SELECT story_id, content_hash, shingles FROM articles WHERE story_id IN ({marks}) "
+                f"ORDER BY id DESC LIMIT 2000", ids).fetchall()
+            for story_id, chash, sh in members:
+                if art.get("content_hash") and chash == art["content_hash"]:
+                    chosen = story_id
+                    break
+                if sh and sketch and similarity(sketch, json.loads(sh)) >= NEAR_DUP:
+                    chosen = story_id
+                    break
+        # 2. same company, agreeing figure
+        if chosen is None and keys:
+            for c in candidates:
+                story_keys = {company_key(x) for x in json.loads(c["companies"] or "[]")} | {c["company_key"]}
+                if set(keys) & story_keys and _figures_agree(c["jobs_cut"], art.get("jobs_cut")):
+                    chosen = c["id"]
+                    break
+        # 3. trend piece with a near-identical title
+        if chosen is None and not keys:
+            for c in candidates:
+                if not c["company_key"] and title_similarity(c["title"] or "", art.get("title") or "") >= TITLE_SIM:
+                    chosen = c["id"]
+                    break
+        stamp = now_iso()
+        if chosen is None:
+            chosen = store.db.execute(
+                "INSERT INTO stories (company, company_key, companies, jobs_cut, percent, country, title, "
+                "first_reported, last_reported, article_count, grown, created, updated) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?)",
+                [companies[0] if companies else None, keys[0] if keys else None,
+                 json.dumps(companies, ensure_ascii=False), art.get("jobs_cut"), art.get("percent"),
+                 detect_country(art.get("text") or ""), art.get("title"), _iso(when), _iso(when), stamp, stamp],
+            ).lastrowid
+        else:
+            story = store.db.execute("SELECT jobs_cut, percent, companies, first_reported, last_reported, country "
+                                     "FROM stories WHERE id = ?", [chosen]).fetchone()
+            old_cut, old_pct, old_companies, first, last, country = story
+            merged = json.loads(old_companies or "[]")
+            for c in companies:
+                if company_key(c) not in {company_key(x) for x in merged}:
+                    merged.append(c)
+            new_cut, grown = old_cut, 0
+            cut = art.get("jobs_cut")
+            if cut is not None and (old_cut is None or cut >= old_cut * 1.1):
+                new_cut, grown = cut, 1 if old_cut is None or cut > old_cut else 0
+            store.db.execute(
+                "UPDATE stories SET jobs_cut = ?, percent = COALESCE(percent, ?), companies = ?, "
+                "company = COALESCE(company, ?), company_key = COALESCE(company_key, ?), "
+                "country = COALESCE(country, ?), first_reported = MIN(first_reported, ?), "
+                "last_reported = MAX(last_reported, ?), grown = MAX(grown, ?), updated = ? WHERE id = ?",
+                [new_cut, art.get("percent"), json.dumps(merged, ensure_ascii=False),
+                 merged[0] if merged else None, company_key(merged[0]) if merged else None,
+                 detect_country(art.get("text") or ""), _iso(when), _iso(when), grown, stamp, chosen])
+        store.db.execute("UPDATE articles SET story_id = ?, shingles = ? WHERE id = ?",
+                         [chosen, json.dumps(sketch[:200]), article_id])
+        store.db.execute("UPDATE stories SET article_count = (SELECT COUNT(*) FROM articles WHERE story_id = ?) "
+                         "WHERE id = ?", [chosen, chosen])
+    return chosen
+
+
+def detach(store: Store, article_id: int) -> None:
+    """Remove an article that is no longer flagged from its story."""
+    with store.write():
+        row = store.db.execute("SELECT story_id FROM articles WHERE id = ?", [article_id]).fetchone()
+        if not row or not row[0]:
+            return
+        store.db.execute("UPDATE articles SET story_id = NULL WHERE id = ?", [article_id])
+        n = store.db.execute("SELECT COUNT(*) FROM articles WHERE story_id = ?", [row[0]]).fetchone()[0]
+        if n == 0:
+            store.db.execute("DELETE FROM stories WHERE id = ? AND NOT EXISTS "
+                             "(SELECT 1 FROM alerts WHERE alerts.article_id IN "
+                             "(SELECT id FROM articles WHERE story_id = ?))", [row[0], row[0]])
+        store.db.execute("UPDATE stories SET article_count = ? WHERE id = ?", [n, row[0]])
+
+
+def story_articles(store: Store, story_id: int) -> list[dict]:
+    return list(store.db.query(
+        "SELECT id, url, title, outlet, source, published, fetched FROM articles WHERE story_id = ? "
+        "ORDER BY COALESCE(published, fetched), id", [story_id]))
+
+
+def events(store: Store) -> list[dict]:
+    """The events table with outlets and links, newest first."""
+    out = []
+    for s in store.db.query("SELECT * FROM stories ORDER BY first_reported DESC, id DESC"):
+        arts = story_articles(store, s["id"])
+        outlets: list[str] = []
+        for a in arts:
+            name = a["outlet"] or a["source"]
+            if name and name not in outlets:
+                outlets.append(name)
+        out.append({
+            "id": s["id"], "company": s["company"], "companies": json.loads(s["companies"] or "[]"),
+            "jobs_cut": s["jobs_cut"], "percent": s["percent"], "country": s["country"],
+            "title": s["title"], "first_reported": s["first_reported"], "last_reported": s["last_reported"],
+            "articles": len(arts), "outlets": outlets, "links": [a["url"] for a in arts],
+        })
+    return out
+
+
+def write_events(store: Store, out: TextIO, fmt: str = "csv") -> int:
+    rows = events(store)
+    if fmt in ("json", "jsonl"):
+        if fmt == "json":
+            json.dump(rows, out, ensure_ascii=False, indent=2)
+            out.write("\n")
+        else:
+            for r in rows:
+                out.write(json.dumps(r, ensure_ascii=False) + "\n")
+        return len(rows)
+    fields = ["id", "company", "companies", "jobs_cut", "percent", "country", "first_reported",
+              "last_reported", "articles", "outlets", "links", "title"]
+    w = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
+    w.writeheader()
+    for r in rows:
+        r = dict(r)
+        for k in ("companies", "outlets", "links"):
+            r[k] = "; ".join(r[k])
+        w.writerow(r)
+    return len(rows)
+
+
+def monthly_stats(store: Store, months: int = 12) -> list[dict]:
+    """Per month (YYYY-MM, by first report): stories and jobs cut."""
+    return list(store.db.query(
+        "SELECT substr(first_reported, 1, 7) AS month, COUNT(*) AS stories, COALESCE(SUM(jobs_cut), 0) AS jobs_cut "
+        "FROM stories GROUP BY month ORDER BY month DESC LIMIT ?", [months]))[::-1]
+
+
+def top_companies(store: Store, n: int = 8) -> list[dict]:
+    return list(store.db.query(
+        "SELECT company, COUNT(*) AS stories, COALESCE(SUM(jobs_cut), 0) AS jobs_cut FROM stories "
+        "WHERE company IS NOT NULL GROUP BY company_key ORDER BY jobs_cut DESC, stories DESC LIMIT ?", [n]))
