@@ -101,22 +101,41 @@ _WORKER = (r"(?:karyawan|pekerja|pegawai|staf|staff|buruh|tenaga\s+kerja|posisi|
            r"pengemudi|awak|manajer|analis|desainer)(?:-\w+)?(?:nya)?")
 _WORKER_RE = re.compile(r"\b" + _WORKER + r"\b", _I)
 
-_LAYOFF_STRONG = re.compile(
+_LAY_CORE = re.compile(
     r"(?:\b(?:di|ter|mem|ke|kena)?-?\s?phk(?:-?nya)?\b"
     r"|pemutusan\s+hubungan\s+(?:kerja)?"
-    r"|\blay-?offs?\b|\blayoff\b"
+    r"|\blay-?offs?\b"
     r"|\b(?:me|di)?rumahkan\b"
     r"|\b(?:meng)?hentikan\s+kontrak\b|\bmemutus\s+kontrak\b"
     r"|\bpensiun\s+dini\b"
     r"|\b(?:mem|di|ter)?berhentikan\b|\bpemberhentian\b"
-    r"|\b(?:memangkas|pangkas|dipangkas|terpangkas|pemangkasan|potong|memotong|pemotongan|"
-    r"mengurangi|pengurangan|dikurangi|merampingkan|perampingan|menghapus|pulangkan|memulangkan)"
-    r"\s+(?:\S+\s+){0,5}?" + _WORKER + r"\b"
     r"|\befisiensi\s+(?:karyawan|pegawai|tenaga\s+kerja|sdm)\b"
     r"|\b(?:pekerjaan|posisi|peran)\s+(?:yang\s+)?(?:hilang|dihapus|dipangkas)\b"
     r"|\b(?:pemangkasan|pengurangan\s+tenaga\s+kerja|pemecatan)\s+(?:besar-besaran\s+|massal\s+)?(?:ini|tersebut)\b"
     r"|\b(?:pemangkasan|pemecatan)\s+(?:besar-besaran|massal)\b"
     r")", _I)
+_LAY_VERB = re.compile(
+    r"\b(?:memangkas|pangkas|dipangkas|terpangkas|pemangkasan|potong|memotong|pemotongan|"
+    r"mengurangi|pengurangan|dikurangi|merampingkan|perampingan|menghapus|pulangkan|memulangkan)\b", _I)
+_WORKER_AFTER = re.compile(r"\s+(?:\S+\s+){0,5}?" + _WORKER + r"\b", _I)
+
+
+class _LayoffMatcher:
+    """Layoff terms; the verb + worker-noun part is checked in two cheap steps."""
+
+    @staticmethod
+    def search(s: str):
+        m = _LAY_CORE.search(s)
+        if m:
+            return m
+        for v in _LAY_VERB.finditer(s):
+            w = _WORKER_AFTER.match(s, v.end())
+            if w:
+                return w
+        return None
+
+
+_LAYOFF_STRONG = _LayoffMatcher()
 # firing verbs: only count as a *mass* layoff with a quantity nearby
 _FIRE = re.compile(r"\b(?:pecat|memecat|dipecat|pemecatan|terpecat)(?:nya)?\b", _I)
 _MASS = re.compile(
@@ -404,7 +423,9 @@ def _clean(text: str) -> list[str]:
             in_related = False
         if _BOILER_LINE.match(line):
             continue
-        line = _INLINE_BOILER.sub("", line)
+        low = line.lower()
+        if "baca" in low or "lihat juga" in low or "simak" in low:
+            line = _INLINE_BOILER.sub("", line)
         line = _BYLINE.sub("", line).strip()
         if len(line) < 3:
             continue
@@ -420,9 +441,14 @@ _GENERIC_BEFORE_AI = {"Agen", "Teknologi", "Era", "Model", "Platform", "Fitur", 
                       "Fokus", "Alasan", "Picu", "Tunjuk", "Lewat", "Demi", "Gantikan", "Diganti"}
 
 
+_OPENAI = re.compile(r"\bOpen\s?AI\b|\bxAI\b")
+
+
 def _ai_names(paras: list[str]) -> set[str]:
     names = set()
     for p in paras:
+        if "AI" not in p:
+            continue
         for m in _NAME_AI.finditer(p):
             w = m.group(1)
             if w not in _GENERIC_BEFORE_AI:
@@ -431,7 +457,11 @@ def _ai_names(paras: list[str]) -> set[str]:
 
 
 def _strip_names(s: str, names: set[str]) -> str:
-    s = re.sub(r"\bOpen\s?AI\b|\bxAI\b", "OPENAI_NAME", s)
+    if "AI" in s:
+        s = _OPENAI.sub("OPENAI_NAME", s)
+    else:
+        if "kecerdasan" not in s.lower():
+            return s
     s = _AI_FIRM.sub("perusahaan NAME_X", s)
     for n in names:
         s = s.replace(n, "NAME_X")
@@ -462,8 +492,13 @@ _AI_GATE = ("kecerdasan", "artificial", "artifisial", "generati", "otoma", "auto
 _NONAI_GATE = ("karena", "akibat", "imbas", "gara", "dampak", "alasan", "setelah", "usai")
 
 
+_LAY_GATE_RE = re.compile("|".join(re.escape(g) for g in _LAY_GATE))
+_AI_GATE_RE = re.compile("|".join(re.escape(g) for g in _AI_GATE))
+_NONAI_GATE_RE = re.compile("|".join(_NONAI_GATE))
+
+
 def _has_lay_word(low: str) -> bool:
-    return any(g in low for g in _LAY_GATE)
+    return _LAY_GATE_RE.search(low) is not None
 
 
 def _analyse_sentence(para: int, s: str) -> _Sent:
@@ -477,7 +512,7 @@ def _analyse_sentence(para: int, s: str) -> _Sent:
             lay = True
         elif fm or lj:
             weak = True
-    ai = ("AI" in s or "A.I" in s or any(g in low for g in _AI_GATE)) and bool(_AI.search(s) or _AI_CI_FIX.search(s))
+    ai = ("AI" in s or "A.I" in s or _AI_GATE_RE.search(low) is not None) and bool(_AI.search(s) or _AI_CI_FIX.search(s))
     repl_num = repl = repl_conc = anaphor = False
     cause: float = 0
     if ai:
@@ -487,7 +522,7 @@ def _analyse_sentence(para: int, s: str) -> _Sent:
             repl_conc = bool(repl and _CONCRETE_WORKER.search(s) and "?" not in s)
         anaphor = bool(_ANAPHOR.search(s))
     if lay or ai or weak:
-        if any(g in low for g in _NONAI_GATE) and _NONAI_CAUSE.search(s):
+        if _NONAI_GATE_RE.search(low) and _NONAI_CAUSE.search(s):
             cause = 0
         else:
             cause = bool(_CAUSE.search(s)) or (0.5 if _CAUSE_WEAK.search(s) else 0)
@@ -659,14 +694,14 @@ def _numbers(title: str, paras: list[str]) -> tuple[int | None, float | None]:
     order = 0
     for idx, unit in units:
         for s in _split_sents(unit):
-            if _AGGREGATE.search(s) and idx > 3:
-                continue
             low = s.lower()
             if not (_has_lay_word(low) or "kehilangan" in low or "ganti" in low
                     or "alih" in low or "terdampak" in low or "terkena" in low):
                 continue
             is_lay = bool(_LAYOFF_STRONG.search(s) or _FIRE.search(s) or _LOSE_JOB.search(s)
                           or _REPLACE.search(s) or _AFFECTED.search(s))
+            if is_lay and idx > 3 and _AGGREGATE.search(s):
+                continue
             if not is_lay:
                 continue
             for val, pos in _jobs_in(s):

@@ -258,6 +258,22 @@ def cmd_housekeeping(args) -> int:
     return 0
 
 
+def cmd_feed(args) -> int:
+    from .atom import build_feed, write_feed
+
+    settings = _settings()
+    store = _open_store(settings)
+    try:
+        if args.output == "-":
+            sys.stdout.write(build_feed(store))
+        else:
+            path = write_feed(store, settings, Path(args.output) if args.output else None)
+            print(f"feed written to {path}")
+    finally:
+        store.close()
+    return 0
+
+
 # -- config ------------------------------------------------------------------------------
 
 def cmd_config(args) -> int:
@@ -308,6 +324,10 @@ def register(sub) -> None:
 
     p = sub.add_parser("housekeeping", help="prune old unflagged article text and optimise the index")
     p.set_defaults(func=cmd_housekeeping)
+
+    p = sub.add_parser("feed", help="write the Atom feed of flagged stories (PANTAU_FEED_PATH, or -o)")
+    p.add_argument("-o", "--output", help="file to write, or - for stdout")
+    p.set_defaults(func=cmd_feed)
 
     p = sub.add_parser("config", help="print the effective settings (secrets redacted)")
     p.add_argument("-v", "--verbose", action="store_true", help="with help text")
