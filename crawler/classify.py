@@ -52,7 +52,7 @@ from dataclasses import dataclass, field
 
 __all__ = ["classify", "Verdict", "RULES_VERSION"]
 
-RULES_VERSION = "2025.1"
+RULES_VERSION = "2025.2"
 
 
 @dataclass(frozen=True)
@@ -101,19 +101,12 @@ _WORKER = (r"(?:karyawan|pekerja|pegawai|staf|staff|buruh|tenaga\s+kerja|posisi|
            r"pengemudi|awak|manajer|analis|desainer)(?:-\w+)?(?:nya)?")
 _WORKER_RE = re.compile(r"\b" + _WORKER + r"\b", _I)
 
-_LAY_CORE = re.compile(
-    r"(?:\b(?:di|ter|mem|ke|kena)?-?\s?phk(?:-?nya)?\b"
-    r"|pemutusan\s+hubungan\s+(?:kerja)?"
-    r"|\blay-?offs?\b"
-    r"|\b(?:me|di)?rumahkan\b"
-    r"|\b(?:meng)?hentikan\s+kontrak\b|\bmemutus\s+kontrak\b"
-    r"|\bpensiun\s+dini\b"
-    r"|\b(?:mem|di|ter)?berhentikan\b|\bpemberhentian\b"
-    r"|\befisiensi\s+(?:karyawan|pegawai|tenaga\s+kerja|sdm)\b"
-    r"|\b(?:pekerjaan|posisi|peran)\s+(?:yang\s+)?(?:hilang|dihapus|dipangkas)\b"
-    r"|\b(?:pemangkasan|pengurangan\s+tenaga\s+kerja|pemecatan)\s+(?:besar-besaran\s+|massal\s+)?(?:ini|tersebut)\b"
-    r"|\b(?:pemangkasan|pemecatan)\s+(?:besar-besaran|massal)\b"
-    r")", _I)
+_LAY_CORE = re.compile(  # applied to lower-cased text; literal-first alternation keeps it fast
+    r"phk|pemutusan\s+hubungan|lay-?off|rumahkan\b|hentikan\s+kontrak|memutus\s+kontrak|pensiun\s+dini|"
+    r"berhentikan\b|pemberhentian|efisiensi\s+(?:karyawan|pegawai|tenaga\s+kerja|sdm)\b|"
+    r"(?:pekerjaan|posisi|peran)\s+(?:yang\s+)?(?:hilang|dihapus|dipangkas)\b|"
+    r"(?:pemangkasan|pengurangan\s+tenaga\s+kerja|pemecatan)\s+(?:besar-besaran\s+|massal\s+)?(?:ini|tersebut)\b|"
+    r"(?:pemangkasan|pemecatan)\s+(?:besar-besaran|massal)\b")
 _LAY_VERB = re.compile(
     r"\b(?:memangkas|pangkas|dipangkas|terpangkas|pemangkasan|potong|memotong|pemotongan|"
     r"mengurangi|pengurangan|dikurangi|merampingkan|perampingan|menghapus|pulangkan|memulangkan)\b", _I)
@@ -125,7 +118,7 @@ class _LayoffMatcher:
 
     @staticmethod
     def search(s: str):
-        m = _LAY_CORE.search(s)
+        m = _LAY_CORE.search(s.lower())
         if m:
             return m
         for v in _LAY_VERB.finditer(s):
@@ -144,31 +137,53 @@ _MASS = re.compile(
 _LOSE_JOB = re.compile(
     r"\bkehilangan\s+(?:\S+\s+){0,2}?(?:pekerjaan|pekerjaannya|mata\s+pencaharian|sumber\s+nafkah)\b", _I)
 
-_AI = re.compile(
-    r"(?:\bA\.?I\b(?!\s*[-–]?\s*(?:Research|Officer))|\bAI-first\b"
-    r"|kecerdasan\s+(?:buatan|artifisial)|artificial\s+intelligence|artifisial\s+inteligen\w*"
-    r"|\bgen-?AI\b|\bgeneratif\b|\bgenerative\b"
-    r"|\b(?:di|meng|peng)?otomatis(?:asi|kan|asikan)\b|\botomasi\b|\bautomasi\b|\bautomation\b"
-    r"|\bchat-?bot\w*|\bChatGPT\b|\bmachine\s+learning\b|\bpembelajaran\s+mesin\b"
-    r"|\bLLM\b|\blarge\s+language\s+model|\brobot(?:ik|ika|isasi|-robot)?\b|\bdigitalisasi\b"
-    r"|\brevolusi\s+industri\s+4\.0\b|\balgoritma\b"
-    r"|\b(?:[Ss]istem|[Mm]esin|[Ss]erba|[Gg]udang|[Kk]asir|[Pp]roses|[Ll]ini)\s+(?:[Oo]tomatis|[Rr]obotik)\b)")
-_AI_CI_FIX = re.compile(  # case-insensitive forms of the Latin-letter terms
-    r"(?:kecerdasan\s+(?:buatan|artifisial)|artificial\s+intelligence|otomatisasi|otomasi|automasi|"
-    r"robot\w*|chatbot\w*|machine\s+learning|digitalisasi)", _I)
+_AI_UPPER = re.compile(r"\bA\.?I\b(?!\s*[-–]?\s*(?:Research|Officer))")
+_AI_LOW = re.compile(
+    r"kecerdasan\s+(?:buatan|artifisial)|artificial\s+intelligence|artifisial\s+inteligen|gen-?ai\b|"
+    r"generatif|generative|otomatisasi|otomatiskan|otomatisasikan|otomasi\b|automasi|automation|"
+    r"chat-?bot|chatgpt|machine\s+learning|pembelajaran\s+mesin|llm\b|large\s+language\s+model|robot|"
+    r"digitalisasi|revolusi\s+industri\s+4\.0|algoritma|"
+    r"(?:sistem|mesin|serba|gudang|kasir|proses|lini)\s+(?:otomatis|robotik)\b")
 
-_CAUSE = re.compile(
-    r"\b(?:karena|akibat|gara-gara|imbas|demi|seiring|sejalan|di\s+tengah|"
-    r"digantikan|diganti|menggantikan|mengganti|gantikan|ganti|pengganti|tergantikan|"
-    r"beralih|mengalihkan|alihkan|dialihkan|fokus|berfokus|investasi|berinvestasi|menginvestasikan|"
-    r"efisiensi|efisien|dorongan|didorong|mendorong|dipicu|memicu|picu|menyebabkan|sebabkan|penyebab|"
-    r"disebabkan|dikaitkan|terkait\s+dengan|alasan|beralasan|mengandalkan|adopsi|mengadopsi|pengadopsian|"
-    r"mengambil\s+alih|diambil\s+alih|strategi\w*|biang\s+kerok|kambing\s+hitam|mengutamakan|"
-    r"memprioritaskan|berbasis\s+AI|AI-first|otomatisasi|robotisasi|dengan\s+bantuan|digenjot|menggenjot|faktor)\b"
-    r"|\b(?:dibuat|dikerjakan|ditulis|dihasilkan|ditangani|diproduksi|digarap)\s+(?:oleh\s+)?(?:AI|robot|mesin)\b", _I)
-_CAUSE_WEAK = re.compile(
-    r"\b(?:usai|setelah|pasca|dampak|berdampak|transformasi|integrasi|mengintegrasikan|pemanfaatan|memanfaatkan|"
-    r"prioritas|restrukturisasi|perkembangan|kemajuan|era)\b", _I)
+
+class _AIMatcher:
+    @staticmethod
+    def search(s: str):
+        if ("AI" in s or "A.I" in s):
+            m = _AI_UPPER.search(s)
+            if m:
+                return m
+        return _AI_LOW.search(s.lower())
+
+
+_AI = _AIMatcher()
+_AI_CI_FIX = _AI
+
+# causal / strategic connectives; applied to lower-cased text (literal-first alternation for speed)
+_CAUSE_LOW = re.compile(
+    r"karena|akibat|gara-gara|imbas| demi\b|seiring|sejalan|di tengah|"
+    r"gantikan|diganti|mengganti|\bganti\b|pengganti|tergantikan|"
+    r"beralih|alihkan|dialihkan|fokus|investasi|menginvestasikan|"
+    r"efisien|dorongan|didorong|mendorong|dipicu|memicu|\bpicu\b|menyebabkan|sebabkan|penyebab|"
+    r"disebabkan|dikaitkan|terkait dengan|alasan|mengandalkan|adopsi|mengadopsi|pengadopsian|"
+    r"ambil alih|diambil alih|strategi|biang kerok|kambing hitam|mengutamakan|"
+    r"memprioritaskan|berbasis ai|ai-first|otomatisasi|robotisasi|dengan bantuan|digenjot|menggenjot|faktor|"
+    r"(?:dibuat|dikerjakan|ditulis|dihasilkan|ditangani|diproduksi|digarap) (?:oleh )?(?:ai|robot|mesin)\b")
+_CAUSE_WEAK_LOW = re.compile(
+    r"\busai\b|setelah|pasca|dampak|transformasi|integrasi|mengintegrasikan|pemanfaatan|memanfaatkan|"
+    r"prioritas|restrukturisasi|perkembangan|kemajuan| era\b")
+
+
+class _LowSearch:
+    def __init__(self, pat: re.Pattern):
+        self.pat = pat
+
+    def search(self, s: str):
+        return self.pat.search(re.sub(r"\s+", " ", s.lower()))
+
+
+_CAUSE = _LowSearch(_CAUSE_LOW)
+_CAUSE_WEAK = _LowSearch(_CAUSE_WEAK_LOW)
 
 _NONAI_CAUSE = re.compile(
     r"\b(?:karena|akibat|imbas|gara-gara|dampak|alasan|beralasan|setelah|usai)\s+(?:\S+\s+){0,2}?"
@@ -557,9 +572,20 @@ def _evaluate(title: str, text: str, summary: str | None = None) -> dict:
     tS = _analyse_sentence(-1, t_clean)
     t_question = "?" in t_clean
     sents: list[_Sent] = []
-    for i, p in enumerate(paras_c):
-        for s in _split_sents(p):
-            sents.append(_analyse_sentence(i, s))
+    raw_sents: list[list[str]] = []
+    for i, p in enumerate(paras):
+        rs = _split_sents(p)
+        pl = p.lower()
+        lay_gate = _has_lay_word(pl) or "kehilangan" in pl or "ganti" in pl or "alih" in pl
+        if not lay_gate:
+            rs_marked = [(x, False) for x in rs]
+        else:
+            rs_marked = [(x, True) for x in rs]
+        raw_sents.append(rs_marked)
+        if not lay_gate and "AI" not in p and "A.I" not in p and not _AI_GATE_RE.search(pl):
+            continue  # nothing to find in this paragraph
+        for s in rs:
+            sents.append(_analyse_sentence(i, _strip_names(s, names)))
 
     n_par = max(len(paras_c), 1)
     lead_n = min(3, n_par)
@@ -638,7 +664,7 @@ def _evaluate(title: str, text: str, summary: str | None = None) -> dict:
     single = len(ai_paras) <= 1 and not tS.ai and not any(s.repl_num for s in co)
     if single:
         reasons.append("AI hanya disebut sekali")
-    return dict(title=title, paras=paras, names=names, L=L, A=A, N=N, reasons=reasons,
+    return dict(title=title, paras=raw_sents, names=names, L=L, A=A, N=N, reasons=reasons,
                 causal=causal and not single)
 
 
@@ -686,14 +712,16 @@ def _jobs_in(s: str) -> list[tuple[int | None, int]]:
     return out
 
 
-def _numbers(title: str, paras: list[str]) -> tuple[int | None, float | None]:
+def _numbers(title: str, paras: list[list[str]]) -> tuple[int | None, float | None]:
     jobs = None
     pct = None
     cands: list[tuple[int, int]] = []  # (priority, value)
-    units = [(0, title)] + [(1 + i, p) for i, p in enumerate(paras)]
+    units = [(0, [(title, True)])] + [(1 + i, p) for i, p in enumerate(paras)]
     order = 0
     for idx, unit in units:
-        for s in _split_sents(unit):
+        for s, gated in unit:
+            if not gated:
+                continue
             low = s.lower()
             if not (_has_lay_word(low) or "kehilangan" in low or "ganti" in low
                     or "alih" in low or "terdampak" in low or "terkena" in low):
@@ -741,16 +769,19 @@ def _norm_company(n: str) -> str:
     return n.strip()
 
 
-def _companies(title: str, paras: list[str], ai_names: set[str]) -> list[str]:
+def _companies(title: str, psents: list[list[str]], ai_names: set[str]) -> list[str]:
+    paras = [" ".join(x for x, _ in p) for p in psents]
     scores: dict[str, float] = {}
     display: dict[str, str] = {}
-    units = [(True, title)] + [(False, p) for p in paras]
+    units = [(True, [(title, True)])] + [(False, p) for p in psents]
     body_text = "\n".join(paras)
     lower_words = set(re.findall(r"(?<![\w-])[a-z][a-z-]+", title + "\n" + body_text))
     for pi, (is_title, unit) in enumerate(units):
-        for s in _split_sents(unit):
+        for s, pgate in unit:
+            if not is_title and pi > 3 and not pgate:
+                continue
             low = s.lower()
-            gate = _has_lay_word(low) or "ganti" in low
+            gate = pgate and (_has_lay_word(low) or "ganti" in low)
             if not is_title and pi > 3 and not gate:
                 continue  # companies are named in the title, the lead or next to layoff terms
             s_lay = gate and bool(_LAYOFF_STRONG.search(s) or _FIRE.search(s) or _REPLACE.search(s))

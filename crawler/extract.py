@@ -7,13 +7,17 @@ Rules:
 - Main text comes from trafilatura (comments, tables and links off), after
   dropping obvious page furniture (nav, aside, footer, forms, scripts,
   elements whose class/id says related/terkait/komentar/iklan/share/tags…).
-  Lines that are boilerplate — "Baca juga:", "Simak juga", "ADVERTISEMENT",
+  Lines that are boilerplate — "Baca juga:", "Pilihan Editor:", "Simak juga", "ADVERTISEMENT",
   "Tags:", "SCROLL TO CONTINUE" — are removed from the text, and a first line
   equal to the title is dropped. Paragraphs are joined with "\n".
 - Metadata prefers machine-readable fields: ``<link rel=canonical>``,
   ``og:title``, JSON-LD NewsArticle, ``article:published_time`` and similar
   meta, ``<time datetime>``; then a visible Indonesian date string
-  ("Senin, 20 Okt 2025 14:30 WIB"). Times without a zone are WIB.
+  ("Senin, 20 Okt 2025 14:30 WIB"). Times without a zone are WIB. Without an
+  author in the metadata, a printed byline (class/itemprop author, penulis,
+  byline, reporter; "Oleh …" stripped) is used; without ``og:site_name`` or
+  a JSON-LD publisher, the outlet is the site name after the headline in
+  ``<title>`` ("Judul :: Koran Daerah").
 """
 
 from __future__ import annotations
@@ -33,14 +37,15 @@ _CHARSET_META = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+
 _CHARSET_HDR = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_\-]+)", re.IGNORECASE)
 
 _BOILERPLATE_LINE = re.compile(
-    r"^\s*(?:baca\s+juga|simak\s+juga|lihat\s+juga|cek\s+juga|baca\s+selengkapnya|"
+    r"^\s*(?:baca\s+juga|simak\s+juga|lihat\s+juga|cek\s+juga|baca\s+selengkapnya|baca\s+berita\s+lainnya|"
+    r"pilihan\s+editor\s*:|rekomendasi\s*:|"
     r"simak\s+video|saksikan\s+(?:juga\s+)?video|tonton\s+juga|berita\s+terkait|artikel\s+terkait|"
     r"advertisement|scroll\s+to\s+continue|tags?\s*:|topik\s*:|editor\s*:|penulis\s*:|"
     r"ikuti\s+(?:berita|kami|update)|dapatkan\s+update|follow\s+(?:us|kami)|"
     r"download\s+aplikasi|klik\s+di\s*sini|copyright|hak\s+cipta|\(\w{2,5}/\w{2,5}\)\s*$)",
     re.IGNORECASE)
 _NOISE_ATTR = re.compile(
-    r"(related|terkait|baca-?juga|bacajuga|komentar|comment|iklan|\bads?\b|advert|banner|share|sosmed|"
+    r"(related|terkait|baca-?juga|bacajuga|pilihan-?editor|komentar|comment|iklan|\bads?\b|advert|banner|share|sosmed|"
     r"social|tags?\b|topik|sidebar|terpopuler|populer|rekomendasi|newsletter|breadcrumb|footer|nav|menu|"
     r"promo|widget|inline-?link|box-?berita|list-?berita)", re.IGNORECASE)
 
@@ -159,6 +164,23 @@ def _strip_noise(doc) -> None:
                 parent.remove(el)
 
 
+_BYLINE_ATTR = re.compile(r"(?:^|[\s_-])(author|penulis|byline|reporter|wartawan)(?:$|[\s_-])", re.IGNORECASE)
+_BYLINE_PREFIX = re.compile(r"^(?:oleh|by|penulis|reporter|wartawan|editor)\s*:?\s*", re.IGNORECASE)
+
+
+def _visible_byline(doc) -> str | None:
+    """A printed byline ("Oleh <span class=penulis>Nama</span>") when no metadata names the author."""
+    for el in doc.xpath('//body//*[@class or @itemprop or @rel]'):
+        marker = f"{el.get('class', '')} {el.get('itemprop', '')} {el.get('rel', '')}"
+        if not _BYLINE_ATTR.search(marker) or el.xpath(".//p|.//h1|.//h2"):
+            continue
+        name = _BYLINE_PREFIX.sub("", " ".join(el.text_content().split()))
+        name = re.split(r"\s+[-–|]\s+", name)[0].strip(" ,:")
+        if 2 <= len(name) <= 60 and len(name.split()) <= 6 and not re.search(r"\d{4}|http", name):
+            return name
+    return None
+
+
 def extract(html: str, url: str) -> Extracted:
     """Extract an article from decoded HTML. Never raises on bad markup."""
     result = Extracted()
@@ -190,8 +212,18 @@ def extract(html: str, url: str) -> Extracted:
                                                            "content_author"))
     if result.author and result.author.startswith("http"):
         result.author = None
+    if not result.author:
+        result.author = _visible_byline(doc)
     result.outlet = _meta(doc, "og:site_name") or (
         _ld_author(ld.get("publisher")) if ld.get("publisher") else None)
+    if not result.outlet:  # "<title>Judul :: Koran Daerah</title>": the site name after the headline
+        t = doc.xpath("//title")
+        full = " ".join(t[0].text_content().split()) if t else ""
+        if result.title and full.startswith(result.title):
+            rest = full[len(result.title):].strip()
+            m = re.match(r"^(?:::|\||-|–|—|·)\s*(.{2,60})$", rest)
+            if m:
+                result.outlet = m.group(1).strip()
     lang = doc.xpath("/html/@lang")
     result.language = (lang[0].split("-")[0].lower() if lang and lang[0].strip() else None) or _meta(doc, "og:locale")
     if result.language and "_" in result.language:

@@ -3,7 +3,8 @@
 Rules:
 - RSS 0.9x/1.0/2.0 and Atom are parsed by feedparser from bytes (fetching is
   Scrapy's job). A feed with no entries whose XML is broken, or that is HTML,
-  raises ``FeedError`` with a clear message; a broken feed that still yields
+  raises ``FeedError`` with a clear message, as does a broken feed whose
+  recovered entries all lack a link; a broken feed that still yields usable
   entries is used (feedparser recovers what it can).
 - Dates are taken from the raw strings (``published``/``updated``) through
   ``dates.to_iso``, because feedparser reads "14:30 WIB" as UTC and drops
@@ -141,6 +142,9 @@ def parse_feed(body: bytes, base_url: str, aggregator: bool = False) -> list[Ent
             author=(e.get("author") or None), guid=guid_alias,
             publisher=publisher, aliases=aliases,
         ))
+    if not out and parsed.get("bozo"):  # broken XML and nothing usable recovered
+        exc = parsed.get("bozo_exception")
+        raise FeedError(f"malformed feed (no usable entries): {type(exc).__name__}: {exc}"[:300])
     return out
 
 

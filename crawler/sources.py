@@ -13,6 +13,13 @@ Format: an array of ``[[source]]`` tables. Keys:
           article); any other key is kept and ignored.
 
 A bad file raises ``ConfigError`` with one line naming the entry and problem.
+
+OPML 2.0 export/import round-trips every setting: non-default values travel
+as ``pantauType``, ``pantauLinkSelector``, ``pantauEnabled``,
+``pantauAggregator`` and ``pantauLanguage`` attributes; foreign OPML (nested
+folders included) imports as RSS sources. ``to_toml`` (used when an import
+rewrites the sources file) keeps language, aggregator and unknown scalar
+keys; comments in the file are not kept.
 """
 
 from __future__ import annotations
@@ -123,8 +130,17 @@ def to_toml(sources: list[Source]) -> str:
             lines.append(f"link_selector = {_toml_str(s.link_selector)}")
         if not s.enabled:
             lines.append("enabled = false")
-        if s.aggregator:
-            lines.append("aggregator = true")
+        if s.language != "id":
+            lines.append(f"language = {_toml_str(s.language)}")
+        if s.aggregator != ("news.google." in s.url):
+            lines.append(f"aggregator = {'true' if s.aggregator else 'false'}")
+        for key, value in s.extra.items():  # unknown keys survive a rewrite (scalars only)
+            if isinstance(value, bool):
+                lines.append(f"{key} = {'true' if value else 'false'}")
+            elif isinstance(value, (int, float)):
+                lines.append(f"{key} = {value!r}")
+            elif isinstance(value, str):
+                lines.append(f"{key} = {_toml_str(value)}")
         lines.append("")
     return "\n".join(lines)
 
@@ -141,6 +157,10 @@ def export_opml(sources: list[Source], title: str = "Pantau PHK sources") -> str
             attrs["pantauLinkSelector"] = s.link_selector
         if not s.enabled:
             attrs["pantauEnabled"] = "false"
+        if s.aggregator != ("news.google." in s.url):
+            attrs["pantauAggregator"] = "true" if s.aggregator else "false"
+        if s.language != "id":
+            attrs["pantauLanguage"] = s.language
         out.append("    <outline " + " ".join(f"{k}={quoteattr(v)}" for k, v in attrs.items()) + "/>")
     out += ["  </body>", "</opml>", ""]
     return "\n".join(out)
@@ -171,7 +191,9 @@ def import_opml(data: bytes, origin: str = "OPML") -> list[Source]:
             typ = "rss"
         found.append(Source(name=name, url=url, type=typ,
                             link_selector=node.get("pantauLinkSelector"),
-                            enabled=node.get("pantauEnabled", "true") != "false"))
+                            enabled=node.get("pantauEnabled", "true") != "false",
+                            language=node.get("pantauLanguage") or "id",
+                            aggregator=node.get("pantauAggregator", "news.google." in url and "true") == "true"))
     return found
 
 
@@ -190,7 +212,7 @@ def merge(existing: list[Source], new: list[Source]) -> tuple[list[Source], list
         while name.casefold() in names:
             name, n = f"{s.name} ({n})", n + 1
         s = Source(name=name, url=s.url, type=s.type, link_selector=s.link_selector,
-                   enabled=s.enabled, language=s.language, aggregator=s.aggregator)
+                   enabled=s.enabled, language=s.language, aggregator=s.aggregator, extra=s.extra)
         merged.append(s)
         added.append(s)
         urls.add(s.url)

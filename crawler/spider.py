@@ -7,9 +7,10 @@ Rules:
 - Article pages are requested only for entries whose URL, aliases and GUID
   are not already stored, newest first, at most ``max_items`` per source.
 - Aggregator links (Google News) are followed to the publisher; an article
-  already stored under the publisher's URL is not stored again. When the
-  link does not redirect, the link is kept and the publisher named from the
-  title suffix.
+  already stored under the publisher's URL is not stored again. A link that
+  redirected counts as resolved even when the publisher page is on the same
+  host. When the link does not redirect and stays on the aggregator's host,
+  the link is kept and the publisher named from the title suffix.
 - A page that cannot be fetched or extracted is stored from the feed's own
   content/summary (``extracted = 0``, ``extract_error`` says why).
 - Every source ends the crawl with a recorded outcome: ok (with counts) or
@@ -216,8 +217,9 @@ class NewsSpider(scrapy.Spider):
         aliases = [entry.url, entry.guid, *entry.aliases]
         if final_url != entry.url:
             aliases.append(final_url)
-        if src.aggregator and host_of(final_url) == host_of(src.url):
-            # the aggregator did not redirect: keep its link, name the publisher
+        redirected = bool(response.meta.get("redirect_urls"))
+        if src.aggregator and not redirected and host_of(final_url) == host_of(src.url):
+            # the aggregator did not redirect (e.g. a JS interstitial): keep its link, name the publisher
             yield self._item(src, entry, entry.url, aliases, None, error="aggregator link did not resolve")
             return
         html = decode_html(response.body, _header(response, "Content-Type"))

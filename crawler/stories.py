@@ -74,7 +74,8 @@ _HQ = re.compile(r"(?:berbasis|berkantor pusat|bermarkas|asal|yang berbasis)\s+(
 def company_key(name: str | None) -> str | None:
     if not name:
         return None
-    key = " ".join(_LEGAL.sub(" ", name.casefold()).split())
+    key = re.sub(r"\.(?:com|co\.id|co|id|ai|io)\b", " ", name.casefold())
+    key = " ".join(_LEGAL.sub(" ", key).split())
     return key or name.casefold()
 
 
@@ -154,7 +155,7 @@ def assign_story(store: Store, article_id: int) -> int | None:
     keys = [k for k in (company_key(c) for c in companies) if k]
     when = _when(art)
     lo, hi = _iso(when - timedelta(days=WINDOW_DAYS)), _iso(when + timedelta(days=WINDOW_DAYS))
-    sketch = shingles(f"{art.get('title', '')} {art.get('text', '')}")
+    sketch = shingles(art.get("text") or "")
     with store.write():
         candidates = list(store.db.query(
             "SELECT * FROM stories WHERE last_reported >= ? AND first_reported <= ? ORDER BY last_reported DESC LIMIT 200",

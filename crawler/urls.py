@@ -1,8 +1,8 @@
 """One canonical URL per article.
 
 Rules: lower-case scheme and host, drop the fragment, drop default ports,
-remove tracking parameters (``utm_*``, ``fbclid``, ``gclid`` and friends,
-listed in ``TRACKING_PARAMS``), keep the other parameters in their order,
+remove tracking parameters (``utm_*``, ``fbclid``, ``gclid``, ``ref`` and
+friends, listed in ``TRACKING_PARAMS``), keep the other parameters in their order,
 and drop a trailing ``?``. Paths are left as the site wrote them (servers
 may be case- and slash-sensitive). ``rel=canonical`` and GUIDs are applied
 by the crawler on top of this.
@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 TRACKING_PARAMS = frozenset({
     "fbclid", "gclid", "gclsrc", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "igshid",
     "mc_cid", "mc_eid", "_ga", "_gl", "ref_src", "ref_url", "oc", "ved", "usg", "cmpid",
-    "source", "src", "from", "tag_from", "_ref", "rss", "xtor", "spm", "share", "ito",
+    "source", "src", "from", "tag_from", "ref", "_ref", "rss", "xtor", "spm", "share", "ito",
     "amp", "s_cid", "cx_testId", "cx_testVariant",
 })
 _TRACKING_PREFIXES = ("utm_", "utm-", "pk_", "mtm_", "hsa_", "_hs")
