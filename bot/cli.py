@@ -1,0 +1,59 @@
+"""Bot-side ``pantau`` commands: ``send`` (deliver pending alerts, for cron) and ``bot`` (long polling).
+
+Exit codes: 0 done (a dry run without a token included); 1 configuration or
+database error, or the token was rejected (one line on stderr).
+"""
+
+from __future__ import annotations
+
+import sys
+
+from crawler.config import ConfigError, Settings
+from crawler.store import DatabaseError
+
+
+def cmd_send(args) -> int:
+    from .deliver import send_pending
+
+    settings = Settings()
+    try:
+        report = send_pending(settings, limit=args.limit)
+    except (ConfigError, DatabaseError, KeyboardInterrupt):
+        raise
+    except Exception as exc:  # noqa: BLE001 - one redacted line, never a traceback with URLs
+        print(f"error: send failed: {settings.redact(f'{type(exc).__name__}: {exc}')}", file=sys.stderr)
+        return 1
+    print(report.summary())
+    if report.stopped and "token" in report.stopped:
+        print(f"error: {report.stopped}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_bot(args) -> int:
+    settings = Settings()
+    if not settings.token:
+        raise ConfigError("TELEGRAM_BOT_TOKEN is not set")
+    from telegram.error import InvalidToken
+
+    from .app import run_polling
+
+    try:
+        run_polling(settings)
+    except InvalidToken:
+        raise ConfigError("Telegram rejected TELEGRAM_BOT_TOKEN (401 Unauthorized)") from None
+    except (ConfigError, DatabaseError, KeyboardInterrupt):
+        raise
+    except Exception as exc:  # noqa: BLE001 - one redacted line, never a traceback with URLs
+        print(f"error: bot stopped: {settings.redact(f'{type(exc).__name__}: {exc}')}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def register(sub) -> None:
+    p = sub.add_parser("send", help="send pending Telegram alerts and exit (prints them without a token)")
+    p.add_argument("--limit", type=int, default=None, help="send at most this many alerts")
+    p.set_defaults(func=cmd_send)
+
+    p = sub.add_parser("bot", help="run the Telegram bot (long polling) until stopped")
+    p.set_defaults(func=cmd_bot, log_default="INFO")

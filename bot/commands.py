@@ -1,0 +1,295 @@
+"""Bot commands (Indonesian): /start /bantuan /cari /terbaru /langganan /berhenti /sumber
+/statistik, admin-only /status and /uji, and a short hint for unknown commands.
+
+Handlers read ``context.bot_data["settings"]`` and the shared ``Store`` from
+``context.bot_data["store"]`` (see ``bot.app``). Every reply is HTML with all
+user and article text escaped; /cari pages are edited in place by inline
+buttons whose callback data is ``cari:<page>:<query id>`` (the query text is
+kept in the ``search_queries`` table, so buttons survive restarts).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from telegram import (BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Update)
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
+
+from crawler import outbox
+from crawler.search import MAX_QUERY, latest, search
+from crawler.store import Store
+
+from . import format as fmt
+
+log = logging.getLogger("pantau.bot")
+
+PER_PAGE = 5
+LATEST_DEFAULT = 5
+LATEST_MAX = 10
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+
+PUBLIC_COMMANDS = [
+    ("cari", "Cari berita PHK karena AI: /cari <kata kunci>"),
+    ("terbaru", "Berita PHK karena AI terbaru"),
+    ("langganan", "Langganan peringatan (bisa dengan kata kunci atau 'harian')"),
+    ("berhenti", "Berhenti berlangganan"),
+    ("sumber", "Daftar sumber berita dan kesehatannya"),
+    ("statistik", "Statistik per bulan dan perusahaan"),
+    ("bantuan", "Cara memakai bot ini"),
+]
+ADMIN_COMMANDS = [
+    ("status", "Status crawler dan antrean peringatan (admin)"),
+    ("uji", "Uji klasifikasi sebuah teks (admin)"),
+]
+
+HELP = (
+    "🤖 <b>Pantau PHK</b> memantau berita teknologi Indonesia dan menandai berita tentang "
+    "<b>PHK karena AI</b> (pemutusan hubungan kerja yang dikaitkan dengan kecerdasan buatan/otomatisasi), "
+    "lalu mengirim peringatan dalam hitungan menit.\n\n"
+    "<b>Perintah</b>\n"
+    "/cari &lt;kata kunci&gt; — cari berita, mis. <code>/cari Fiverr</code>\n"
+    "/terbaru [jumlah] — berita terbaru (maks. 10)\n"
+    "/langganan — terima setiap peringatan di chat ini\n"
+    "/langganan &lt;kata kunci…&gt; — hanya peringatan yang memuat salah satu kata kunci, "
+    "mis. <code>/langganan bank fintech</code>\n"
+    "/langganan harian — ringkasan sekali sehari saja\n"
+    "/berhenti — berhenti berlangganan\n"
+    "/sumber — sumber berita dan kesehatannya\n"
+    "/statistik — jumlah berita per bulan dan perusahaan yang paling sering disebut\n"
+    "/bantuan — pesan ini\n\n"
+    "Di grup, tambahkan nama bot: <code>/cari@{bot} PHK</code>."
+)
+
+
+# -- helpers --------------------------------------------------------------------------------------
+
+def _settings(context: ContextTypes.DEFAULT_TYPE):
+    return context.bot_data["settings"]
+
+
+def _store(context: ContextTypes.DEFAULT_TYPE) -> Store:
+    store = context.bot_data.get("store")
+    if store is None:
+        store = Store.open(_settings(context).db_path)
+        outbox.ensure_schema(store)
+        context.bot_data["store"] = store
+    return store
+
+
+def _args_text(update: Update) -> str:
+    """Everything after the command word (keeps quotes and spacing)."""
+    text = (update.effective_message.text or "") if update.effective_message else ""
+    parts = text.split(None, 1)
+    return parts[1].strip() if len(parts) > 1 else ""
+
+
+async def _reply(update: Update, text: str, markup=None) -> None:
+    await update.effective_message.reply_text(text, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW,
+                                              reply_markup=markup)
+
+
+def _is_admin(update: Update, context) -> bool:
+    user = update.effective_user
+    try:
+        return bool(user and user.id in _settings(context).admin_ids)
+    except Exception:  # malformed PANTAU_ADMIN_IDS: nobody is admin
+        return False
+
+
+REFUSAL = "Maaf, perintah ini hanya untuk admin Pantau PHK."
+
+
+# -- public commands ------------------------------------------------------------------------------
+
+async def cmd_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await _reply(update, "👋 Halo! " + HELP.replace("{bot}", fmt.esc(context.bot.username or "bot")))
+
+
+async def cmd_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await _reply(update, HELP.replace("{bot}", fmt.esc(context.bot.username or "bot")))
+
+
+def _search_page(store: Store, query: str, page: int, query_id: int | None = None):
+    result = search(store, query, limit=PER_PAGE, offset=page * PER_PAGE)
+    if result.error:
+        return fmt.esc(result.error), None
+    if result.total and not result.hits and page > 0:  # page beyond the end (results shrank)
+        page = max(0, (result.total - 1) // PER_PAGE)
+        result = search(store, query, limit=PER_PAGE, offset=page * PER_PAGE)
+    if not result.total:
+        return fmt.format_no_results(query), None
+    text = fmt.format_search(query, result.total, result.hits, page, PER_PAGE)
+    pages = -(-result.total // PER_PAGE)
+    if pages <= 1:
+        return text, None
+    if query_id is None:
+        query_id = outbox.remember_query(store, query)
+    buttons = []
+    if page > 0:
+        buttons.append(InlineKeyboardButton("‹ Sebelumnya", callback_data=f"cari:{page - 1}:{query_id}"))
+    if page + 1 < pages:
+        buttons.append(InlineKeyboardButton("Berikutnya ›", callback_data=f"cari:{page + 1}:{query_id}"))
+    return text, InlineKeyboardMarkup([buttons])
+
+
+async def cmd_cari(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = _args_text(update)[:MAX_QUERY]
+    if not query.strip():
+        await _reply(update, "Tulis kata kunci setelah perintah, misalnya:\n"
+                             "<code>/cari Fiverr</code> atau <code>/cari PHK AI bank</code>")
+        return
+    text, markup = _search_page(_store(context), query, 0)
+    await _reply(update, text, markup)
+
+
+async def on_search_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    cq = update.callback_query
+    m = re.fullmatch(r"cari:(\d{1,4}):(\d{1,12})", cq.data or "")
+    store = _store(context)
+    query = outbox.recall_query(store, int(m.group(2))) if m else None
+    if query is None:
+        await cq.answer("Pencarian ini sudah kedaluwarsa. Ulangi dengan /cari.", show_alert=True)
+        return
+    text, markup = _search_page(store, query, int(m.group(1)), int(m.group(2)))
+    await cq.answer()
+    try:
+        await cq.edit_message_text(text, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW,
+                                   reply_markup=markup)
+    except BadRequest as exc:
+        if "not modified" not in str(exc).lower():
+            raise
+
+
+async def cmd_terbaru(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    arg = _args_text(update).split()
+    n = LATEST_DEFAULT
+    if arg and arg[0].isdigit() and int(arg[0]) > 0:
+        n = min(int(arg[0]), LATEST_MAX)
+    await _reply(update, fmt.format_latest(latest(_store(context), n)))
+
+
+async def cmd_langganan(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    chat = update.effective_chat
+    words = outbox.parse_keywords(_args_text(update))
+    daily = bool(words) and words[0] == "harian"
+    if daily:
+        words = words[1:]
+    title = chat.title or chat.full_name or chat.username
+    sub = outbox.subscribe(_store(context), chat.id, title=title, keywords=words, daily=daily)
+    kws = ", ".join(f"<code>{fmt.esc(k)}</code>" for k in sub["keywords"])
+    if daily:
+        text = "✅ Chat ini berlangganan <b>ringkasan harian</b> berita PHK karena AI."
+        if kws:
+            text += f"\nHanya berita yang memuat: {kws}."
+    elif kws:
+        text = (f"✅ Langganan aktif. Chat ini menerima peringatan PHK karena AI yang memuat salah satu kata kunci: "
+                f"{kws}.\nKirim /langganan tanpa kata kunci untuk menerima semua peringatan.")
+    else:
+        text = "✅ Langganan aktif. Chat ini menerima setiap peringatan PHK karena AI."
+    await _reply(update, text + "\nBerhenti kapan saja dengan /berhenti.")
+
+
+async def cmd_berhenti(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if outbox.unsubscribe(_store(context), update.effective_chat.id, reason="berhenti (/berhenti)"):
+        text = "👋 Langganan dihentikan. Chat ini tidak akan menerima peringatan lagi. Aktifkan lagi dengan /langganan."
+    else:
+        text = "Chat ini tidak sedang berlangganan. Mulai dengan /langganan."
+    await _reply(update, text)
+
+
+async def cmd_sumber(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await _reply(update, fmt.format_sources(_store(context).sources_table()))
+
+
+async def cmd_statistik(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await _reply(update, fmt.format_stats(outbox.stats(_store(context))))
+
+
+# -- admin ----------------------------------------------------------------------------------------
+
+async def cmd_status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if not _is_admin(update, context):
+        await _reply(update, REFUSAL)
+        return
+    await _reply(update, fmt.format_status(outbox.status(_store(context))))
+
+
+async def cmd_uji(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if not _is_admin(update, context):
+        await _reply(update, REFUSAL)
+        return
+    text = _args_text(update)[:20000]
+    if not text.strip():
+        await _reply(update, "Tulis teks yang ingin diuji setelah perintah, misalnya:\n"
+                             "<code>/uji Startup X PHK 200 karyawan karena AI</code>")
+        return
+    from crawler.classify import classify
+
+    lines = text.strip().split("\n", 1)
+    title = lines[0][:300]
+    body = text.strip()
+    try:
+        verdict = classify(title, body)
+    except Exception as exc:  # noqa: BLE001 - show the admin what went wrong
+        log.exception("classifier failed on /uji input")
+        await _reply(update, f"Klasifikasi gagal: {fmt.esc(type(exc).__name__)}")
+        return
+    await _reply(update, fmt.format_verdict(verdict))
+
+
+# -- unknown --------------------------------------------------------------------------------------
+
+async def cmd_unknown(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    msg = update.effective_message
+    if msg is None or not msg.text:
+        return
+    word = msg.text.split(None, 1)[0]
+    target = word.split("@", 1)[1] if "@" in word else None
+    me = (context.bot.username or "").lower()
+    if target is not None and target.lower() != me:
+        return  # a command for another bot
+    if update.effective_chat.type != "private" and target is None:
+        return  # in groups answer only commands addressed to us
+    await _reply(update, f"Perintah {fmt.esc(fmt.clip(word, 40))} tidak dikenal. Lihat /bantuan.")
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    settings = context.bot_data.get("settings")
+    err = context.error
+    text = f"{type(err).__name__}: {err}"
+    log.error("handler error: %s", settings.redact(text) if settings else text)
+    if isinstance(update, Update) and update.effective_message and update.effective_chat:
+        try:
+            await update.effective_message.reply_text("Maaf, terjadi kesalahan. Coba lagi sebentar lagi.")
+        except Exception:  # noqa: BLE001
+            pass
+
+
+def register_handlers(app: Application) -> None:
+    table = [
+        (("start",), cmd_start), (("bantuan", "help"), cmd_help), (("cari",), cmd_cari),
+        (("terbaru",), cmd_terbaru), (("langganan",), cmd_langganan), (("berhenti", "stop"), cmd_berhenti),
+        (("sumber",), cmd_sumber), (("statistik",), cmd_statistik), (("status",), cmd_status),
+        (("uji",), cmd_uji),
+    ]
+    for names, fn in table:
+        app.add_handler(CommandHandler(list(names), fn))
+    app.add_handler(CallbackQueryHandler(on_search_button, pattern=r"^cari:"))
+    app.add_handler(MessageHandler(filters.COMMAND, cmd_unknown))
+    app.add_error_handler(on_error)
+
+
+async def set_command_menu(bot, admin_ids: set[int] | None = None) -> None:
+    """setMyCommands: the public menu, plus admin commands in each admin's private chat."""
+    from telegram import BotCommandScopeChat
+
+    await bot.set_my_commands([BotCommand(c, d) for c, d in PUBLIC_COMMANDS])
+    for admin in sorted(admin_ids or ()):
+        try:
+            await bot.set_my_commands([BotCommand(c, d) for c, d in PUBLIC_COMMANDS + ADMIN_COMMANDS],
+                                      scope=BotCommandScopeChat(admin))
+        except Exception as exc:  # noqa: BLE001 - admin never talked to the bot yet
+            log.info("admin menu not set for %s: %s", admin, type(exc).__name__)

@@ -1,0 +1,313 @@
+"""Telegram texts (HTML parse mode): alerts, digests, search results and command replies.
+
+Rules: every dynamic value goes through ``esc`` (``html.escape`` with quotes);
+only the tags Telegram accepts are produced (b, i, a, code); every text is at
+most ``LIMIT`` characters (4096 is Telegram's limit for the parsed text; we
+keep the HTML itself under it, which is stricter). Numbers use Indonesian
+separators (14.000; 12,5%). ``to_plain`` turns any of these texts into plain
+text (the fallback when Telegram refuses the HTML, and the dry-run output).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import datetime, timezone
+
+from crawler.dates import format_wib, parse_date, WIB
+from crawler.search import short_date
+
+LIMIT = 4096
+LEAD_CHARS = 300
+TITLE_CHARS = 300
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]
+MONTHS_LONG = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
+               "Oktober", "November", "Desember"]
+
+
+def esc(value: object) -> str:
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def fmt_int(n: int | float | None) -> str:
+    """14000 → '14.000'."""
+    if n is None:
+        return "?"
+    return f"{int(round(n)):,}".replace(",", ".")
+
+
+def fmt_percent(p: float | None) -> str:
+    if p is None:
+        return ""
+    text = f"{p:.1f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",") + "%"
+
+
+def clip(text: str, limit: int) -> str:
+    """Cut at a word boundary and add '…' when longer than ``limit``."""
+    text = " ".join((text or "").split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit * 0.6:
+        cut = cut[:space]
+    return cut.rstrip(" ,.;:-–") + "…"
+
+
+def lead(article: dict, limit: int = LEAD_CHARS) -> str:
+    text = article.get("summary") or article.get("text") or ""
+    title = (article.get("title") or "").strip()
+    body = " ".join(text.split())
+    if title and body.startswith(title):
+        body = body[len(title):].lstrip(" .:-–")
+    return clip(body, limit)
+
+
+def _list(value) -> list:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        import json
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return [value]
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
+def facts_line(article: dict) -> str:
+    """'🏢 Fiverr · 👥 250 karyawan (30%)' (HTML-escaped); '' when nothing is known."""
+    parts = []
+    companies = [str(c) for c in _list(article.get("companies")) if str(c).strip()]
+    if companies:
+        shown = ", ".join(clip(c, 60) for c in companies[:4])
+        if len(companies) > 4:
+            shown += f" +{len(companies) - 4}"
+        parts.append("🏢 " + esc(shown))
+    jobs, pct = article.get("jobs_cut"), article.get("percent")
+    if jobs:
+        people = f"👥 {fmt_int(jobs)} karyawan"
+        if pct:
+            people += f" ({fmt_percent(pct)})"
+        parts.append(people)
+    elif pct:
+        parts.append(f"👥 {fmt_percent(pct)} karyawan")
+    return " · ".join(parts)
+
+
+def reasons_line(article: dict, limit: int = 200) -> str:
+    reasons = [str(r) for r in _list(article.get("reasons")) if str(r).strip()]
+    if not reasons:
+        return ""
+    return "<i>Kenapa:</i> " + esc(clip("; ".join(reasons[:3]), limit))
+
+
+def format_alert(article: dict) -> str:
+    """The alert message for one flagged article (HTML, ≤ 4096 characters)."""
+    outlet = article.get("outlet") or article.get("source") or "?"
+    when = format_wib(article.get("published") or article.get("fetched"))
+    url = str(article.get("url") or "")
+
+    def build(title_chars: int, lead_chars: int, url_chars: int) -> str:
+        lines = ["🚨 <b>PHK karena AI</b>", "",
+                 f"<b>{esc(clip(article.get('title') or '(tanpa judul)', title_chars))}</b>",
+                 f"📰 {esc(clip(outlet, 80))} · 🕒 {esc(when)}"]
+        facts = facts_line(article)
+        if facts:
+            lines.append(facts)
+        body = lead(article, lead_chars) if lead_chars else ""
+        if body:
+            lines += ["", esc(body)]
+        why = reasons_line(article)
+        if why:
+            lines += ["", why]
+        if url:
+            lines += ["", f"🔗 {esc(url[:url_chars])}"]
+        return "\n".join(lines)
+
+    text = build(TITLE_CHARS, LEAD_CHARS, 2000)
+    if len(text) > LIMIT:
+        text = build(150, 150, 1000)
+    if len(text) > LIMIT:
+        text = build(100, 0, 300)
+    return text[:LIMIT]
+
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+def to_plain(text_html: str) -> str:
+    """Strip tags and unescape entities (the plain-text fallback)."""
+    return html.unescape(_TAG.sub("", text_html))[:LIMIT]
+
+
+def fit(lines: list[str], limit: int = LIMIT, more: str = "…") -> str:
+    """Join lines, dropping trailing ones (replaced by ``more``) to stay under ``limit``."""
+    out: list[str] = []
+    size = 0
+    for i, line in enumerate(lines):
+        if size + len(line) + 1 > limit - len(more) - 2:
+            out.append(more)
+            break
+        out.append(line)
+        size += len(line) + 1
+    return "\n".join(out)
+
+
+# -- lists ----------------------------------------------------------------------------------
+
+def hit_lines(n: int, hit: dict) -> list[str]:
+    title = esc(clip(hit.get("title") or "(tanpa judul)", 200))
+    url = hit.get("url") or ""
+    head = f'{n}. <a href="{esc(url)}">{title}</a>' if url.startswith(("http://", "https://")) else f"{n}. {title}"
+    when = hit.get("published_short") or short_date(hit.get("published") or hit.get("fetched"))
+    sub = f"   <i>{esc(hit.get('outlet') or hit.get('source') or '?')} · {esc(when)}</i>"
+    facts = facts_line(hit)
+    return [head, sub + (f"\n   {facts}" if facts else "")]
+
+
+def format_search(query: str, total: int, hits: list[dict], page: int, per_page: int) -> str:
+    pages = max(1, -(-total // per_page))
+    head = (f"🔎 <b>{fmt_int(total)} berita</b> untuk “{esc(clip(query, 80))}” "
+            f"(hal. {page + 1}/{pages}):")
+    lines = [head, ""]
+    for i, hit in enumerate(hits, start=page * per_page + 1):
+        lines += hit_lines(i, hit)
+    return fit(lines)
+
+
+def format_no_results(query: str) -> str:
+    return (f"🔎 Tidak ada berita PHK karena AI untuk “{esc(clip(query, 80))}”.\n"
+            "Coba kata kunci lain, misalnya: <code>PHK</code>, <code>Amazon</code>, <code>otomatisasi</code>.")
+
+
+def format_latest(rows: list[dict]) -> str:
+    if not rows:
+        return "Belum ada berita PHK karena AI yang tercatat. Coba lagi nanti."
+    lines = [f"🆕 <b>{len(rows)} berita PHK karena AI terbaru</b>", ""]
+    for i, row in enumerate(rows, start=1):
+        lines += hit_lines(i, row)
+    return fit(lines)
+
+
+def build_digest(store, since: str | datetime, keywords: list[str] | None = None) -> str:
+    """Daily digest (HTML): flagged stories fetched since ``since`` (ISO or datetime),
+    optionally only those matching ``keywords`` (same rule as alert subscriptions)."""
+    if isinstance(since, datetime):
+        since_dt = since if since.tzinfo else since.replace(tzinfo=timezone.utc)
+    else:
+        since_dt = parse_date(since) or datetime.fromtimestamp(0, timezone.utc)
+    since_iso = since_dt.astimezone(timezone.utc).replace(microsecond=0).isoformat()
+    from crawler.store import decode_article
+
+    rows = [decode_article(r) for r in store.db.query(
+        "SELECT * FROM articles WHERE match = 1 AND fetched >= ? "
+        "ORDER BY COALESCE(published, fetched) DESC, id DESC", [since_iso])]
+    if keywords:
+        from crawler.outbox import keywords_match
+
+        rows = [r for r in rows if keywords_match(keywords, r)]
+    day = datetime.now(WIB)
+    head = f"🗞 <b>Ringkasan harian PHK karena AI</b> — {day.day} {MONTHS_LONG[day.month - 1]} {day.year}"
+    if not rows:
+        return head + "\n\nTidak ada berita baru sejak ringkasan terakhir."
+    lines = [head, f"{len(rows)} berita baru:", ""]
+    for i, row in enumerate(rows, start=1):
+        row.setdefault("published_short", short_date(row.get("published") or row.get("fetched")))
+        lines += hit_lines(i, row)
+    return fit(lines, more=f"… dan lainnya (/terbaru)")
+
+
+def month_label(ym: str) -> str:
+    try:
+        y, m = ym.split("-")
+        return f"{MONTHS_LONG[int(m) - 1]} {y}"
+    except (ValueError, IndexError):
+        return ym
+
+
+def format_stats(data: dict) -> str:
+    lines = ["📊 <b>Statistik PHK karena AI</b>", f"Total berita: <b>{fmt_int(data['total'])}</b>"]
+    if data.get("jobs_cut_total"):
+        lines.append(f"Karyawan terdampak (jumlah yang disebut berita): {fmt_int(data['jobs_cut_total'])}")
+    if not data["total"]:
+        lines.append("\nBelum ada data.")
+        return "\n".join(lines)
+    lines += ["", "<b>Per bulan</b>"]
+    lines += [f"• {esc(month_label(m))}: {fmt_int(n)}" for m, n in data["by_month"]]
+    if data["top_companies"]:
+        lines += ["", "<b>Perusahaan paling sering disebut</b>"]
+        lines += [f"• {esc(clip(name, 60))}: {fmt_int(n)}" for name, n in data["top_companies"]]
+    return fit(lines)
+
+
+def when_short(iso: str | None) -> str:
+    return format_wib(iso) if iso else "belum pernah"
+
+
+def format_sources(rows: list[dict]) -> str:
+    if not rows:
+        return "Belum ada sumber yang tercatat. Sumber muncul di sini setelah crawl pertama."
+    ok = sum(1 for r in rows if r.get("last_success") and not r.get("consecutive_failures"))
+    lines = [f"📡 <b>{len(rows)} sumber</b> ({ok} sehat)", ""]
+    for r in rows:
+        name = esc(clip(r.get("name") or "?", 60))
+        if r.get("consecutive_failures"):
+            err = esc(clip(r.get("last_error") or "", 80))
+            lines.append(f"⚠️ {name} — gagal {r['consecutive_failures']}× berturut-turut"
+                         + (f" ({err})" if err else "")
+                         + f"; terakhir sukses: {esc(when_short(r.get('last_success')))}")
+        elif r.get("last_success"):
+            lines.append(f"✅ {name} — terakhir sukses {esc(when_short(r.get('last_success')))}")
+        else:
+            lines.append(f"⏳ {name} — belum pernah diambil")
+    return fit(lines)
+
+
+def format_status(data: dict) -> str:
+    lines = ["🛠 <b>Status Pantau PHK</b>"]
+    crawl = data.get("last_crawl")
+    if crawl:
+        lines.append(f"Crawl terakhir: {esc(when_short(crawl.get('started')))} — {esc(crawl.get('status'))}, "
+                     f"{crawl.get('sources_ok') or 0} sumber ok, {crawl.get('sources_failed') or 0} gagal, "
+                     f"{crawl.get('new_articles') or 0} artikel baru ({crawl.get('flagged') or 0} ditandai)"
+                     + (f", {crawl['seconds']:.0f} dtk" if crawl.get("seconds") else ""))
+        if crawl.get("error"):
+            lines.append(f"Galat crawl: {esc(clip(crawl['error'], 200))}")
+    else:
+        lines.append("Crawl terakhir: belum pernah")
+    arts = data.get("articles") or {}
+    lines.append(f"Artikel: {fmt_int(arts.get('articles', 0))} ({fmt_int(arts.get('flagged', 0))} PHK karena AI)")
+    lines.append(f"Peringatan: {data['pending']} tertunda, {data['failed']} gagal, {data['sent']} terkirim"
+                 + (f" ({data['uncertain']} tidak pasti)" if data.get("uncertain") else ""))
+    lines.append(f"Pelanggan aktif: {data['subscribers']} ({data['daily_subscribers']} harian)")
+    failing = data.get("failing_sources") or []
+    if failing:
+        lines.append(f"Sumber bermasalah ({len(failing)} dari {data.get('sources_total', '?')}):")
+        for s in failing[:20]:
+            lines.append(f"• {esc(s['name'])}: gagal {s['consecutive_failures']}× — "
+                         f"{esc(clip(s.get('last_error') or '', 80))}")
+    else:
+        lines.append("Sumber bermasalah: tidak ada")
+    return fit(lines)
+
+
+def format_verdict(verdict) -> str:
+    d = verdict.to_dict() if hasattr(verdict, "to_dict") else dict(verdict)
+    mark = "✅ YA — PHK karena AI" if d.get("match") else "❌ TIDAK"
+    lines = [f"🧪 <b>Hasil klasifikasi</b>: {mark}",
+             f"Skor: {esc(format(d.get('score') or 0, '.2f')).replace('.', ',')}"]
+    companies = d.get("companies") or []
+    lines.append("Perusahaan: " + (esc(", ".join(map(str, companies))) if companies else "-"))
+    lines.append("Jumlah PHK: " + (fmt_int(d["jobs_cut"]) if d.get("jobs_cut") is not None else "-"))
+    lines.append("Persentase: " + (fmt_percent(d["percent"]) if d.get("percent") is not None else "-"))
+    reasons = d.get("reasons") or []
+    lines.append("Alasan:" if reasons else "Alasan: -")
+    lines += [f"• {esc(clip(str(r), 300))}" for r in reasons[:15]]
+    return fit(lines)
+
+
+def render_plain(article: dict) -> str:
+    """The alert as plain text (dry runs, logs)."""
+    return to_plain(format_alert(article))
