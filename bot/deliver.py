@@ -36,6 +36,11 @@ Delivery policy
   tried again in that run.
 - Pacing (``Pacing``): at most 1 message/s per private chat, 20/min per group
   or channel, 30/s overall (Telegram's limits), as sliding windows.
+- Stories (``crawler.stories``): a story's first report in a chat is a new
+  message listing the story's other reports under "Juga diberitakan:"; a later
+  report of an alerted story edits that channel message (``update``) instead
+  of posting again; a story that grew gets one reply (``followup``). An
+  update or follow-up waits while the story's first alert is still pending.
 - No token: dry run — the pending alerts are printed as plain text and stay
   pending.
 - The token never reaches logs, errors or the database: every error text goes
@@ -57,7 +62,7 @@ from typing import TextIO
 from crawler import outbox
 from crawler.store import Store
 
-from .format import format_alert, to_plain
+from .format import format_alert, format_followup, format_story, to_plain
 
 log = logging.getLogger("pantau.deliver")
 
@@ -133,6 +138,7 @@ def _pacer(pacing: Pacing) -> Pacer:
 @dataclass
 class DeliveryReport:
     sent: int = 0
+    edited: int = 0
     failed: int = 0
     pending: int = 0
     uncertain: int = 0
@@ -145,6 +151,8 @@ class DeliveryReport:
     def summary(self) -> str:
         text = f"send: {self.sent} sent, {self.failed} failed, {self.pending} pending"
         extras = []
+        if self.edited:
+            extras.append(f"{self.edited} story messages edited")
         if self.uncertain:
             extras.append(f"{self.uncertain} uncertain (may have been delivered)")
         if self.deactivated:
@@ -213,7 +221,8 @@ class _Sender:
         text = exc if isinstance(exc, str) else (str(exc) or type(exc).__name__)
         return self.settings.redact(" ".join(text.split()))[:300]
 
-    async def send(self, chat_id: str, text_html: str) -> _Outcome:
+    async def send(self, chat_id: str, text_html: str, reply_to: int | None = None,
+                   edit_id: int | None = None) -> _Outcome:
         from telegram.constants import ParseMode
         from telegram import LinkPreviewOptions
         from telegram.error import (BadRequest, ChatMigrated, Forbidden, InvalidToken, NetworkError,
@@ -225,11 +234,22 @@ class _Sender:
         while True:
             await self.pacer.wait(chat_id)
             try:
+                timeouts = dict(read_timeout=self.read_timeout, write_timeout=self.read_timeout,
+                                connect_timeout=min(10.0, self.read_timeout), pool_timeout=self.read_timeout)
+                if edit_id is not None:
+                    await self.bot.edit_message_text(
+                        chat_id=chat_id, message_id=edit_id, text=text, parse_mode=parse_mode,
+                        link_preview_options=LinkPreviewOptions(is_disabled=True), **timeouts)
+                    return _Outcome("sent", message_id=edit_id)
+                extra = {}
+                if reply_to:
+                    from telegram import ReplyParameters
+
+                    extra["reply_parameters"] = ReplyParameters(message_id=reply_to,
+                                                                allow_sending_without_reply=True)
                 msg = await self.bot.send_message(
                     chat_id=chat_id, text=text, parse_mode=parse_mode,
-                    link_preview_options=LinkPreviewOptions(is_disabled=True),
-                    read_timeout=self.read_timeout, write_timeout=self.read_timeout,
-                    connect_timeout=min(10.0, self.read_timeout), pool_timeout=self.read_timeout)
+                    link_preview_options=LinkPreviewOptions(is_disabled=True), **extra, **timeouts)
                 return _Outcome("sent", message_id=msg.message_id)
             except RetryAfter as exc:
                 wait = _retry_after(exc)
@@ -240,6 +260,8 @@ class _Sender:
                 log.info("flood limit for chat %s: waiting %.0f s", chat_id, wait)
                 await asyncio.sleep(wait)
             except TimedOut as exc:
+                if edit_id is not None and _maybe_delivered(exc):
+                    return _Outcome("sent", message_id=edit_id)  # an edit repeated later is harmless
                 if _maybe_delivered(exc):
                     return _Outcome("uncertain", error=f"{outbox.UNCERTAIN} read timeout; may have been delivered")
                 network_failures += 1
@@ -252,6 +274,10 @@ class _Sender:
                 return _Outcome("bad_request", error=f"400: group moved to chat {exc.new_chat_id}")
             except BadRequest as exc:
                 message = str(exc).lower()
+                if edit_id is not None and "not modified" in message:
+                    return _Outcome("sent", message_id=edit_id)
+                if edit_id is not None and ("not found" in message or "can't be edited" in message):
+                    return _Outcome("gone", error="400: " + self.redact(exc))
                 if parse_mode is not None and ("can't parse" in message or "parse entities" in message):
                     log.warning("chat %s refused the alert HTML (%s); resending as plain text",
                                 chat_id, self.redact(exc))
@@ -363,14 +389,38 @@ async def _run(settings, store: Store, bot, report: DeliveryReport, limit, pacin
                 outbox.mark_failed(store, alert["id"], "article missing")
                 report.failed += 1
                 continue
+            kind = alert.get("kind") or outbox.KIND_ALERT
+            reply_to = edit_id = None
             try:
-                text_html = format_alert(article)
+                if kind == outbox.KIND_ALERT:
+                    text_html = format_story(article, outbox.story_siblings(store, article.get("story_id"),
+                                                                            article["id"]))
+                else:
+                    state, first_mid = outbox.story_message(store, article.get("story_id"), chat)
+                    if state in ("pending", "sending"):
+                        # the story's first alert is not out yet: this one waits for it
+                        outbox.mark_retry(store, alert["id"], None, undo_attempt=True)
+                        continue
+                    if first_mid is None:
+                        outbox.mark_sent(store, alert["id"], None,
+                                         note="no story message to edit or reply to (first alert uncertain)")
+                        continue
+                    if kind == outbox.KIND_UPDATE:
+                        first = _first_story_article(store, article.get("story_id"), chat) or article
+                        text_html = format_story(first, outbox.story_siblings(store, article.get("story_id"),
+                                                                              first["id"]))
+                        edit_id = first_mid
+                    else:
+                        story = store.db.execute("SELECT jobs_cut FROM stories WHERE id = ?",
+                                                 [article.get("story_id")]).fetchone()
+                        text_html = format_followup(article, {"jobs_cut": story[0] if story else None})
+                        reply_to = first_mid
             except Exception as exc:  # noqa: BLE001 - a rendering bug must not strand the alert
                 outbox.mark_retry(store, alert["id"], settings.redact(f"render: {type(exc).__name__}: {exc}"))
                 log.exception("cannot render alert %s", alert["id"])
                 continue
             try:
-                result = await sender.send(chat, text_html)
+                result = await sender.send(chat, text_html, reply_to=reply_to, edit_id=edit_id)
             except InvalidToken:
                 outbox.mark_retry(store, alert["id"], "401: bot token rejected", undo_attempt=True)
                 report.stopped = "Telegram rejected the bot token (401 Unauthorized)"
@@ -382,7 +432,12 @@ async def _run(settings, store: Store, bot, report: DeliveryReport, limit, pacin
                 raise
             if result.kind == "sent":
                 outbox.mark_sent(store, alert["id"], result.message_id)
-                report.sent += 1
+                if edit_id is not None:
+                    report.edited += 1
+                else:
+                    report.sent += 1
+            elif result.kind == "gone":
+                outbox.mark_sent(store, alert["id"], None, note=f"story message gone: {result.error}")
             elif result.kind == "uncertain":
                 outbox.mark_sent(store, alert["id"], None, note=result.error)
                 report.uncertain += 1
@@ -426,6 +481,14 @@ async def _run(settings, store: Store, bot, report: DeliveryReport, limit, pacin
                 return
     finally:
         outbox.owner_finished(owner)
+
+
+def _first_story_article(store: Store, story_id: int | None, chat: str) -> dict | None:
+    row = store.db.execute(
+        "SELECT a.article_id FROM alerts a JOIN articles ar ON ar.id = a.article_id WHERE ar.story_id = ? "
+        "AND a.chat_id = ? AND a.kind = ? AND a.status = 'sent' ORDER BY a.id LIMIT 1",
+        [story_id, chat, outbox.KIND_ALERT]).fetchone()
+    return store.article(row[0]) if row else None
 
 
 def send_pending(settings, **kwargs) -> DeliveryReport:

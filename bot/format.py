@@ -134,6 +134,43 @@ def format_alert(article: dict) -> str:
     return text[:LIMIT]
 
 
+def _also_line(sib: dict) -> str:
+    name = esc(clip(sib.get("outlet") or sib.get("source") or "?", 60))
+    url = str(sib.get("url") or "")
+    if url.startswith(("http://", "https://")) and len(url) < 1500:
+        return f'• <a href="{esc(url)}">{name}</a>: {esc(clip(sib.get("title") or "", 120))}'
+    return f"• {name}: {esc(clip(sib.get('title') or '', 120))}"
+
+
+def format_story(article: dict, siblings: list[dict] | None = None) -> str:
+    """An alert plus the story's other reports under "Juga diberitakan:" (≤ 4096 characters).
+
+    ``article`` is the story's first alerted article; ``siblings`` the later
+    reports by other outlets (the channel message is edited as they arrive).
+    """
+    base = format_alert(article)
+    siblings = [s for s in (siblings or []) if s.get("id") != article.get("id")]
+    if not siblings:
+        return base
+    lines = [_also_line(s) for s in siblings]
+    while lines:
+        text = base + "\n\n<b>Juga diberitakan:</b>\n" + "\n".join(lines)
+        if len(text) <= LIMIT:
+            return text
+        lines.pop()
+    return base
+
+
+def format_followup(article: dict, story: dict | None = None) -> str:
+    """A one-time follow-up when a story grows (a job-cut figure became known)."""
+    cut = (story or {}).get("jobs_cut") or article.get("jobs_cut")
+    head = "📈 <b>Pembaruan</b>"
+    if cut:
+        head += f": kini {esc(fmt_int(cut))} karyawan terdampak"
+    body = format_alert(article).replace("🚨 <b>PHK karena AI</b>", head, 1)
+    return body[:LIMIT] if len(body) <= LIMIT else format_alert(article)
+
+
 _TAG = re.compile(r"<[^>]*>")
 
 

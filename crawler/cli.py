@@ -37,17 +37,7 @@ def cmd_crawl(args) -> int:
     if args.verbose:
         for name, err in sorted(result.failures.items()):
             print(f"  {name}: {err}")
-    if result.status == "ok" and result.new_ids:
-        _after_crawl_hooks(settings, result.new_ids)
     return 0
-
-
-AFTER_CRAWL_HOOKS: list = []
-
-
-def _after_crawl_hooks(settings: Settings, new_ids: list[int]) -> None:
-    for hook in AFTER_CRAWL_HOOKS:
-        hook(settings, new_ids)
 
 
 # -- sources ------------------------------------------------------------------------
@@ -186,9 +176,10 @@ def cmd_classify(args) -> int:
 def cmd_reclassify(args) -> int:
     from .reclassify import reclassify
 
-    store = _open_store(_settings())
+    settings = _settings()
+    store = _open_store(settings)
     try:
-        report = reclassify(store)
+        report = reclassify(store, settings)
     finally:
         store.close()
     print(report.summary())

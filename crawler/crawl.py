@@ -192,6 +192,10 @@ def _crawl_locked(settings: Settings, store: Store, chosen: list[Source], force:
                              [now_iso(), f"{type(exc).__name__}: {exc}"[:300], time.monotonic() - started, crawl_id])
         raise
     _record_outcomes(store, due, outcomes, interval, result)
+    if result.new_ids:
+        from .outbox import enqueue_alerts
+
+        enqueue_alerts(store, settings, result.new_ids)
     result.seconds = time.monotonic() - started
     result.status = "ok"
     with store.write():

@@ -4,7 +4,7 @@ Rules:
 - Bytes are decoded by ``decode_html``: a declared charset (HTTP header, then
   ``<meta charset>``) is trusted only if the bytes really decode with it;
   UTF-8 is tried next, then windows-1252. Nothing raises on bad bytes.
-- Main text comes from trafilatura (comments, tables and links off), after
+- Main text comes from trafilatura (fast mode; comments, tables and links off), after
   dropping obvious page furniture (nav, aside, footer, forms, scripts,
   elements whose class/id says related/terkait/komentar/iklan/share/tags…).
   Lines that are boilerplate — "Baca juga:", "Pilihan Editor:", "Simak juga", "ADVERTISEMENT",
@@ -243,7 +243,8 @@ def extract(html: str, url: str) -> Extracted:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             text = trafilatura.extract(doc, url=url, include_comments=False, include_tables=False,
-                                       include_links=False, favor_precision=False, deduplicate=False) or ""
+                                       include_links=False, favor_precision=False, deduplicate=False,
+                                       fast=True) or ""
     except Exception:  # trafilatura can fail on odd trees; fall back to paragraphs
         text = ""
     if len(text) < 200:

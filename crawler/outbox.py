@@ -4,9 +4,12 @@ No Telegram code lives here (the crawler must not import ``telegram``); the bot'
 ``bot.deliver`` does the sending and calls back into these functions.
 
 Rules:
-- ``enqueue_alerts`` creates one ``pending`` row in ``alerts`` per (flagged
-  article, destination): the channel (TELEGRAM_CHANNEL_ID, if set) and every
-  active, non-daily subscriber whose keyword filter matches. No keywords =
+- ``enqueue_alerts`` creates ``pending`` rows in ``alerts`` for flagged
+  articles and their destinations: the channel (TELEGRAM_CHANNEL_ID, if set)
+  and every active, non-daily subscriber whose keyword filter matches. One
+  story (``crawler.stories``) gets one ``alert`` per chat; later reports
+  become an ``update`` (channel message edited) or nothing, and a grown story
+  one ``followup``. No keywords =
   every alert; keywords = any of them found (case-insensitive, at the start of
   a word) in the title, text or companies. ``INSERT OR IGNORE`` on
   UNIQUE(article_id, chat_id, kind) makes it idempotent.
@@ -34,9 +37,11 @@ import uuid
 from datetime import datetime, timedelta, timezone
 from typing import Iterable
 
-from .store import Store, now_iso, register_migration
+from .store import Store, now_iso
 
-KIND_ALERT = "alert"
+KIND_ALERT = "alert"        # a new message: the first report of a story in a chat
+KIND_UPDATE = "update"      # channel only: edit the story's message to list another outlet
+KIND_FOLLOWUP = "followup"  # once per story and chat: the story grew (a job-cut figure appeared)
 STALE_CLAIM = timedelta(minutes=15)
 MAX_ATTEMPTS = 3  # runs that may end in a non-retryable error before an alert is marked failed
 UNCERTAIN = "uncertain:"
@@ -45,22 +50,6 @@ MAX_KEYWORDS = 10
 
 # -- schema --------------------------------------------------------------------------------
 
-def _m003_bot_outbox(db) -> None:
-    cols = {row[1] for row in db.execute("PRAGMA table_info(alerts)").fetchall()}
-    if "claimed_by" not in cols:
-        db.execute("ALTER TABLE alerts ADD COLUMN claimed_by TEXT")
-    if "claimed_at" not in cols:
-        db.execute("ALTER TABLE alerts ADD COLUMN claimed_at TEXT")
-    db.execute("CREATE INDEX IF NOT EXISTS idx_alerts_chat ON alerts(chat_id, status)")
-    db.execute("""
-        CREATE TABLE IF NOT EXISTS search_queries (
-            id INTEGER PRIMARY KEY,
-            query TEXT NOT NULL UNIQUE,
-            created TEXT NOT NULL
-        )""")
-
-
-register_migration("003_bot_outbox", _m003_bot_outbox)
 
 
 def ensure_schema(store: Store) -> None:
@@ -173,12 +162,21 @@ def unsubscribe(store: Store, chat_id: int | str, reason: str = "berhenti") -> b
 # -- enqueue ----------------------------------------------------------------------------------
 
 def enqueue_alerts(store: Store, settings, article_ids: Iterable[int]) -> int:
-    """One pending alert per destination for each flagged article; returns rows created."""
+    """Pending alerts for newly flagged articles, one story at a time; returns rows created.
+
+    Per destination chat (the channel and every matching subscriber):
+    - the first article of a story gets an ``alert`` (a new message);
+    - a later article of a story already alerted to that chat gets, in the
+      channel only, an ``update`` (the channel message is edited to list it
+      under "Juga diberitakan:"); subscribers get nothing more;
+    - when the story has grown (its job-cut figure became known after the
+      first alert), one ``followup`` per story and chat (a reply message).
+    """
     ensure_schema(store)
     ids = sorted({int(i) for i in article_ids if i is not None})
     if not ids:
         return 0
-    channel = settings.channel_id if settings is not None else None
+    channel = str(settings.channel_id) if settings is not None and settings.channel_id else None
     subscribers = [s for s in list_subscribers(store) if not s["daily"]]
     created = 0
     now = now_iso()
@@ -187,17 +185,60 @@ def enqueue_alerts(store: Store, settings, article_ids: Iterable[int]) -> int:
             chunk = ids[i:i + 500]
             marks = ",".join("?" * len(chunk))
             rows = list(store.db.query(
-                f"SELECT id, title, text, companies FROM articles WHERE match = 1 AND id IN ({marks}) "
-                "ORDER BY COALESCE(published, fetched), id", chunk))
+                f"SELECT id, title, text, companies, story_id, jobs_cut FROM articles WHERE match = 1 "
+                f"AND id IN ({marks}) ORDER BY COALESCE(published, fetched), id", chunk))
             for art in rows:
-                targets: list[str] = [str(channel)] if channel else []
+                targets: list[str] = [channel] if channel else []
                 targets += [s["chat_id"] for s in subscribers if keywords_match(s["keywords"], art)]
                 for chat in dict.fromkeys(targets):
+                    kind = _kind_for(store, art, chat, chat == channel)
+                    if kind is None:
+                        continue
                     cur = store.db.execute(
                         "INSERT OR IGNORE INTO alerts (article_id, chat_id, kind, status, created) "
-                        "VALUES (?, ?, ?, 'pending', ?)", [art["id"], chat, KIND_ALERT, now])
+                        "VALUES (?, ?, ?, 'pending', ?)", [art["id"], chat, kind, now])
                     created += cur.rowcount or 0
     return created
+
+
+def _kind_for(store: Store, art: dict, chat: str, is_channel: bool) -> str | None:
+    story = art.get("story_id")
+    if not story:
+        return KIND_ALERT
+    first = store.db.execute(
+        "SELECT a.id, a.status FROM alerts a JOIN articles ar ON ar.id = a.article_id "
+        "WHERE ar.story_id = ? AND a.chat_id = ? AND a.kind = ? AND a.status NOT IN ('cancelled', 'failed') "
+        "ORDER BY a.id LIMIT 1", [story, chat, KIND_ALERT]).fetchone()
+    if first is None:
+        return KIND_ALERT
+    grown = store.db.execute("SELECT grown FROM stories WHERE id = ?", [story]).fetchone()
+    if grown and grown[0] and art.get("jobs_cut"):
+        already = store.db.execute(
+            "SELECT 1 FROM alerts a JOIN articles ar ON ar.id = a.article_id WHERE ar.story_id = ? "
+            "AND a.chat_id = ? AND a.kind = ?", [story, chat, KIND_FOLLOWUP]).fetchone()
+        if not already:
+            return KIND_FOLLOWUP
+    return KIND_UPDATE if is_channel else None
+
+
+def story_message(store: Store, story_id: int | None, chat_id: str) -> tuple[str, int | None]:
+    """The first alert of a story in a chat: (status, message_id), or ('none', None)."""
+    if not story_id:
+        return "none", None
+    row = store.db.execute(
+        "SELECT a.status, a.message_id FROM alerts a JOIN articles ar ON ar.id = a.article_id "
+        "WHERE ar.story_id = ? AND a.chat_id = ? AND a.kind = ? AND a.status NOT IN ('cancelled', 'failed') "
+        "ORDER BY a.id LIMIT 1", [story_id, chat_id, KIND_ALERT]).fetchone()
+    return (row[0], row[1]) if row else ("none", None)
+
+
+def story_siblings(store: Store, story_id: int | None, exclude: int | None = None, limit: int = 12) -> list[dict]:
+    """Other articles of a story (oldest first) for the "Juga diberitakan" list."""
+    if not story_id:
+        return []
+    return [dict(r) for r in store.db.query(
+        "SELECT id, url, title, outlet, source, published FROM articles WHERE story_id = ? AND id != ? "
+        "ORDER BY COALESCE(published, fetched), id LIMIT ?", [story_id, exclude or 0, limit])]
 
 
 # -- delivery bookkeeping (used by bot.deliver) ---------------------------------------------------
@@ -246,9 +287,9 @@ def pending_alerts(store: Store, limit: int | None = None, now: str | None = Non
     """Pending alerts due now, oldest first."""
     ensure_schema(store)
     now = now or now_iso()
-    sql = ("SELECT * FROM alerts WHERE status = 'pending' AND kind = ? "
+    sql = ("SELECT * FROM alerts WHERE status = 'pending' "
            "AND (next_attempt_after IS NULL OR next_attempt_after <= ?) ORDER BY id")
-    params: list = [KIND_ALERT, now]
+    params: list = [now]
     if limit:
         sql += " LIMIT ?"
         params.append(int(limit))

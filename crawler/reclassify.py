@@ -21,13 +21,14 @@ class ReclassifyReport:
     flagged_now: list[int] = field(default_factory=list)
     unflagged_now: list[int] = field(default_factory=list)
     changes: list[str] = field(default_factory=list)
+    alerts_queued: int = 0
 
     def summary(self) -> str:
         return (f"reclassified {self.total} articles: {len(self.flagged_now)} newly flagged, "
-                f"{len(self.unflagged_now)} no longer flagged")
+                f"{len(self.unflagged_now)} no longer flagged, {self.alerts_queued} alerts queued")
 
 
-def reclassify(store: Store, batch: int = 500) -> ReclassifyReport:
+def reclassify(store: Store, settings=None, batch: int = 500) -> ReclassifyReport:
     report = ReclassifyReport()
     last_id = 0
     while True:
@@ -60,4 +61,8 @@ def reclassify(store: Store, batch: int = 500) -> ReclassifyReport:
         assign_story(store, article_id)
     for article_id in report.unflagged_now:
         detach(store, article_id)
+    if report.flagged_now and settings is not None:
+        from .outbox import enqueue_alerts
+
+        report.alerts_queued = enqueue_alerts(store, settings, report.flagged_now)
     return report

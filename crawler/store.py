@@ -171,10 +171,26 @@ def _m003_stories(db) -> None:
 
 
 
+def _m004_alert_claims(db) -> None:
+    cols = {row[1] for row in db.execute("PRAGMA table_info(alerts)").fetchall()}
+    if "claimed_by" not in cols:
+        db.execute("ALTER TABLE alerts ADD COLUMN claimed_by TEXT")
+    if "claimed_at" not in cols:
+        db.execute("ALTER TABLE alerts ADD COLUMN claimed_at TEXT")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_alerts_chat ON alerts(chat_id, status)")
+    db.execute("""
+        CREATE TABLE IF NOT EXISTS search_queries (
+            id INTEGER PRIMARY KEY,
+            query TEXT NOT NULL UNIQUE,
+            created TEXT NOT NULL
+        )""")
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_initial", _m001_initial),
     ("002_outbox", _m002_outbox),
     ("003_stories", _m003_stories),
+    ("004_alert_claims", _m004_alert_claims),
 ]
 
 
