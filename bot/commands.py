@@ -205,7 +205,20 @@ async def cmd_sumber(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
 
 async def cmd_statistik(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await _reply(update, fmt.format_stats(outbox.stats(_store(context))))
+    import asyncio
+
+    from .chart import render_stats_png
+
+    data = outbox.stats(_store(context))
+    await _reply(update, fmt.format_stats(data))
+    try:
+        png = await asyncio.to_thread(render_stats_png, data)
+    except Exception:  # noqa: BLE001 - the text already answered; a chart bug must not break the command
+        log.exception("statistics chart failed")
+        return
+    if png and update.effective_chat:
+        await update.effective_chat.send_photo(photo=png, caption="Grafik PHK terkait AI per bulan dan "
+                                                                  "perusahaan teratas")
 
 
 # -- admin ----------------------------------------------------------------------------------------

@@ -265,9 +265,12 @@ def month_label(ym: str) -> str:
 
 
 def format_stats(data: dict) -> str:
-    lines = ["📊 <b>Statistik PHK karena AI</b>", f"Total berita: <b>{fmt_int(data['total'])}</b>"]
+    lines = ["📊 <b>Statistik PHK karena AI</b>",
+             f"Total berita: <b>{fmt_int(data.get('articles', data['total']))}</b> "
+             f"tentang <b>{fmt_int(data['total'])}</b> peristiwa PHK"]
     if data.get("jobs_cut_total"):
-        lines.append(f"Karyawan terdampak (jumlah yang disebut berita): {fmt_int(data['jobs_cut_total'])}")
+        lines.append(f"Karyawan terdampak (jumlah yang disebut, tiap peristiwa sekali): "
+                     f"{fmt_int(data['jobs_cut_total'])}")
     if not data["total"]:
         lines.append("\nBelum ada data.")
         return "\n".join(lines)

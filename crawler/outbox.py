@@ -374,26 +374,47 @@ def recall_query(store: Store, query_id: int) -> str | None:
 # -- statistics / status ---------------------------------------------------------------------------
 
 def stats(store: Store, months: int = 12, top: int = 10) -> dict:
-    """Flagged stories: total, counts per month (newest first), most-mentioned companies."""
-    total = store.db.execute("SELECT COUNT(*) FROM articles WHERE match = 1").fetchone()[0]
-    by_month = [(r[0], r[1]) for r in store.db.execute(
-        "SELECT substr(COALESCE(published, fetched), 1, 7) AS m, COUNT(*) FROM articles "
-        "WHERE match = 1 GROUP BY m ORDER BY m DESC LIMIT ?", [months]).fetchall() if r[0]]
+    """Layoff events (stories; a flagged article not grouped yet counts as its own event).
+
+    Returns total events, flagged articles, per month (newest first) the number
+    of events and the jobs cut they report, the companies with most events,
+    and the total jobs cut (each event counted once, not once per outlet).
+    """
+    ensure_schema(store)
+    events_sql = (
+        "SELECT substr(first_reported, 1, 7) AS m, jobs_cut, companies FROM stories "
+        "UNION ALL SELECT substr(COALESCE(published, fetched), 1, 7), jobs_cut, companies FROM articles "
+        "WHERE match = 1 AND story_id IS NULL")
+    rows = store.db.execute(events_sql).fetchall()
+    per_month: dict[str, list[int]] = {}
     companies: dict[str, list] = {}
-    for (value,) in store.db.execute(
-            "SELECT companies FROM articles WHERE match = 1 AND companies IS NOT NULL").fetchall():
+    jobs_total = 0
+    for month, cut, names_json in rows:
+        if month:
+            entry = per_month.setdefault(month, [0, 0])
+            entry[0] += 1
+            entry[1] += int(cut or 0)
+        jobs_total += int(cut or 0)
         try:
-            names = json.loads(value)
+            names = json.loads(names_json) if names_json else []
         except ValueError:
-            continue
+            names = []
         if not isinstance(names, list):
             continue
         for name in {str(n).strip() for n in names if str(n).strip()}:
-            entry = companies.setdefault(name.lower(), [name, 0])
-            entry[1] += 1
-    top_companies = sorted(((n, c) for n, c in companies.values()), key=lambda x: (-x[1], x[0].lower()))[:top]
-    jobs = store.db.execute("SELECT COALESCE(SUM(jobs_cut), 0) FROM articles WHERE match = 1").fetchone()[0]
-    return {"total": total, "by_month": by_month, "top_companies": top_companies, "jobs_cut_total": jobs}
+            item = companies.setdefault(name.lower(), [name, 0, 0])
+            item[1] += 1
+            item[2] += int(cut or 0)
+    months_sorted = sorted(per_month.items(), reverse=True)[:months]
+    top_companies = sorted(((n, c) for n, c, _ in companies.values()), key=lambda x: (-x[1], x[0].lower()))[:top]
+    articles = store.db.execute("SELECT COUNT(*) FROM articles WHERE match = 1").fetchone()[0]
+    return {"total": len(rows), "articles": articles,
+            "by_month": [(m, v[0]) for m, v in months_sorted],
+            "jobs_by_month": [(m, v[1]) for m, v in months_sorted],
+            "top_companies": top_companies,
+            "top_companies_jobs": sorted(((n, j) for n, _, j in companies.values() if j),
+                                         key=lambda x: (-x[1], x[0].lower()))[:top],
+            "jobs_cut_total": jobs_total}
 
 
 def status(store: Store) -> dict:

@@ -257,3 +257,15 @@ def test_pantau_bot_process_answers_and_never_prints_token(tmp_path):
         assert proc.returncode == 0, err
         assert tg.token not in out + err and tg.token.split(":")[1] not in out + err
         assert "getUpdates" in err  # DEBUG output was produced (and redacted)
+
+
+def test_statistik_sends_chart(world):
+    tg, _, _ = world
+    chat = 8801
+    before = len(tg.photos)
+    tg.push_message(chat, "/statistik")
+    tg.wait_for(lambda sent: [r for r in sent if r["method"] == "sendPhoto" and str(r["chat_id"]) == str(chat)],
+                timeout=20)
+    photo = tg.photos[before:][-1]
+    assert photo["photo_bytes"].startswith(b"\x89PNG\r\n\x1a\n") and len(photo["photo_bytes"]) > 5000
+    assert "Grafik" in photo["caption"]
