@@ -1,4 +1,5 @@
-"""Bot-side ``pantau`` commands: ``send`` (deliver pending alerts, for cron) and ``bot`` (long polling).
+"""Bot-side ``pantau`` commands: ``send`` (deliver pending alerts, for cron), ``digest`` (the daily
+digest, for cron) and ``bot`` (long polling).
 
 Exit codes: 0 done (a dry run without a token included); 1 configuration or
 database error, or the token was rejected (one line on stderr).
@@ -50,10 +51,46 @@ def cmd_bot(args) -> int:
     return 0
 
 
+def cmd_digest(args) -> int:
+    import asyncio
+
+    from crawler.store import Store
+
+    from .digest import send_digests
+
+    settings = Settings()
+    if not settings.token:
+        raise ConfigError("TELEGRAM_BOT_TOKEN is not set (the digest is sent through Telegram)")
+
+    async def run() -> int:
+        from telegram import Bot
+
+        root = settings.api_url
+        store = Store.open(settings.db_path)
+        try:
+            async with Bot(settings.token, base_url=f"{root}/bot", base_file_url=f"{root}/file/bot") as bot:
+                return await send_digests(settings, store, bot)
+        finally:
+            store.close()
+
+    try:
+        n = asyncio.run(run())
+    except (ConfigError, DatabaseError, KeyboardInterrupt):
+        raise
+    except Exception as exc:  # noqa: BLE001 - one redacted line
+        print(f"error: digest failed: {settings.redact(f'{type(exc).__name__}: {exc}')}", file=sys.stderr)
+        return 1
+    print(f"digest: sent to {n} chats")
+    return 0
+
+
 def register(sub) -> None:
     p = sub.add_parser("send", help="send pending Telegram alerts and exit (prints them without a token)")
     p.add_argument("--limit", type=int, default=None, help="send at most this many alerts")
     p.set_defaults(func=cmd_send)
+
+    p = sub.add_parser("digest", help="send the daily digest now to chats that chose /langganan harian")
+    p.set_defaults(func=cmd_digest)
 
     p = sub.add_parser("bot", help="run the Telegram bot (long polling) until stopped")
     p.set_defaults(func=cmd_bot, log_default="INFO")

@@ -229,3 +229,44 @@ def test_status_exits_nonzero_when_stale(tmp_path):
     r = subprocess.run([str(PANTAU), "status"], env=dict(env, PANTAU_CRAWL_INTERVAL="0.001"), cwd=tmp_path,
                        capture_output=True, text=True)
     assert r.returncode != 0 and "NOT OK" in r.stdout
+
+
+def test_service_with_token_alerts_answers_and_alerts_later_story(tmp_path):
+    from tests.fakes.telegram_api import FakeTelegram
+
+    with NewsServer() as news, FakeTelegram(long_poll_cap=0.5) as tg:
+        news.put("/baru/rss.xml", EMPTY_RSS, content_type="application/rss+xml; charset=utf-8")
+        write_sources(tmp_path / "sources.toml", [("detik", f"{news.url}/detik/rss.xml"),
+                                                  ("Kabar Baru", f"{news.url}/baru/rss.xml")])
+        env = service_env(tmp_path, PANTAU_CRAWL_INTERVAL="0.05", TELEGRAM_BOT_TOKEN=tg.token,
+                          TELEGRAM_API_URL=tg.url, TELEGRAM_CHANNEL_ID="@pantauphk", PANTAU_ADMIN_IDS="777")
+        proc, out, err = start_service(tmp_path, env)
+        try:
+            # crawl → alert in the channel
+            tg.wait_for(lambda sent: [m for m in sent if m["chat_id"] == "@pantauphk"], timeout=60)
+            assert tg.commands, "command menu set at start"
+            # a user asks for the latest stories and gets an answer from the same process
+            tg.push_message(4242, "/terbaru")
+            reply = tg.wait_for_messages(4242, 1, timeout=20)[0]
+            assert "Amazon" in reply["plain_text"]
+            # a story published later is alerted on a later tick
+            news.put("/baru/lintasnusa-phk.html", NEW_PAGE, content_type="text/html; charset=utf-8")
+            news.put("/baru/rss.xml", NEW_RSS, content_type="application/rss+xml; charset=utf-8")
+            tg.wait_for(lambda sent: [m for m in sent if m["chat_id"] == "@pantauphk"
+                                      and "Lintasnusa" in m["plain_text"]], timeout=60)
+            ticks = len(news.hits("/baru/rss.xml"))
+            wait_for(lambda: len(news.hits("/baru/rss.xml")) > ticks + 1, 30, "two more ticks", proc, err)
+        finally:
+            rc, took = stop_service(proc)
+        assert rc == 0 and took < 10
+        channel = [m for m in tg.sent if m["chat_id"] == "@pantauphk" and m["method"] == "sendMessage"]
+        links = [m["plain_text"].rsplit("🔗 ", 1)[-1] for m in channel]
+        assert len(links) == len(set(links)), "an alert was sent twice"
+        assert sum("Lintasnusa" in m["plain_text"] for m in channel) == 1
+        log = err.read_text(errors="replace") + out.read_text(errors="replace")
+        assert tg.token not in log and tg.token.split(":")[1] not in log
+        assert "send:" in log  # one line per delivery batch
+        import sqlite3
+
+        con = sqlite3.connect(tmp_path / "pantau.db")
+        assert con.execute("SELECT COUNT(*) FROM alerts WHERE status = 'pending'").fetchone()[0] == 0
