@@ -1,4 +1,4 @@
-"""``pantau export``: stored articles as JSON Lines or CSV, one record each.
+"""``pantau export``: stored articles as JSON Lines, a JSON array or CSV, one record each.
 
 Fields: id, url, title, source, outlet, published (ISO 8601 with offset),
 fetched, author, language, extracted, text, and the classifier's match,
@@ -34,6 +34,12 @@ def write_export(store: Store, out: TextIO, fmt: str = "jsonl", flagged_only: bo
         for rec in iter_articles(store, flagged_only):
             out.write(json.dumps(rec, ensure_ascii=False) + "\n")
             n += 1
+    elif fmt == "json":
+        out.write("[")
+        for rec in iter_articles(store, flagged_only):
+            out.write(("\n" if n == 0 else ",\n") + json.dumps(rec, ensure_ascii=False))
+            n += 1
+        out.write("\n]\n")
     elif fmt == "csv":
         writer = csv.DictWriter(out, fieldnames=FIELDS, lineterminator="\n")
         writer.writeheader()
