@@ -49,6 +49,10 @@ class CrawlResult:
     def summary(self) -> str:
         if self.status == "locked":
             return "crawl: another crawl is already running; nothing done"
+        if self.status == "interrupted":
+            return (f"crawl interrupted: {self.sources_ok} sources ok, {self.sources_failed} failed, "
+                    f"{self.sources_skipped} not finished; {self.new_articles} new articles "
+                    f"({self.flagged} flagged) in {self.seconds:.1f} s")
         parts = f"crawl: {self.sources_ok} sources ok, {self.sources_failed} failed"
         if self.sources_skipped:
             parts += f", {self.sources_skipped} backing off"
@@ -182,32 +186,34 @@ def _crawl_locked(settings: Settings, store: Store, chosen: list[Source], force:
             result.sources_skipped += 1
     with store.write():
         crawl_id = store.db.execute("INSERT INTO crawls (started, status) VALUES (?, 'running')", [now_iso()]).lastrowid
-    outcomes = {}
+    outcomes, reason = {}, "finished"
     try:
         if due:
-            outcomes = _run_spider(settings, store, due)
+            outcomes, reason = _run_spider(settings, store, due)
     except BaseException as exc:
         with store.write():
             store.db.execute("UPDATE crawls SET finished = ?, status = 'error', error = ?, seconds = ? WHERE id = ?",
                              [now_iso(), f"{type(exc).__name__}: {exc}"[:300], time.monotonic() - started, crawl_id])
         raise
-    _record_outcomes(store, due, outcomes, interval, result)
+    interrupted = reason == "shutdown"  # SIGTERM/Ctrl-C: unanswered sources are not blamed
+    _record_outcomes(store, due, outcomes, interval, result, blame_unanswered=not interrupted)
     if result.new_ids:
         from .outbox import enqueue_alerts
 
         enqueue_alerts(store, settings, result.new_ids)
     result.seconds = time.monotonic() - started
-    result.status = "ok"
+    result.status = "interrupted" if interrupted else "ok"
     with store.write():
         store.db.execute(
-            "UPDATE crawls SET finished = ?, status = 'ok', sources_ok = ?, sources_failed = ?, sources_skipped = ?, "
+            f"UPDATE crawls SET finished = ?, status = '{result.status}', sources_ok = ?, sources_failed = ?, sources_skipped = ?, "
             "new_articles = ?, flagged = ?, seconds = ? WHERE id = ?",
             [now_iso(), result.sources_ok, result.sources_failed, result.sources_skipped, result.new_articles,
              result.flagged, round(result.seconds, 2), crawl_id])
     return result
 
 
-def _record_outcomes(store: Store, due: list[Source], outcomes: dict, interval: float, result: CrawlResult) -> None:
+def _record_outcomes(store: Store, due: list[Source], outcomes: dict, interval: float, result: CrawlResult,
+                     blame_unanswered: bool = True) -> None:
     now = datetime.now(timezone.utc)
     stamp = now.replace(microsecond=0).isoformat()
     with store.write():
@@ -223,6 +229,8 @@ def _record_outcomes(store: Store, due: list[Source], outcomes: dict, interval: 
                     "last_modified = COALESCE(?, CASE WHEN ? THEN last_modified END) WHERE name = ?",
                     [stamp, stamp, out.new, out.new, out.etag, out.unchanged, out.last_modified, out.unchanged,
                      s.name])
+            elif not blame_unanswered and (out is None or out.ok is None):
+                result.sources_skipped += 1
             else:
                 error = (out.error if out is not None and out.error else
                          "no answer before the crawl ended (crawl time limit)")
@@ -257,7 +265,8 @@ def _run_spider(settings: Settings, store: Store, due: list[Source]) -> dict:
     process.crawl(crawler, sources=due, store=store, max_items=max_items, classify=_classifier())
     process.start(install_signal_handlers=True)
     spider = crawler.spider
-    return spider.outcomes if spider is not None else {}
+    reason = (crawler.stats.get_value("finish_reason") if crawler.stats else None) or "finished"
+    return (spider.outcomes if spider is not None else {}), reason
 
 
 def _classifier():
