@@ -2,12 +2,7 @@
 # Install Pantau PHK with its test extra into .venv (if needed) and run the whole test suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PY=${PYTHON:-python3}
-if [ ! -x .venv/bin/python ]; then
-  "$PY" -m venv .venv
-fi
-.venv/bin/python -m pip install -q --upgrade pip >/dev/null 2>&1 || true
-.venv/bin/python -m pip install -q -e ".[test]"
+. scripts/venv.sh "[test]"
 set +e
 .venv/bin/python -m pytest -q -p no:cacheprovider "$@"
 rc=$?
