@@ -100,7 +100,10 @@ def reasons_line(article: dict, limit: int = 200) -> str:
     reasons = [str(r) for r in _list(article.get("reasons")) if str(r).strip()]
     if not reasons:
         return ""
-    return "<i>Kenapa:</i> " + esc(clip("; ".join(reasons[:3]), limit))
+    # the reasons that tie layoffs to AI ("paragraf 1: PHK + AI …") explain the alert best
+    linked = [r for r in reasons if "+" in r]
+    ordered = linked + [r for r in reasons if r not in linked]
+    return "<i>Kenapa:</i> " + esc(clip("; ".join(ordered[:3]), limit))
 
 
 def format_alert(article: dict) -> str:
