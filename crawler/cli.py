@@ -166,6 +166,12 @@ def cmd_classify(args) -> int:
             except ValueError as exc:
                 out.write(json.dumps({"id": None, "error": f"line {n}: {exc}"}, ensure_ascii=False) + "\n")
                 continue
+            except Exception as exc:  # noqa: BLE001 - one bad record must not stop the stream
+                rec_id = obj.get("id") if isinstance(obj, dict) else None
+                out.write(json.dumps({"id": rec_id, "error": f"line {n}: classifier failed: "
+                                                             f"{type(exc).__name__}: {exc}"[:300]},
+                                     ensure_ascii=False) + "\n")
+                continue
             rec = {"id": obj.get("id")}
             rec.update(verdict.to_dict())
             out.write(json.dumps(rec, ensure_ascii=False) + "\n")
