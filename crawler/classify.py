@@ -44,11 +44,20 @@ fired and where (e.g. "judul: PHK", "paragraf 1: PHK + AI").
 ``companies`` are organisations named as cutting jobs, ``jobs_cut`` the
 headline number of jobs cut (None when only vague, e.g. "ribuan"), and
 ``percent`` the share of the workforce cut (e.g. 30.0, "sepertiga" = 33.3).
+
+Speed: most regex searches are skipped when a literal stem that every match
+must contain is absent (see "Cheap pre-filters"; which stems a sentence
+contains is looked up word by word in a bounded cache), and per-sentence
+facts are computed once and shared by the scoring, number and company passes.
+These shortcuts never change a result.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache, reduce
+from itertools import repeat
+from operator import or_
 
 __all__ = ["classify", "Verdict", "RULES_VERSION"]
 
@@ -93,6 +102,164 @@ _RELATED_HEADER = re.compile(
 _BYLINE = re.compile(r"\(\s*[a-z]{2,5}\s*/\s*[a-z]{2,5}\s*\)\s*$", _I)
 
 # ---------------------------------------------------------------------------
+# Cheap pre-filters
+# ---------------------------------------------------------------------------
+# Most regex searches below cannot succeed unless some literal stem occurs in the text, and
+# checking for stems is much cheaper than a regex scan.  A pre-filter must never reject a text its
+# regex would match, so each stem tuple lists, for every alternative of its regex, a literal that
+# alternative must contain.  For case-insensitive (re.I) regexes the stems are looked up in
+# _fold(s): s.lower() is not quite enough, as re.I also lets "ı" (dotless i) match "i", "ſ" (long s)
+# match "s", and "İ".lower() is two characters.
+
+# layoff / AI / non-AI-cause words (stems survive meN-/peN- nasal assimilation: memangkas,
+# memotong, mengurangi, memecat); looked up in s.lower()
+_LAY_GATE = ("phk", "ecat", "ngurang", "angkas", "efisiensi", "berhenti", "hilang", "pemutusan", "rumahkan",
+             "kontrak", "otong", "ramping", "hapus", "lay-off", "kurangi", "pensiun", "layoff", "pulangkan")
+_AI_WORDS = ("kecerdasan", "otoma", "robot", "chatgpt", "genai", "chatbot", "generati", "artificial", "llm",
+             "digitalisasi", "algoritma", "artifisial", "automa", "chat-bot", "gen-ai")
+_AI_PHRASES = ("machine learning", "pembelajaran mesin", "language model", "revolusi industri")
+_AI_GATE = _AI_WORDS + _AI_PHRASES
+_NONAI_GATE = ("karena", "dampak", "setelah", "gara", "alasan", "akibat", "usai", "imbas")
+# pre-filters for single regexes (see the regex for the alternatives)
+_LAY_VERB_STEMS = ("ngurang", "angkas", "otong", "ramping", "hapus", "kurangi", "ulangkan")
+_AI_LOW_WORDS = ("robot", "otomatisasi", "otomatiskan", "generatif", "generative", "chatgpt", "chatbot",
+                 "chat-bot", "digitalisasi", "algoritma", "automasi", "automation")  # _AI_LOW words needing no regex
+_AI_LOW_PHRASES = ("kecerdasan buatan", "kecerdasan artifisial", "artificial intelligence")  # ditto
+_AI_LOW_STEMS = ("kecerdasan", "robot", "otoma", "chatgpt", "genai", "chatbot", "revolusi", "generati",
+                 "artificial", "machine", "digitalisasi", "llm", "algoritma", "pembelajaran", "artifisial",
+                 "automa", "chat-bot", "large", "gen-ai")
+_ANAPHOR_STEMS = ("phk", "efisiensi", "langkah", "keputusan", "pemecatan", "pengurangan", "pemangkasan",
+                  "kebijakan", "pemutusan", "restrukturisasi")
+_REPLACE_STEMS = ("ganti", "ambil")
+_REPLACE_NUM_STEMS = ("ganti", "ambil", "digitalisasi")
+_ANAPHOR_DET_STEMS = ("ini", "itu", "tersebut", "terbaru", "keputusan")
+_LAY_CORE_WORDS = ("phk", "layoff", "lay-off", "pemberhentian")  # _LAY_CORE words needing no regex
+_NONAI_NOUN_STEMS = ("dana", "ekonomi", "resesi", "penjualan", "permintaan", "order", "pesanan", "rugi", "pailit",
+                     "bangkrut", "harga", "suku", "pandemi", "covid", "tarif", "utang", "protes", "investasi",
+                     "akuisisi", "merger")
+_AFFECTED_STEMS = ("terdampak", "terkena", "hilang")
+_AGGREGATE_STEMS = ("sektor", "industri", "keseluruhan", "layoffs", "challenger")
+_AI_FIRM_STEMS = ("perusahaan", "startup", "pengembang", "raksasa", "lab", "firma", "unicorn", "pembuat")
+_VAGUE_NUM_STEMS = ("ribu", "juta", "ratus", "setengah", "puluh", "belas")  # see _has_number
+_NEG_INDIVIDUAL_STEMS = ("ecat", "berhentikan", "copot", "depak", "lengser")
+_NEG_INDIVIDUAL_COUNT = ("seorang", "dua", "tiga", "empat")
+_NEG_INDIVIDUAL_NOUNS = ("karyawan", "pegawai", "insinyur", "teknisi", "staf")
+_NEG_PROTEST_STEMS = ("protes", "demonstran", "unjuk", "pro-palestina", "ancam")
+_NEG_CREATE_STEMS = ("ciptakan", "penciptaan", "serap", "membuka", "lapangan", "talenta", "beasiswa")
+_NEG_SURVEY_STEMS = ("surve", "responden", "jajak")
+# Causal / strategic connectives, matched in the lower-cased sentence with whitespace runs squashed
+# to one space (see _squash): plain words and phrases (a term containing a listed term, e.g.
+# tergantikan, menginvestasikan, disebabkan, mengadopsi, diambil alih, is implied by it), plus
+# _CAUSE_RE for the terms that need word boundaries.
+_CAUSE_WORDS = (
+    "karena", "gantikan", "efisien", "investasi", "alasan", "akibat", "strategi", "otomatisasi", "fokus",
+    "menyebabkan", "mendorong", "seiring", "penyebab", "pengganti", "mengganti", "memicu", "robotisasi",
+    "dipicu", "didorong", "sebabkan", "gara-gara", "dikaitkan", "mengandalkan", "faktor", "adopsi",
+    "mengutamakan", "memprioritaskan", "diganti", "beralih", "imbas", "digenjot", "alihkan", "sejalan",
+    "dorongan", "ai-first", "menggenjot")
+_CAUSE_PHRASES = ("di tengah", "berbasis ai", "ambil alih", "dengan bantuan", "kambing hitam", "terkait dengan",
+                  "biang kerok")
+_CAUSE_DONE_BY = ("dibuat", "dikerjakan", "ditulis", "dihasilkan", "ditangani", "diproduksi", "digarap")
+_CAUSE_RE_STEMS = ("demi", "ganti", "picu") + _CAUSE_DONE_BY
+_CAUSE_WEAK_WORDS = ("dampak", "setelah", "perkembangan", "restrukturisasi", "transformasi", "memanfaatkan",
+                     "integrasi", "kemajuan", "prioritas", "pemanfaatan", "pasca")
+_CAUSE_WEAK_RE_STEMS = ("usai", "era")
+
+
+def _any_in(text: str, stems: tuple[str, ...]) -> bool:
+    for t in stems:
+        if t in text:
+            return True
+    return False
+
+
+_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
+
+
+def _fold(s: str, low: str) -> str:
+    """s lower-cased so that every letter re.I would match to an ASCII letter becomes that letter
+    (low must be s.lower(); it is returned as is in the usual case)."""
+    if low.isascii() or not ("\u0130" in s or "\u0131" in s or "\u017f" in s):
+        return low
+    return s.translate(_FOLD).lower()
+
+
+# Sentences are checked against most of the word groups above.  None of those stems contains
+# whitespace, so a text contains one iff one of its whitespace-separated words does; _flags
+# answers all groups at once as a bit mask, OR-ing per-word masks that are cached (news text
+# reuses a modest vocabulary), i.e. one split and a dict lookup per word instead of ~150
+# substring scans per sentence.
+(_F_LAY, _F_LAY_CORE, _F_AI, _F_AI_PHRASE, _F_AI_LOW, _F_AI_LOW_WORD, _F_NONAI, _F_CAUSE, _F_CAUSE_RE,
+ _F_WEAK, _F_WEAK_RE, _F_LAY_VERB, _F_ANAPHOR, _F_ANAPHOR_DET, _F_AFFECTED, _F_AGGREGATE, _F_AI_FIRM,
+ _F_VAGUE, _F_NONAI_NOUN, _F_REPLACE, _F_REPLACE_NUM, _F_DIGIT) = (1 << i for i in range(22))
+_FLAG_GROUPS = (
+    (_F_LAY, _LAY_GATE), (_F_LAY_CORE, _LAY_CORE_WORDS), (_F_AI, _AI_WORDS),
+    (_F_AI_PHRASE, tuple(p.split()[0] for p in _AI_PHRASES)), (_F_AI_LOW, _AI_LOW_STEMS),
+    (_F_AI_LOW_WORD, _AI_LOW_WORDS), (_F_NONAI, _NONAI_GATE), (_F_CAUSE, _CAUSE_WORDS),
+    (_F_CAUSE_RE, _CAUSE_RE_STEMS), (_F_WEAK, _CAUSE_WEAK_WORDS), (_F_WEAK_RE, _CAUSE_WEAK_RE_STEMS),
+    (_F_LAY_VERB, _LAY_VERB_STEMS), (_F_ANAPHOR, _ANAPHOR_STEMS), (_F_ANAPHOR_DET, _ANAPHOR_DET_STEMS),
+    (_F_AFFECTED, _AFFECTED_STEMS), (_F_AGGREGATE, _AGGREGATE_STEMS), (_F_AI_FIRM, _AI_FIRM_STEMS),
+    (_F_VAGUE, _VAGUE_NUM_STEMS), (_F_NONAI_NOUN, _NONAI_NOUN_STEMS), (_F_REPLACE, _REPLACE_STEMS),
+    (_F_REPLACE_NUM, _REPLACE_NUM_STEMS), (_F_DIGIT, tuple("0123456789")),
+)
+assert not any(c.isspace() for _, stems in _FLAG_GROUPS for t in stems for c in t)
+_WORD_FLAGS: dict[str, int] = {}
+_UNKNOWN = repeat(-1)
+_WORD_FLAGS_MAX = 200_000  # bounds memory (~20 MB); words beyond it are just not cached
+
+
+
+
+def _stem_index() -> tuple[dict[str, int], re.Pattern]:
+    """For a word not yet cached: every stem with the bits of the groups it belongs to -- and of
+    the stems inside it, which occur wherever it does -- and a pattern that finds, at each position
+    of a word, the longest stem starting there (a shorter one starting there is inside it)."""
+    bits: dict[str, int] = {}
+    for bit, stems in _FLAG_GROUPS:
+        for t in stems:
+            bits[t] = bits.get(t, 0) | bit
+    implied = {s: reduce(or_, (b for t, b in bits.items() if t in s)) for s in bits}
+    longest_first = sorted(bits, key=len, reverse=True)
+    return implied, re.compile("(?=(" + "|".join(map(re.escape, longest_first)) + "))")
+
+
+_STEM_BITS, _STEMS_AT = _stem_index()
+
+
+def _word_flags(w: str) -> int:
+    f = 0
+    for m in _STEMS_AT.finditer(w):
+        f |= _STEM_BITS[m.group(1)]
+    if len(_WORD_FLAGS) < _WORD_FLAGS_MAX:
+        _WORD_FLAGS[w] = f
+    return f
+
+
+def _flags(low: str) -> int:
+    """Bit mask of the _FLAG_GROUPS with a stem in low (a lower-cased or folded text)."""
+    words = low.split()
+    f = reduce(or_, map(_WORD_FLAGS.get, words, _UNKNOWN), 0)  # -1 if a word is not cached yet
+    if f < 0:
+        f = 0
+        for w in words:
+            b = _WORD_FLAGS.get(w)
+            f |= _word_flags(w) if b is None else b
+    return f
+
+
+def _has_ai_low(low: str, flags: int) -> bool:
+    """_AI_LOW.search(low) is not None (flags = _flags(low))."""
+    return bool(flags & _F_AI_LOW_WORD) or _any_in(low, _AI_LOW_PHRASES) or _AI_LOW.search(low) is not None
+
+
+def _has_ai_word(low: str, flags: int) -> bool:
+    """_AI_GATE stem in low (flags = _flags(low))."""
+    return bool(flags & _F_AI) or bool(flags & _F_AI_PHRASE) and _any_in(low, _AI_PHRASES)
+
+
+_DIGIT = re.compile(r"\d")
+
+# ---------------------------------------------------------------------------
 # Term lexicons
 # ---------------------------------------------------------------------------
 _WORKER = (r"(?:karyawan|pekerja|pegawai|staf|staff|buruh|tenaga\s+kerja|posisi|pekerjaan|peran|"
@@ -113,22 +280,20 @@ _LAY_VERB = re.compile(
 _WORKER_AFTER = re.compile(r"\s+(?:\S+\s+){0,5}?" + _WORKER + r"\b", _I)
 
 
-class _LayoffMatcher:
-    """Layoff terms; the verb + worker-noun part is checked in two cheap steps."""
 
-    @staticmethod
-    def search(s: str):
-        m = _LAY_CORE.search(s.lower())
-        if m:
-            return m
-        for v in _LAY_VERB.finditer(s):
-            w = _WORKER_AFTER.match(s, v.end())
-            if w:
-                return w
-        return None
+def _is_layoff(r: "_Text") -> bool:
+    """Strong layoff term in r.text; the verb + worker-noun part is checked in two cheap steps."""
+    if r.lay_word and (r.flags & _F_LAY_CORE or _LAY_CORE.search(r.low)):
+        return True  # (every _LAY_CORE match contains a _LAY_GATE stem)
+    if not r.fflags & _F_LAY_VERB:
+        return False
+    s = r.text
+    for v in _LAY_VERB.finditer(s):
+        if _WORKER_AFTER.match(s, v.end()):
+            return True
+    return False
 
 
-_LAYOFF_STRONG = _LayoffMatcher()
 # firing verbs: only count as a *mass* layoff with a quantity nearby
 _FIRE = re.compile(r"\b(?:pecat|memecat|dipecat|pemecatan|terpecat)(?:nya)?\b", _I)
 _MASS = re.compile(
@@ -145,45 +310,32 @@ _AI_LOW = re.compile(
     r"digitalisasi|revolusi\s+industri\s+4\.0|algoritma|"
     r"(?:sistem|mesin|serba|gudang|kasir|proses|lini)\s+(?:otomatis|robotik)\b")
 
-
-class _AIMatcher:
-    @staticmethod
-    def search(s: str):
-        if ("AI" in s or "A.I" in s):
-            m = _AI_UPPER.search(s)
-            if m:
-                return m
-        return _AI_LOW.search(s.lower())
-
-
-_AI = _AIMatcher()
-_AI_CI_FIX = _AI
-
-# causal / strategic connectives; applied to lower-cased text (literal-first alternation for speed)
-_CAUSE_LOW = re.compile(
-    r"karena|akibat|gara-gara|imbas| demi\b|seiring|sejalan|di tengah|"
-    r"gantikan|diganti|mengganti|\bganti\b|pengganti|tergantikan|"
-    r"beralih|alihkan|dialihkan|fokus|investasi|menginvestasikan|"
-    r"efisien|dorongan|didorong|mendorong|dipicu|memicu|\bpicu\b|menyebabkan|sebabkan|penyebab|"
-    r"disebabkan|dikaitkan|terkait dengan|alasan|mengandalkan|adopsi|mengadopsi|pengadopsian|"
-    r"ambil alih|diambil alih|strategi|biang kerok|kambing hitam|mengutamakan|"
-    r"memprioritaskan|berbasis ai|ai-first|otomatisasi|robotisasi|dengan bantuan|digenjot|menggenjot|faktor|"
+# causal connectives: see _CAUSE_WORDS
+_CAUSE_RE = re.compile(
+    r" demi\b|\bganti\b|\bpicu\b|"
     r"(?:dibuat|dikerjakan|ditulis|dihasilkan|ditangani|diproduksi|digarap) (?:oleh )?(?:ai|robot|mesin)\b")
-_CAUSE_WEAK_LOW = re.compile(
-    r"\busai\b|setelah|pasca|dampak|transformasi|integrasi|mengintegrasikan|pemanfaatan|memanfaatkan|"
-    r"prioritas|restrukturisasi|perkembangan|kemajuan| era\b")
+_CAUSE_WEAK_RE = re.compile(r"\busai\b| era\b")
+_WS = re.compile(r"\s+")
 
 
-class _LowSearch:
-    def __init__(self, pat: re.Pattern):
-        self.pat = pat
+def _squash(low: str) -> str:
+    """low with every whitespace run replaced by one space (same as _WS.sub(" ", low))."""
+    if low[:1].isspace() or low[-1:].isspace():
+        return _WS.sub(" ", low)
+    return " ".join(low.split())  # str.split() and \s agree on what whitespace is
 
-    def search(self, s: str):
-        return self.pat.search(re.sub(r"\s+", " ", s.lower()))
 
-
-_CAUSE = _LowSearch(_CAUSE_LOW)
-_CAUSE_WEAK = _LowSearch(_CAUSE_WEAK_LOW)
+def _cause(low: str, flags: int) -> float:
+    """Causal connective in the lower-cased sentence low (flags = _flags(low)):
+    True if strong, 0.5 if weak, else 0."""
+    if flags & _F_CAUSE:
+        return True
+    n = _squash(low)  # same words as low, so same flags
+    if _any_in(n, _CAUSE_PHRASES) or flags & _F_CAUSE_RE and _CAUSE_RE.search(n):
+        return True
+    if flags & _F_WEAK or flags & _F_WEAK_RE and _CAUSE_WEAK_RE.search(n):
+        return 0.5
+    return 0
 
 _NONAI_CAUSE = re.compile(
     r"\b(?:karena|akibat|imbas|gara-gara|dampak|alasan|beralasan|setelah|usai)\s+(?:\S+\s+){0,2}?"
@@ -220,7 +372,8 @@ _NEG_CREATE = re.compile(
 _NEG_SURVEY = re.compile(r"\b(?:survei|survey|responden|jajak\s+pendapat)\b", _I)
 
 _SENT_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[\"“A-Z0-9])")
-_PARA_SPLIT = re.compile(r"\n+")
+_SENT_BREAK = re.compile(r"[.!?]\s")  # a _SENT_SPLIT match needs this; much cheaper to look for
+_LIST_LINE_END = re.compile(r"[.!?\"”]\s*$")
 
 # ---------------------------------------------------------------------------
 # Numbers
@@ -408,7 +561,7 @@ _COMPANY_VERB_AFTER = re.compile(
     r"setop|stop|pulangkan|memulangkan|\d)", _I)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Sent:
     para: int
     text: str
@@ -421,19 +574,56 @@ class _Sent:
     anaphor: bool = False
 
 
+class _Text:
+    """A sentence (or title/paragraph) with the facts about it that _analyse_sentence, _numbers
+    and _companies need, each computed at most once.
+    ``gated``: its paragraph has a layoff/replacement word (only then can it give numbers);
+    ``low``: text.lower(); ``flags``: _flags(low); ``lay_word``: a _LAY_GATE stem occurs.
+    ``fold``, ``fflags`` (_flags(fold)) and ``layoff`` (_is_layoff) are filled in on first use."""
+    __slots__ = ("text", "gated", "low", "flags", "lay_word", "_fold", "_fflags", "_layoff")
+
+    def __init__(self, text: str, gated: bool = True, low: str | None = None, flags: int | None = None):
+        self.text = text
+        self.gated = gated
+        self.low = text.lower() if low is None else low
+        self.flags = _flags(self.low) if flags is None else flags
+        self.lay_word = bool(self.flags & _F_LAY)
+        self._fold = self._fflags = self._layoff = None
+
+    @property
+    def fold(self) -> str:
+        if self._fold is None:
+            self._fold = _fold(self.text, self.low)
+        return self._fold
+
+    @property
+    def fflags(self) -> int:
+        if self._fflags is None:
+            fold = self.fold
+            self._fflags = self.flags if fold is self.low else _flags(fold)
+        return self._fflags
+
+    @property
+    def layoff(self) -> bool:
+        if self._layoff is None:
+            self._layoff = _is_layoff(self)
+        return self._layoff
+
+
 def _clean(text: str) -> list[str]:
     paras: list[str] = []
     in_related = False
-    for raw in _PARA_SPLIT.split(text or ""):
+    for raw in (text or "").split("\n"):
         line = raw.strip()
         if not line:
             continue
-        if _RELATED_HEADER.match(line):
+        # (every _RELATED_HEADER alternative starts with one of these letters)
+        if line[0] in "aAbBpPrRtT" and _RELATED_HEADER.match(line):
             in_related = True
             continue
         if in_related:
             # related-article lists: short lines without sentence punctuation
-            if len(line) < 140 and not re.search(r"[.!?\"”]\s*$", line):
+            if len(line) < 140 and not _LIST_LINE_END.search(line):
                 continue
             in_related = False
         if _BOILER_LINE.match(line):
@@ -441,13 +631,16 @@ def _clean(text: str) -> list[str]:
         low = line.lower()
         if "baca" in low or "lihat juga" in low or "simak" in low:
             line = _INLINE_BOILER.sub("", line)
-        line = _BYLINE.sub("", line).strip()
+        if ")" in line:
+            line = _BYLINE.sub("", line)
+        line = line.strip()
         if len(line) < 3:
             continue
         paras.append(line)
     return paras
 
 
+# "Name AI" (Scale AI, Microsoft AI): the definition; _name_ai_words finds the same matches faster
 _NAME_AI = re.compile(r"(?<![.!?]\s)(?<=\s)([A-Z][a-zA-Z]+)\s+AI\b(?!-)")
 _GENERIC_BEFORE_AI = {"Agen", "Teknologi", "Era", "Model", "Platform", "Fitur", "Sistem", "Perusahaan",
                       "Investasi", "Penggunaan", "Alat", "Tren", "Dampak", "Ancaman", "Gara-gara",
@@ -459,38 +652,97 @@ _GENERIC_BEFORE_AI = {"Agen", "Teknologi", "Era", "Model", "Platform", "Fitur", 
 _OPENAI = re.compile(r"\bOpen\s?AI\b|\bxAI\b")
 
 
+_NAME_AI_BODY = re.compile(r"([A-Z][a-zA-Z]+)\s+AI\b(?!-)")  # _NAME_AI without its look-behinds
+
+
+def _name_ai_words(p: str) -> list[str]:
+    """group(1) of each _NAME_AI.finditer(p) match.  Same result, but much faster: a pattern that
+    starts with [A-Z] lets the regex engine skip ahead, and the look-behinds are checked here."""
+    words = []
+    pos = 0
+    while (m := _NAME_AI_BODY.search(p, pos)) is not None:
+        i = m.start()
+        if i >= 1 and p[i - 1].isspace() and not (i >= 2 and p[i - 2] in ".!?"):
+            words.append(m.group(1))
+            pos = m.end()
+        else:
+            pos = i + 1  # as a failed match of _NAME_AI at i
+    return words
+
+
 def _ai_names(paras: list[str]) -> set[str]:
     names = set()
     for p in paras:
         if "AI" not in p:
             continue
-        for m in _NAME_AI.finditer(p):
-            w = m.group(1)
+        for w in _name_ai_words(p):
             if w not in _GENERIC_BEFORE_AI:
                 names.add(w + " AI")
     return names
 
 
-def _strip_names(s: str, names: set[str]) -> str:
+def _sub_ai_firms(s: str, fold: str) -> str:
+    """_AI_FIRM.sub("perusahaan NAME_X", s), trying the regex only where a match can start: at
+    the _AI_FIRM_STEMS in fold (= _fold(s), which is aligned character by character with s)."""
+    starts = []
+    for t in _AI_FIRM_STEMS:
+        i = fold.find(t)
+        while i >= 0:
+            starts.append(i)
+            i = fold.find(t, i + 1)
+    if not starts:
+        return s
+    starts.sort()
+    parts = []
+    end = 0  # end of the previous match
+    for i in starts:
+        if i >= end and (m := _AI_FIRM.match(s, i)) is not None:
+            parts += (s[end:i], "perusahaan NAME_X")
+            end = m.end()
+    if not parts:
+        return s
+    parts.append(s[end:])
+    return "".join(parts)
+
+
+def _strip_names(s: str, names: set[str], rec: _Text | None = None) -> str:
+    """Replace AI-company names (OpenAI, "startup AI", names from _ai_names) so that their "AI"
+    is not counted as an AI term.  Returns s itself when there is nothing to replace.
+    rec, when given, is the _Text of s."""
     if "AI" in s:
-        s = _OPENAI.sub("OPENAI_NAME", s)
+        if "Open" in s or "xAI" in s:
+            s = _OPENAI.sub("OPENAI_NAME", s)
+    elif "kecerdasan" not in (s.lower() if rec is None else rec.low):
+        return s
+    if rec is not None and s is rec.text:
+        if rec.fflags & _F_AI_FIRM:
+            s = _sub_ai_firms(s, rec.fold)
     else:
-        if "kecerdasan" not in s.lower():
-            return s
-    s = _AI_FIRM.sub("perusahaan NAME_X", s)
+        s = _sub_ai_firms(s, _fold(s, s.lower()))
     for n in names:
         s = s.replace(n, "NAME_X")
     return s
 
 
-_DIGIT_OR_VAGUE = re.compile(r"\d|ribu|ratus|puluh|juta|belas|sepuluh|seratus|seribu|setengah", _I)
+def _has_number(s: str, fflags: int | None = None) -> bool:
+    """A digit or a number word (ribu, ratus, puluh, juta, belas, setengah; re.I) in s
+    (fflags: _flags of _fold(s), if known)."""
+    if fflags is None:
+        return _DIGIT.search(s) is not None or _any_in(_fold(s, s.lower()), _VAGUE_NUM_STEMS)
+    if fflags & (_F_DIGIT | _F_VAGUE):
+        return True
+    return not s.isascii() and _DIGIT.search(s) is not None  # \d also matches non-ASCII digits
+
+
+_MASSAL = re.compile(r"\b(?:massal|besar-besaran)\b", _I)
 
 
 def _is_mass(s: str) -> bool:
-    if not _DIGIT_OR_VAGUE.search(s):
-        return bool(re.search(r"\b(?:massal|besar-besaran)\b", s, _I))
-    if re.search(r"\b(?:massal|besar-besaran)\b", s, _I):
+    fold = _fold(s, s.lower())
+    if ("massal" in fold or "besar-besaran" in fold) and _MASSAL.search(s):
         return True
+    if not _has_number(s):
+        return False
     for m in _JOB_NUM.finditer(s):
         v = _num_from_match(m.group(1), m.group(2))
         if v is None or v >= 10:
@@ -498,27 +750,13 @@ def _is_mass(s: str) -> bool:
     return False
 
 
-# cheap substring gates (stems survive meN-/peN- nasal assimilation: memangkas, memotong, mengurangi, memecat)
-_LAY_GATE = ("phk", "pemutusan", "layoff", "lay-off", "rumahkan", "pensiun", "berhenti", "angkas", "otong",
-             "ngurang", "kurangi", "ramping", "hapus", "pulangkan", "efisiensi", "hilang", "ecat", "kontrak")
-_AI_GATE = ("kecerdasan", "artificial", "artifisial", "generati", "otoma", "automa", "chatbot", "chat-bot",
-            "chatgpt", "machine learning", "pembelajaran mesin", "llm", "language model", "robot",
-            "digitalisasi", "revolusi industri", "algoritma", "gen-ai", "genai")
-_NONAI_GATE = ("karena", "akibat", "imbas", "gara", "dampak", "alasan", "setelah", "usai")
-
-
-_LAY_GATE_RE = re.compile("|".join(re.escape(g) for g in _LAY_GATE))
-_AI_GATE_RE = re.compile("|".join(re.escape(g) for g in _AI_GATE))
-_NONAI_GATE_RE = re.compile("|".join(_NONAI_GATE))
-
-
-def _has_lay_word(low: str) -> bool:
-    return _LAY_GATE_RE.search(low) is not None
-
-
-def _analyse_sentence(para: int, s: str) -> _Sent:
-    low = s.lower()
-    lay = _has_lay_word(low) and bool(_LAYOFF_STRONG.search(s))
+def _analyse_sentence(para: int, s: str, rec: _Text | None = None) -> _Sent:
+    """Signals in one sentence; rec, when given, is the _Text of s."""
+    if rec is None:
+        rec = _Text(s)
+    low = rec.low
+    flags = rec.flags
+    lay = rec.lay_word and rec.layoff
     weak = False
     if not lay and ("ecat" in low or "kehilangan" in low):
         fm = "ecat" in low and _FIRE.search(s)
@@ -527,24 +765,32 @@ def _analyse_sentence(para: int, s: str) -> _Sent:
             lay = True
         elif fm or lj:
             weak = True
-    ai = ("AI" in s or "A.I" in s or _AI_GATE_RE.search(low) is not None) and bool(_AI.search(s) or _AI_CI_FIX.search(s))
+    if "AI" in s or "A.I" in s:
+        ai = _AI_UPPER.search(s) is not None or bool(flags & _F_AI_LOW) and _has_ai_low(low, flags)
+    else:
+        ai = _has_ai_word(low, flags) and _has_ai_low(low, flags)
     repl_num = repl = repl_conc = anaphor = False
     cause: float = 0
+    # cause, replacement and anaphora only ever count together with AI, so skip them otherwise
     if ai:
+        fflags = rec.fflags
         if "ganti" in low or "alih" in low or "digitalisasi" in low:
-            repl_num = bool(_REPLACE_NUM.search(s))
-            repl = bool(_REPLACE.search(s) and _WORKER_RE.search(s))
+            repl_num = (bool(fflags & _F_REPLACE_NUM) and _has_number(s, fflags)
+                        and _REPLACE_NUM.search(s) is not None)
+            repl = bool(fflags & _F_REPLACE and _REPLACE.search(s) and _WORKER_RE.search(s))
             repl_conc = bool(repl and _CONCRETE_WORKER.search(s) and "?" not in s)
-        anaphor = bool(_ANAPHOR.search(s))
-    if lay or ai or weak:
-        if _NONAI_GATE_RE.search(low) and _NONAI_CAUSE.search(s):
+        anaphor = (bool(fflags & _F_ANAPHOR) and bool(fflags & _F_ANAPHOR_DET)
+                   and _ANAPHOR.search(s) is not None)
+        if flags & _F_NONAI and fflags & _F_NONAI_NOUN and _NONAI_CAUSE.search(s):
             cause = 0
         else:
-            cause = bool(_CAUSE.search(s)) or (0.5 if _CAUSE_WEAK.search(s) else 0)
+            cause = _cause(low, flags)
     return _Sent(para, s, lay or repl_num or repl_conc, weak, ai, cause, repl_num, repl, anaphor)
 
 
 def _split_sents(p: str) -> list[str]:
+    if not _SENT_BREAK.search(p):
+        return [p]
     return [x for x in _SENT_SPLIT.split(p) if x]
 
 
@@ -566,28 +812,36 @@ def _evaluate(title: str, text: str, summary: str | None = None) -> dict:
         paras = [p for p in paras if p.strip().lower() != tl]
     names = _ai_names(paras)
     t_clean = _strip_names(title, names)
-    paras_c = [_strip_names(p, names) for p in paras]
+    paras_c = [_strip_names(p, names) for p in paras[:2]]  # only the lead is used (negatives)
 
     reasons: list[str] = []
-    tS = _analyse_sentence(-1, t_clean)
+    t_rec = _Text(title)
+    tS = _analyse_sentence(-1, t_clean, t_rec if t_clean is title else None)
     t_question = "?" in t_clean
     sents: list[_Sent] = []
-    raw_sents: list[list[str]] = []
+    raw_sents: list[list[_Text]] = []
     for i, p in enumerate(paras):
         rs = _split_sents(p)
         pl = p.lower()
-        lay_gate = _has_lay_word(pl) or "kehilangan" in pl or "ganti" in pl or "alih" in pl
-        if not lay_gate:
-            rs_marked = [(x, False) for x in rs]
-        else:
-            rs_marked = [(x, True) for x in rs]
-        raw_sents.append(rs_marked)
-        if not lay_gate and "AI" not in p and "A.I" not in p and not _AI_GATE_RE.search(pl):
+        if len(rs) == 1:  # the sentence is the paragraph
+            recs = [_Text(p, low=pl)]
+            pflags = recs[0].flags
+        else:  # the paragraph's words are its sentences' words
+            recs = [_Text(x) for x in rs]
+            pflags = 0
+            for r in recs:
+                pflags |= r.flags
+        lay_gate = bool(pflags & _F_LAY) or "kehilangan" in pl or "ganti" in pl or "alih" in pl
+        for r in recs:
+            r.gated = lay_gate
+        raw_sents.append(recs)
+        if not lay_gate and "AI" not in p and "A.I" not in p and not _has_ai_word(pl, pflags):
             continue  # nothing to find in this paragraph
-        for s in rs:
-            sents.append(_analyse_sentence(i, _strip_names(s, names)))
+        for r in recs:
+            s = _strip_names(r.text, names, r)
+            sents.append(_analyse_sentence(i, s, r if s is r.text else None))
 
-    n_par = max(len(paras_c), 1)
+    n_par = max(len(paras), 1)
     lead_n = min(3, n_par)
     lay_paras = sorted({s.para for s in sents if s.lay})
     ai_paras = sorted({s.para for s in sents if s.ai})
@@ -646,16 +900,19 @@ def _evaluate(title: str, text: str, summary: str | None = None) -> dict:
     # --- negatives
     N = 0.0
     head = t_clean + "\n" + "\n".join(paras_c[:2])
-    if _NEG_INDIVIDUAL.search(head) and not _is_mass(t_clean):
+    hf = _fold(head, head.lower())
+    if (_any_in(hf, _NEG_INDIVIDUAL_STEMS)
+            or (_any_in(hf, _NEG_INDIVIDUAL_NOUNS) and _any_in(hf, _NEG_INDIVIDUAL_COUNT))) \
+            and _NEG_INDIVIDUAL.search(head) and not _is_mass(t_clean):
         N += 2.0
         reasons.append("negatif: pemecatan individu")
-    if _NEG_PROTEST.search(head):
+    if _any_in(hf, _NEG_PROTEST_STEMS) and _NEG_PROTEST.search(head):
         N += 1.5
         reasons.append("negatif: protes/ancam mundur")
-    if _NEG_CREATE.search(head) and not tS.lay:
+    if not tS.lay and _any_in(hf, _NEG_CREATE_STEMS) and _NEG_CREATE.search(head):
         N += 1.5
         reasons.append("negatif: penciptaan lapangan kerja")
-    if _NEG_SURVEY.search(t_clean) or (_NEG_SURVEY.search(head) and not tS.lay):
+    if _any_in(hf, _NEG_SURVEY_STEMS) and (_NEG_SURVEY.search(t_clean) or (_NEG_SURVEY.search(head) and not tS.lay)):
         N += 1.5
         reasons.append("negatif: survei")
     causal = links >= 1 or weak_links >= 2
@@ -664,7 +921,7 @@ def _evaluate(title: str, text: str, summary: str | None = None) -> dict:
     single = len(ai_paras) <= 1 and not tS.ai and not any(s.repl_num for s in co)
     if single:
         reasons.append("AI hanya disebut sekali")
-    return dict(title=title, paras=raw_sents, names=names, L=L, A=A, N=N, reasons=reasons,
+    return dict(title=t_rec, paras=raw_sents, names=names, L=L, A=A, N=N, reasons=reasons,
                 causal=causal and not single)
 
 
@@ -694,16 +951,32 @@ _AFFECTED = re.compile(r"\b(?:terdampak|terkena|hilang)\b", _I)
 _AGGREGATE = re.compile(r"\b(?:sektor|industri\s+teknologi|secara\s+keseluruhan|layoffs\.fyi|Challenger)\b", _I)
 
 
-def _jobs_in(s: str) -> list[tuple[int | None, int]]:
+_YEAR = re.compile(r"\d{4}$")
+_PCT_OTHER = re.compile(r"\b(?:pendapatan|saham|laba|harga|bunga|inflasi|tumbuh|naik|turun|"
+                        r"kenaikan|penurunan|pangsa|interaksi|kode|operasi|proses)\b", _I)
+_PCT_WORKER_AFTER = re.compile(r"^\s*(?:dari\s+)?(?:total\s+)?(?:\S+\s+){0,3}?" + _WORKER, _I)
+_PCT_CUT_BEFORE = re.compile(r"(?:PHK|pangkas|memangkas|mengurangi|setara|sekitar|atau|memecat)\s*$", _I)
+
+
+def _is_cut_context(r: _Text) -> bool:
+    """Firing, job-loss, replacement or "affected" term in r.text (besides _is_layoff)."""
+    s, fold = r.text, r.fold
+    return (("ecat" in fold and _FIRE.search(s) is not None)
+            or ("kehilangan" in fold and _LOSE_JOB.search(s) is not None)
+            or (bool(r.fflags & _F_REPLACE) and _REPLACE.search(s) is not None)
+            or (bool(r.fflags & _F_AFFECTED) and _AFFECTED.search(s) is not None))
+
+
+def _jobs_in(s: str, fflags: int | None = None) -> list[tuple[int | None, int]]:
     """Numbers attached to worker nouns in s: list of (value or None if vague, position)."""
     out = []
-    if not _DIGIT_OR_VAGUE.search(s):
+    if not _has_number(s, fflags):
         return out
     for m in _JOB_NUM.finditer(s):
-        before_words = re.split(r"\s+", s[max(0, m.start() - 40):m.start()].lower().strip())[-3:]
+        before_words = _WS.split(s[max(0, m.start() - 40):m.start()].lower().strip())[-3:]
         if ("," not in " ".join(before_words[-2:])) and any(w.strip(",;") in _TOTAL_WORDS for w in before_words[-3:]):
             continue
-        if re.match(r"\d{4}$", m.group(1)) and not m.group(2) and 1990 <= int(m.group(1)) <= 2100:
+        if _YEAR.match(m.group(1)) and not m.group(2) and 1990 <= int(m.group(1)) <= 2100:
             continue
         val = _num_from_match(m.group(1), m.group(2))
         if val is not None and val < 2:
@@ -712,27 +985,25 @@ def _jobs_in(s: str) -> list[tuple[int | None, int]]:
     return out
 
 
-def _numbers(title: str, paras: list[list[str]]) -> tuple[int | None, float | None]:
+def _numbers(title: _Text, paras: list[list[_Text]]) -> tuple[int | None, float | None]:
     jobs = None
     pct = None
     cands: list[tuple[int, int]] = []  # (priority, value)
-    units = [(0, [(title, True)])] + [(1 + i, p) for i, p in enumerate(paras)]
+    units = [(0, [title])] + [(1 + i, p) for i, p in enumerate(paras)]
     order = 0
     for idx, unit in units:
-        for s, gated in unit:
-            if not gated:
+        for r in unit:
+            if not r.gated:
                 continue
-            low = s.lower()
-            if not (_has_lay_word(low) or "kehilangan" in low or "ganti" in low
+            s, low = r.text, r.low
+            if not (r.lay_word or "kehilangan" in low or "ganti" in low
                     or "alih" in low or "terdampak" in low or "terkena" in low):
                 continue
-            is_lay = bool(_LAYOFF_STRONG.search(s) or _FIRE.search(s) or _LOSE_JOB.search(s)
-                          or _REPLACE.search(s) or _AFFECTED.search(s))
-            if is_lay and idx > 3 and _AGGREGATE.search(s):
+            if not (r.layoff or _is_cut_context(r)):
                 continue
-            if not is_lay:
+            if idx > 3 and r.fflags & _F_AGGREGATE and _AGGREGATE.search(s):
                 continue
-            for val, pos in _jobs_in(s):
+            for val, pos in _jobs_in(s, r.fflags):
                 if val is None:
                     continue
                 prio = 0 if idx == 0 else (1 if idx <= 3 else 2)
@@ -743,11 +1014,9 @@ def _numbers(title: str, paras: list[list[str]]) -> tuple[int | None, float | No
                 for m in _PCT.finditer(s):
                     after = s[m.end():m.end() + 50]
                     before = s[max(0, m.start() - 40):m.start()]
-                    if re.search(r"\b(?:pendapatan|saham|laba|harga|bunga|inflasi|tumbuh|naik|turun|"
-                                 r"kenaikan|penurunan|pangsa|interaksi|kode|operasi|proses)\b", before + " " + after[:25], _I):
+                    if _PCT_OTHER.search(before + " " + after[:25]):
                         continue
-                    if re.search(r"^\s*(?:dari\s+)?(?:total\s+)?(?:\S+\s+){0,3}?" + _WORKER, after, _I) or \
-                            re.search(r"(?:PHK|pangkas|memangkas|mengurangi|setara|sekitar|atau|memecat)\s*$", before, _I):
+                    if _PCT_WORKER_AFTER.search(after) or _PCT_CUT_BEFORE.search(before):
                         pct = _pct_from_match(m)
                         break
     if cands:
@@ -759,9 +1028,15 @@ def _numbers(title: str, paras: list[list[str]]) -> tuple[int | None, float | No
 # ---------------------------------------------------------------------------
 # Companies
 # ---------------------------------------------------------------------------
+_PT = re.compile(r"^PT\s+")
+_NUMERIC = re.compile(r"[\d.,%]+")
+_LOWER_WORD_FULL = re.compile(r"[a-z][a-z-]+")
+
+
+@lru_cache(maxsize=4096)
 def _norm_company(n: str) -> str:
     n = n.strip(" ,.;:-'\"")
-    n = re.sub(r"^PT\s+", "", n)
+    n = _PT.sub("", n)
     prev = None
     while prev != n:
         prev = n
@@ -769,49 +1044,87 @@ def _norm_company(n: str) -> str:
     return n.strip()
 
 
-def _companies(title: str, psents: list[list[str]], ai_names: set[str]) -> list[str]:
-    paras = [" ".join(x for x, _ in p) for p in psents]
+@lru_cache(maxsize=4096)
+def _trim_cap_seq(raw: str) -> tuple[str, ...]:
+    """Tokens of a capitalised sequence without leading/trailing stop words."""
+    toks = raw.split()
+    while toks and toks[-1].lower().strip(".,") in _STOP_CAP and toks[-1].lower() not in ("bank", "group", "grup"):
+        toks.pop()
+    while toks and toks[0].lower().strip(".,") in _STOP_CAP and toks[0] != "PT":
+        toks.pop(0)
+    return tuple(toks)
+
+
+@lru_cache(maxsize=4096)
+def _company_name(seq: str) -> tuple[str, str] | None:
+    """(display name, key) for a trimmed capitalised sequence, None if it cannot be a company."""
+    name = _norm_company(seq)
+    key = name.lower()
+    if not name or key in _STOP_CAP or key in _MEDIA or len(name) < 2:
+        return None
+    if _NUMERIC.fullmatch(name):
+        return None
+    return name, key
+
+
+def _is_lower_word(key: str, text: str) -> bool:
+    """key occurs in text as a whole lower-case word, i.e. key in set(_LOWER_WORD.findall(text)):
+    a maximal run of [a-z-] starting with [a-z], not preceded by a word character or "-"."""
+    if not _LOWER_WORD_FULL.fullmatch(key):
+        return False
+    n = len(key)
+    i = text.find(key)
+    while i >= 0:
+        prev = text[i - 1] if i else ""
+        nxt = text[i + n:i + n + 1]
+        if not (prev and (prev.isalnum() or prev in "_-")) and not (nxt and ("a" <= nxt <= "z" or nxt == "-")):
+            return True
+        i = text.find(key, i + 1)
+    return False
+
+
+def _companies(t_rec: _Text, psents: list[list[_Text]], ai_names: set[str]) -> list[str]:
+    title = t_rec.text
+    paras = [p[0].text if len(p) == 1 else " ".join([r.text for r in p]) for p in psents]
     scores: dict[str, float] = {}
     display: dict[str, str] = {}
-    units = [(True, [(title, True)])] + [(False, p) for p in psents]
+    units = [(True, [t_rec])] + [(False, p) for p in psents]
     body_text = "\n".join(paras)
-    lower_words = set(re.findall(r"(?<![\w-])[a-z][a-z-]+", title + "\n" + body_text))
+    all_text = title + "\n" + body_text
+    lower_words: dict[str, bool] = {}  # key -> _is_lower_word(key, all_text)
     for pi, (is_title, unit) in enumerate(units):
-        for s, pgate in unit:
-            if not is_title and pi > 3 and not pgate:
+        late = not is_title and pi > 3
+        for r in unit:
+            if late and not r.gated:
                 continue
-            low = s.lower()
-            gate = pgate and (_has_lay_word(low) or "ganti" in low)
-            if not is_title and pi > 3 and not gate:
+            s = r.text
+            gate = r.gated and (r.lay_word or "ganti" in r.low)
+            if late and not gate:
                 continue  # companies are named in the title, the lead or next to layoff terms
-            s_lay = gate and bool(_LAYOFF_STRONG.search(s) or _FIRE.search(s) or _REPLACE.search(s))
+            s_lay = None  # layoff term in s; computed on first use
             for m in _CAP_SEQ.finditer(s):
-                raw = m.group(1)
-                # trim trailing stop words from the sequence
-                toks = raw.split()
-                while toks and toks[-1].lower().strip(".,") in _STOP_CAP and toks[-1].lower() not in ("bank", "group", "grup"):
-                    toks.pop()
-                while toks and toks[0].lower().strip(".,") in _STOP_CAP and toks[0] != "PT":
-                    toks.pop(0)
+                toks = _trim_cap_seq(m.group(1))
                 if not toks:
                     continue
                 if is_title and body_text:
                     # title case makes every word capitalised: keep the longest prefix seen in the body
+                    toks = list(toks)
                     while toks and " ".join(toks) not in body_text and " ".join(toks).lower() not in _KNOWN_SET:
                         toks.pop()
                     if not toks:
                         continue
-                name = _norm_company(" ".join(toks))
-                key = name.lower()
-                if not name or key in _STOP_CAP or key in _MEDIA or len(name) < 2:
+                cand = _company_name(" ".join(toks))
+                if cand is None:
                     continue
-                if re.fullmatch(r"[\d.,%]+", name):
-                    continue
-                if " " not in name and key in lower_words and key not in _KNOWN_SET:
-                    continue  # an ordinary word that was capitalised (sentence start, title case)
-                before = s[max(0, m.start() - 45):m.start()]
+                name, key = cand
+                if " " not in name and key not in _KNOWN_SET:
+                    if key not in lower_words:
+                        lower_words[key] = _is_lower_word(key, all_text)
+                    if lower_words[key]:
+                        continue  # an ordinary word that was capitalised (sentence start, title case)
+                start = m.start()
+                before = s[max(0, start - 45):start]
                 after = s[m.end():m.end() + 60]
-                sent_start = m.start() == 0 or s[:m.start()].rstrip()[-1:] in (".", "!", "?", '"', "“", "")
                 known = key in _KNOWN_SET
                 bw = before.lower().replace(",", " ").split()
                 person = bool((bw and (bw[-1] in _PERSON_WORDS or (len(bw) > 1 and bw[-2] in _PERSON_WORDS
@@ -822,18 +1135,24 @@ def _companies(title: str, psents: list[list[str]], ai_names: set[str]) -> list[
                 w = 0.0
                 if known:
                     w += 1.0
-                if any(w in _LEAD_WORDS for w in bw[-5:]):
+                if not _LEAD_WORDS.isdisjoint(bw[-5:]):
                     w += 1.5
                 if _COMPANY_VERB_AFTER.match(after):
                     w += 2.0
                 if bw and bw[-1] in ("karyawan", "pekerja", "pegawai", "staf", "phk", "di-phk") or bw[-2:] == ["phk", "di"]:
                     w += 1.0
-                if s_lay:
+                if gate and s_lay is None:
+                    fold = r.fold
+                    s_lay = (r.layoff
+                             or ("ecat" in fold and _FIRE.search(s) is not None)
+                             or (bool(r.fflags & _F_REPLACE) and _REPLACE.search(s) is not None))
+                if gate and s_lay:
                     w += 0.7
                 if is_title:
                     w *= 1.6
                 if w == 0.0:
                     # plain capitalised word: weak evidence, ignore sentence-initial words
+                    sent_start = start == 0 or s[:start].rstrip()[-1:] in (".", "!", "?", '"', "“", "")
                     w = 0.0 if sent_start else 0.15
                 if len(toks) >= 3 and not known and w < 2:
                     w *= 0.5
