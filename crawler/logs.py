@@ -4,7 +4,9 @@ Rules: records go to stderr as ``time level name: message``; every message
 passes through ``config.redact`` (the bot token and anything shaped like one
 become ``***``), exception tracebacks included; records from Scrapy, Twisted,
 httpx, telegram, apscheduler and other libraries below WARNING are dropped
-unless PANTAU_LOG_LEVEL is DEBUG.
+unless PANTAU_LOG_LEVEL is DEBUG; Scrapy's per-request download errors (robots.txt,
+retries, size cap) are dropped too, because the crawler records one clear
+error per source.
 """
 
 from __future__ import annotations
@@ -18,6 +20,9 @@ _NOISY = ("scrapy", "twisted", "py.warnings", "trafilatura", "htmldate", "asynci
           "telegram", "apscheduler", "filelock", "charset_normalizer", "urllib3", "matplotlib", "PIL")
 
 
+_PER_REQUEST = ("scrapy.downloadermiddlewares.", "scrapy.core.downloader.")
+
+
 class RedactingFilter(logging.Filter):
     def __init__(self, secrets: list[str], debug: bool):
         super().__init__()
@@ -27,6 +32,8 @@ class RedactingFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if not self.debug and record.levelno < logging.WARNING and record.name.split(".")[0] in _NOISY:
             return False
+        if not self.debug and record.name.startswith(_PER_REQUEST) and record.levelno < logging.CRITICAL:
+            return False  # download errors are recorded once per source by the crawler instead
         try:
             message = record.getMessage()
         except Exception:  # a bad format string must not kill logging
