@@ -1,4 +1,5 @@
-"""Evaluate crawler.classify on the dev set (if present) and on the fixture table.
+"""Evaluate crawler.classify on the dev set (if present), the fixture table and
+the blind holdout (tests/fixtures/classify_holdout.jsonl, if present).
 
 Run from the repo root:  .venv/bin/python bench/classify_eval.py [--quiet]
 Prints precision, recall, F1, jobs_cut exact rate and company-named rate on
@@ -17,6 +18,7 @@ from crawler.classify import RULES_VERSION, classify  # noqa: E402
 
 DEV = ROOT.parent / "shared" / "dev-set" / "articles.jsonl"
 FIXTURES = ROOT / "tests" / "fixtures" / "classify_cases.jsonl"
+HOLDOUT = ROOT / "tests" / "fixtures" / "classify_holdout.jsonl"
 
 
 def load(path: Path) -> list[dict]:
@@ -87,6 +89,8 @@ def main() -> int:
     else:
         print(f"(dev set not found at {DEV}; skipping)")
     evaluate(f"fixtures {FIXTURES.relative_to(ROOT)}", load(FIXTURES), verbose)
+    if HOLDOUT.exists():
+        evaluate(f"holdout {HOLDOUT.relative_to(ROOT)}", load(HOLDOUT), verbose)
     return 0
 
 

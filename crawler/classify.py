@@ -6,14 +6,20 @@ What it flags
 
 1. **The article's main subject is job cuts.**  Layoff terms -- PHK (also
    di-PHK, ter-PHK, mem-PHK, PHK-nya), pemutusan hubungan kerja, layoff,
-   merumahkan/dirumahkan, memberhentikan/diberhentikan, pensiun dini,
-   memangkas/dipangkas/pemangkasan or mengurangi/pengurangan followed by a
-   worker noun (karyawan, pekerja, pegawai, staf, posisi, pekerjaan, peran,
-   tenaga kerja), "efisiensi karyawan", mass firing (memecat/pemecatan with a
-   quantity such as "11 ribu karyawan", "ratusan", "massal"), or
-   "mengganti/menggantikan N pekerja dengan robot/AI" -- appear in the title,
-   or in the lead paragraphs and again later in the body.  A single passing
-   mention deep in the body is not the main subject.
+   memutuskan hubungan kerja, merumahkan/dirumahkan, memberhentikan/
+   diberhentikan, pensiun dini, contracts ended or not renewed (putus kontrak,
+   kontraknya diputus, tidak memperpanjang kontrak -- not business contracts
+   such as "kontrak kerja sama"), memangkas/dipangkas/pemangkasan, mengurangi/
+   pengurangan, (me)rampingkan/perampingan, (meng)hapus/dihapus or
+   (meng)hentikan followed by a worker noun (karyawan, pekerja, pegawai, staf,
+   posisi, pekerjaan, peran, tenaga kerja), "efisiensi karyawan", mass firing
+   (memecat/pemecatan with a quantity such as "11 ribu karyawan", "ratusan",
+   "massal"), or "mengganti/menggantikan N pekerja dengan robot/AI" -- appear
+   in the title, or in the lead paragraphs and again later in the body.  A
+   single passing mention deep in the body is not the main subject.
+   Negated, feared or denied cuts do not count: "tidak ada PHK", "tanpa
+   PHK", "bukan untuk mengganti karyawan", "khawatir pekerjaannya digantikan
+   AI", "membantah isu PHK", "hoaks".
 2. **The article links those cuts to AI or automation** (AI, kecerdasan
    buatan, AI generatif, otomatisasi/otomasi/automasi, chatbot, agen AI,
    "AI-first", machine learning, LLM, robot/robotisasi, digitalisasi) as
@@ -21,7 +27,16 @@ What it flags
    the same sentence, ideally joined by a causal/strategic connective
    (karena, akibat, gara-gara, demi, seiring, di tengah, digantikan/
    menggantikan, beralih/fokus/investasi ke AI, efisiensi, dipicu, ...), and
-   AI is discussed in more than one place.
+   AI is discussed in more than one place.  Also a link, in an article whose
+   subject is job cuts: a sentence saying the work is now done by AI ("kini
+   ditangani chatbot", "akan diproduksi menggunakan model AI"), or that fewer
+   people are needed because of AI ("tim yang lebih ramping", "tidak lagi
+   membutuhkan ... staf", "jumlah karyawan ... lebih kecil"); an anaphoric
+   reason ("langkah ini ... seiring otomatisasi"); or a title naming a
+   concrete cut and AI together ("X PHK 1.300 Pekerja, CEO: AI ...") followed
+   by AI in the lead, unless a non-AI cause (pendanaan, impor, penjualan,
+   ...) is given there.  A negated AI cause ("bukan karena otomatisasi",
+   "tidak ada kaitannya dengan AI") is not a link.
 
 Single-company stories (a company cutting staff while betting on AI) and
 trend/analysis pieces whose subject is AI-driven layoffs (including sceptical
@@ -30,8 +45,9 @@ trend/analysis pieces whose subject is AI-driven layoffs (including sceptical
 Not flagged: layoffs with no AI link (factories, funding-starved startups,
 severance rules, labour policy); AI news without layoffs (models, chips, data
 centres, investment, regulation); AI-creates-jobs or upskilling pieces where
-layoffs are not the subject; surveys about fear of AI; the firing of one
-named person (an executive, a protesting employee); everything else.
+layoffs are not the subject; surveys about fear of AI; denials of layoff
+rumours, hoaxes/deepfakes and scams aimed at laid-off workers; the firing of
+one named person (an executive, a protesting employee); everything else.
 AI appearing only inside a proper name (OpenAI, "Scale AI", "Microsoft AI")
 is not an AI link.
 
@@ -61,7 +77,7 @@ from operator import or_
 
 __all__ = ["classify", "Verdict", "RULES_VERSION"]
 
-RULES_VERSION = "2025.2"
+RULES_VERSION = "2025.3"
 
 
 @dataclass(frozen=True)
@@ -114,18 +130,19 @@ _BYLINE = re.compile(r"\(\s*[a-z]{2,5}\s*/\s*[a-z]{2,5}\s*\)\s*$", _I)
 # layoff / AI / non-AI-cause words (stems survive meN-/peN- nasal assimilation: memangkas,
 # memotong, mengurangi, memecat); looked up in s.lower()
 _LAY_GATE = ("phk", "ecat", "ngurang", "angkas", "efisiensi", "berhenti", "hilang", "pemutusan", "rumahkan",
-             "kontrak", "otong", "ramping", "hapus", "lay-off", "kurangi", "pensiun", "layoff", "pulangkan")
-_AI_WORDS = ("kecerdasan", "otoma", "robot", "chatgpt", "genai", "chatbot", "generati", "artificial", "llm",
+             "kontrak", "otong", "ramping", "hapus", "lay-off", "kurangi", "pensiun", "layoff", "pulangkan",
+             "hentikan", "memutus", "diputus", "laid")
+_AI_WORDS = ("kecerdasan", "imitasi", "otoma", "robot", "chatgpt", "genai", "chatbot", "generati", "artificial", "llm",
              "digitalisasi", "algoritma", "artifisial", "automa", "chat-bot", "gen-ai")
 _AI_PHRASES = ("machine learning", "pembelajaran mesin", "language model", "revolusi industri")
 _AI_GATE = _AI_WORDS + _AI_PHRASES
-_NONAI_GATE = ("karena", "dampak", "setelah", "gara", "alasan", "akibat", "usai", "imbas")
+_NONAI_GATE = ("karena", "dampak", "setelah", "gara", "alasan", "akibat", "usai", "imbas", "sebab", "picu")
 # pre-filters for single regexes (see the regex for the alternatives)
-_LAY_VERB_STEMS = ("ngurang", "angkas", "otong", "ramping", "hapus", "kurangi", "ulangkan")
+_LAY_VERB_STEMS = ("ngurang", "angkas", "otong", "ramping", "hapus", "kurangi", "ulangkan", "hentikan")
 _AI_LOW_WORDS = ("robot", "otomatisasi", "otomatiskan", "generatif", "generative", "chatgpt", "chatbot",
                  "chat-bot", "digitalisasi", "algoritma", "automasi", "automation")  # _AI_LOW words needing no regex
-_AI_LOW_PHRASES = ("kecerdasan buatan", "kecerdasan artifisial", "artificial intelligence")  # ditto
-_AI_LOW_STEMS = ("kecerdasan", "robot", "otoma", "chatgpt", "genai", "chatbot", "revolusi", "generati",
+_AI_LOW_PHRASES = ("kecerdasan buatan", "kecerdasan artifisial", "artificial intelligence", "akal imitasi")  # ditto
+_AI_LOW_STEMS = ("kecerdasan", "imitasi", "robot", "otoma", "chatgpt", "genai", "chatbot", "revolusi", "generati",
                  "artificial", "machine", "digitalisasi", "llm", "algoritma", "pembelajaran", "artifisial",
                  "automa", "chat-bot", "large", "gen-ai")
 _ANAPHOR_STEMS = ("phk", "efisiensi", "langkah", "keputusan", "pemecatan", "pengurangan", "pemangkasan",
@@ -136,7 +153,8 @@ _ANAPHOR_DET_STEMS = ("ini", "itu", "tersebut", "terbaru", "keputusan")
 _LAY_CORE_WORDS = ("phk", "layoff", "lay-off", "pemberhentian")  # _LAY_CORE words needing no regex
 _NONAI_NOUN_STEMS = ("dana", "ekonomi", "resesi", "penjualan", "permintaan", "order", "pesanan", "rugi", "pailit",
                      "bangkrut", "harga", "suku", "pandemi", "covid", "tarif", "utang", "protes", "investasi",
-                     "akuisisi", "merger")
+                     "akuisisi", "merger", "impor", "investor", "gagal", "kehabisan", "modal", "relokasi",
+                     "persaingan", "lesu", "sepi")
 _AFFECTED_STEMS = ("terdampak", "terkena", "hilang")
 _AGGREGATE_STEMS = ("sektor", "industri", "keseluruhan", "layoffs", "challenger")
 _AI_FIRM_STEMS = ("perusahaan", "startup", "pengembang", "raksasa", "lab", "firma", "unicorn", "pembuat")
@@ -156,14 +174,26 @@ _CAUSE_WORDS = (
     "menyebabkan", "mendorong", "seiring", "penyebab", "pengganti", "mengganti", "memicu", "robotisasi",
     "dipicu", "didorong", "sebabkan", "gara-gara", "dikaitkan", "mengandalkan", "faktor", "adopsi",
     "mengutamakan", "memprioritaskan", "diganti", "beralih", "imbas", "digenjot", "alihkan", "sejalan",
-    "dorongan", "ai-first", "menggenjot")
+    "dorongan", "ai-first", "menggenjot", "mengimbangi", "belanja", "bergantung")
 _CAUSE_PHRASES = ("di tengah", "berbasis ai", "ambil alih", "dengan bantuan", "kambing hitam", "terkait dengan",
                   "biang kerok")
-_CAUSE_DONE_BY = ("dibuat", "dikerjakan", "ditulis", "dihasilkan", "ditangani", "diproduksi", "digarap")
+_CAUSE_DONE_BY = ("dibuat", "dikerjakan", "ditulis", "dihasilkan", "ditangani", "diproduksi", "digarap",
+                  "dilakukan", "diproses", "diserahkan", "dilayani", "diambil")
 _CAUSE_RE_STEMS = ("demi", "ganti", "picu") + _CAUSE_DONE_BY
 _CAUSE_WEAK_WORDS = ("dampak", "setelah", "perkembangan", "restrukturisasi", "transformasi", "memanfaatkan",
                      "integrasi", "kemajuan", "prioritas", "pemanfaatan", "pasca")
 _CAUSE_WEAK_RE_STEMS = ("usai", "era")
+# negation / denial / fear (see _NEG_LAY, _DENIAL, _NEG_AI), work-done-by-AI (_SUBST), fewer people
+# needed (_HEADCOUNT), fakes (_NEG_FAKE)
+_NEG_STEMS = ("tidak", "tak", "bukan", "tanpa", "belum", "enggan", "bantah", "tepis", "khawatir", "cemas", "takut",
+              "was-was")
+_DENIAL_STEMS = ("bantah", "tepis", "hoaks", "hoax", "benar", "keliru", "bohong")
+_NEG_ALL_STEMS = _NEG_STEMS + _DENIAL_STEMS + ("kait", "hubung")
+_FEAR_WORDS = ("khawatir", "cemas", "takut", "was-was")
+_FAKE_STEMS = ("deepfake", "hoaks", "hoax", "palsu", "penipu")
+_SUBST_STEMS = ("dibuat", "dikerjakan", "ditulis", "dihasilkan", "ditangani", "diproduksi", "digarap", "diproses",
+                "diserahkan", "dilayani", "diambil", "dilakukan", "diganti")
+_HEADCOUNT_STEMS = ("ramping", "kecil", "butuh", "sedikit", "berkurang", "menyusut", "menurun", "turun")
 
 
 def _any_in(text: str, stems: tuple[str, ...]) -> bool:
@@ -191,7 +221,8 @@ def _fold(s: str, low: str) -> str:
 # substring scans per sentence.
 (_F_LAY, _F_LAY_CORE, _F_AI, _F_AI_PHRASE, _F_AI_LOW, _F_AI_LOW_WORD, _F_NONAI, _F_CAUSE, _F_CAUSE_RE,
  _F_WEAK, _F_WEAK_RE, _F_LAY_VERB, _F_ANAPHOR, _F_ANAPHOR_DET, _F_AFFECTED, _F_AGGREGATE, _F_AI_FIRM,
- _F_VAGUE, _F_NONAI_NOUN, _F_REPLACE, _F_REPLACE_NUM, _F_DIGIT) = (1 << i for i in range(22))
+ _F_VAGUE, _F_NONAI_NOUN, _F_REPLACE, _F_REPLACE_NUM, _F_DIGIT, _F_NEG, _F_SUBST, _F_HEADCOUNT, _F_FAKE,
+ _F_FEAR) = (1 << i for i in range(27))
 _FLAG_GROUPS = (
     (_F_LAY, _LAY_GATE), (_F_LAY_CORE, _LAY_CORE_WORDS), (_F_AI, _AI_WORDS),
     (_F_AI_PHRASE, tuple(p.split()[0] for p in _AI_PHRASES)), (_F_AI_LOW, _AI_LOW_STEMS),
@@ -200,7 +231,8 @@ _FLAG_GROUPS = (
     (_F_LAY_VERB, _LAY_VERB_STEMS), (_F_ANAPHOR, _ANAPHOR_STEMS), (_F_ANAPHOR_DET, _ANAPHOR_DET_STEMS),
     (_F_AFFECTED, _AFFECTED_STEMS), (_F_AGGREGATE, _AGGREGATE_STEMS), (_F_AI_FIRM, _AI_FIRM_STEMS),
     (_F_VAGUE, _VAGUE_NUM_STEMS), (_F_NONAI_NOUN, _NONAI_NOUN_STEMS), (_F_REPLACE, _REPLACE_STEMS),
-    (_F_REPLACE_NUM, _REPLACE_NUM_STEMS), (_F_DIGIT, tuple("0123456789")),
+    (_F_REPLACE_NUM, _REPLACE_NUM_STEMS), (_F_DIGIT, tuple("0123456789")), (_F_NEG, _NEG_ALL_STEMS),
+    (_F_SUBST, _SUBST_STEMS), (_F_HEADCOUNT, _HEADCOUNT_STEMS), (_F_FAKE, _FAKE_STEMS), (_F_FEAR, _FEAR_WORDS),
 )
 assert not any(c.isspace() for _, stems in _FLAG_GROUPS for t in stems for c in t)
 _WORD_FLAGS: dict[str, int] = {}
@@ -269,14 +301,24 @@ _WORKER = (r"(?:karyawan|pekerja|pegawai|staf|staff|buruh|tenaga\s+kerja|posisi|
 _WORKER_RE = re.compile(r"\b" + _WORKER + r"\b", _I)
 
 _LAY_CORE = re.compile(  # applied to lower-cased text; literal-first alternation keeps it fast
-    r"phk|pemutusan\s+hubungan|lay-?off|rumahkan\b|hentikan\s+kontrak|memutus\s+kontrak|pensiun\s+dini|"
+    r"phk|pemutusan\s+hubungan|lay-?off|laid\s+off|rumahkan\b|hentikan\s+kontrak|memutus\s+kontrak|pensiun\s+dini|"
     r"berhentikan\b|pemberhentian|efisiensi\s+(?:karyawan|pegawai|tenaga\s+kerja|sdm)\b|"
     r"(?:pekerjaan|posisi|peran)\s+(?:yang\s+)?(?:hilang|dihapus|dipangkas)\b|"
     r"(?:pemangkasan|pengurangan\s+tenaga\s+kerja|pemecatan)\s+(?:besar-besaran\s+|massal\s+)?(?:ini|tersebut)\b|"
     r"(?:pemangkasan|pemecatan)\s+(?:besar-besaran|massal)\b")
+# memutuskan hubungan kerja; contracts ended or not renewed -- not business contracts ("kontrak kerja sama", "kontrak pengadaan");
+# only tried on text containing "kontrak" or "hubungan"
+_NOT_BIZ = r"(?!\s+(?:kerja\s*sama|kerjasama|pengadaan|proyek|tender|sponsor|vendor|bisnis|dengan))"
+_LAY_CONTRACT = re.compile(
+    r"(?:memutuskan|diputus(?:kan)?)\s+hubungan\s+kerja"
+    r"|(?:putus|diputus|pemutusan|memutuskan)\s+kontrak" + _NOT_BIZ +
+    r"|kontrak" + _NOT_BIZ + r"(?:nya)?\s+(?:\S+\s+){0,5}?(?:(?:tidak|tak)\s+(?:akan\s+)?diperpanjang|diputus|"
+    r"dihentikan|diakhiri)\b"
+    r"|(?:tidak|tak)\s+(?:akan\s+)?(?:lagi\s+)?(?:mem)?perpanjang(?:kan)?\s+(?:\S+\s+){0,4}?kontrak" + _NOT_BIZ)
 _LAY_VERB = re.compile(
     r"\b(?:memangkas|pangkas|dipangkas|terpangkas|pemangkasan|potong|memotong|pemotongan|"
-    r"mengurangi|pengurangan|dikurangi|merampingkan|perampingan|menghapus|pulangkan|memulangkan)\b", _I)
+    r"mengurangi|pengurangan|dikurangi|merampingkan|rampingkan|dirampingkan|perampingan|menghapus|hapus|"
+    r"dihapus|penghapusan|pulangkan|memulangkan|menghentikan|hentikan|dihentikan)\b", _I)
 _WORKER_AFTER = re.compile(r"\s+(?:\S+\s+){0,5}?" + _WORKER + r"\b", _I)
 
 
@@ -285,6 +327,8 @@ def _is_layoff(r: "_Text") -> bool:
     """Strong layoff term in r.text; the verb + worker-noun part is checked in two cheap steps."""
     if r.lay_word and (r.flags & _F_LAY_CORE or _LAY_CORE.search(r.low)):
         return True  # (every _LAY_CORE match contains a _LAY_GATE stem)
+    if ("kontrak" in r.low or "hubungan" in r.low) and _LAY_CONTRACT.search(r.low):
+        return True
     if not r.fflags & _F_LAY_VERB:
         return False
     s = r.text
@@ -304,16 +348,81 @@ _LOSE_JOB = re.compile(
 
 _AI_UPPER = re.compile(r"\bA\.?I\b(?!\s*[-–]?\s*(?:Research|Officer))")
 _AI_LOW = re.compile(
-    r"kecerdasan\s+(?:buatan|artifisial)|artificial\s+intelligence|artifisial\s+inteligen|gen-?ai\b|"
+    r"kecerdasan\s+(?:buatan|artifisial)|akal\s+imitasi|artificial\s+intelligence|artifisial\s+inteligen|gen-?ai\b|"
     r"generatif|generative|otomatisasi|otomatiskan|otomatisasikan|otomasi\b|automasi|automation|"
     r"chat-?bot|chatgpt|machine\s+learning|pembelajaran\s+mesin|llm\b|large\s+language\s+model|robot|"
     r"digitalisasi|revolusi\s+industri\s+4\.0|algoritma|"
-    r"(?:sistem|mesin|serba|gudang|kasir|proses|lini)\s+(?:otomatis|robotik)\b")
+    r"(?:sistem|mesin|serba|gudang|kasir|proses|lini|kini|sekarang|menjadi)\s+(?:otomatis|robotik)\b")
 
 # causal connectives: see _CAUSE_WORDS
 _CAUSE_RE = re.compile(
     r" demi\b|\bganti\b|\bpicu\b|"
-    r"(?:dibuat|dikerjakan|ditulis|dihasilkan|ditangani|diproduksi|digarap) (?:oleh )?(?:ai|robot|mesin)\b")
+    r"(?:dibuat|dikerjakan|ditulis|dihasilkan|ditangani|diproduksi|digarap|diproses|diserahkan|dilayani|"
+    r"diambil alih) (?:oleh |ke |kepada )?(?:ai|robot|mesin|chatbot|kecerdasan buatan|akal imitasi|agen ai|sistem otomatis)\b")
+# work now done by AI ("kini ditangani chatbot", "akan diproduksi menggunakan model AI"): a sentence that
+# says the work of the people cut is taken over by AI/automation
+_SUBST = re.compile(  # the definition; _has_subst finds the same matches faster
+    r"\b(?:kini|sekarang|sepenuhnya|akan|mulai|telah|sudah)\s+(?:\S+\s+){0,2}?"
+    r"(?:dibuat|dikerjakan|ditulis|dihasilkan|ditangani|diproduksi|digarap|diproses|diserahkan|dilayani|"
+    r"diambil\s+alih|dilakukan|diganti(?:kan)?)\s+(?:\S+\s+){0,3}?"
+    r"(?:ai|robot\w*|mesin|chatbot|kecerdasan\s+buatan|akal\s+imitasi|sistem|agen|asisten|model|otomatis)\b", _I)
+_SUBST_VERB_AT = re.compile(  # _SUBST from its verb on
+    r"(?:dibuat|dikerjakan|ditulis|dihasilkan|ditangani|diproduksi|digarap|diproses|diserahkan|dilayani|"
+    r"diambil\s+alih|dilakukan|diganti(?:kan)?)\s+(?:\S+\s+){0,3}?"
+    r"(?:ai|robot\w*|mesin|chatbot|kecerdasan\s+buatan|akal\s+imitasi|sistem|agen|asisten|model|otomatis)\b", _I)
+_SUBST_BEFORE = re.compile(r"\b(?:kini|sekarang|sepenuhnya|akan|mulai|telah|sudah)\s+(?:\S+\s+){0,2}?$", _I)
+_SUBST_VERBS = ("dibuat", "dikerjakan", "ditulis", "dihasilkan", "ditangani", "diproduksi", "digarap", "diproses",
+                "diserahkan", "dilayani", "diambil", "dilakukan", "diganti")
+
+
+def _has_subst(s: str, fold: str) -> bool:
+    """_SUBST.search(s) is not None, trying the verb part only where a verb is (found in
+    fold = _fold(s), aligned with s) and then the words before it."""
+    for t in _SUBST_VERBS:
+        i = fold.find(t)
+        while i >= 0:
+            if (i == 0 or not fold[i - 1].isalnum()) and _SUBST_VERB_AT.match(s, i) \
+                    and _SUBST_BEFORE.search(s, max(0, i - 60), i):
+                return True
+            i = fold.find(t, i + 1)
+    return False
+# fewer people needed ("tim yang lebih ramping", "tidak lagi membutuhkan ... staf", "jumlah karyawan ... lebih
+# kecil"): said next to AI in an article about job cuts, it links the cuts to AI
+_HEADCOUNT = re.compile(
+    r"\b(?:tim|organisasi|perusahaan)\s+(?:yang\s+)?(?:jauh\s+)?lebih\s+(?:ramping|kecil)\b"
+    r"|\b(?:tidak|tak)\s+lagi\s+(?:mem)?butuh(?:kan)?\s+(?:\S+\s+){0,3}?"
+    r"(?:staf|karyawan|pekerja|pegawai|tenaga|orang|manusia|agen)"
+    r"|\blebih\s+sedikit\s+(?:orang|karyawan|pekerja|pegawai|staf|kepala|tenaga)"
+    r"|\bjumlah\s+(?:karyawan|pegawai|pekerja|staf|tenaga\s+kerja)\s+(?:\S+\s+){0,5}?"
+    r"(?:lebih\s+(?:kecil|sedikit)|berkurang|menyusut)"
+    r"|\bkebutuhan\s+(?:akan\s+)?(?:tenaga\s+kerja|karyawan|pekerja|pegawai|staf|tenaga\s+manusia)\s+"
+    r"(?:\S+\s+){0,2}?(?:berkurang|turun|menurun|menyusut)"
+    r"|\bmengurangi\s+kebutuhan\s+(?:akan\s+)?(?:tenaga|karyawan|pekerja|pegawai|staf)", _I)
+# negated, feared and denied layoffs are not layoffs: "tidak ada PHK", "bukan untuk mengganti karyawan",
+# "khawatir pekerjaannya digantikan AI", "membantah isu PHK"; "bukan karena otomatisasi" is not an AI link
+_NEG_LAY = re.compile(
+    r"\b(?:tidak|tak|bukan|tanpa|belum|enggan|(?:mem)?bantah|menepis|tepis)\s+"
+    r"(?:(?:ada|akan|berencana|berniat|melakukan|untuk|pernah|perlu|terjadi|berujung|pada|sampai|hingga|"
+    r"memicu|menyebabkan|mengakibatkan|rencana|isu|kabar|rumor|adanya|soal|ingin)\s+){0,3}"
+    r"(?:(?:mem|di|ter)?-?phk(?!\s+(?:pertama|yang\s+pertama|kali|satu-satunya|hanya|sekadar|semata))\S*"
+    r"|pemutusan\s+hubungan\s+kerja|(?:pengurangan|pemangkasan|mengurangi|memangkas)\s+(?:\S+\s+){0,2}?"
+    r"(?:karyawan|pegawai|pekerja|tenaga\s+kerja|staf|sdm)"
+    r"|(?:meng)?ganti(?:kan)?\s+(?:\S+\s+){0,2}?(?:karyawan|pegawai|pekerja|manusia|mereka|staf)"
+    r"|merumahkan|memecat|memberhentikan|dirumahkan|diberhentikan|dipecat)"
+    r"|\b(?:khawatir|kekhawatiran|cemas|kecemasan|takut|ketakutan|was-was)(?:\s+[^\s,.;:]+){0,4}?\s+"
+    r"(?:terkena\s+|akan\s+)?(?:(?:mem|di|ter)?-?phk\S*|kehilangan|digantikan|gantikan|menggantikan|diganti|"
+    r"tergantikan|tergusur|dipecat|dirumahkan)", _I)
+_DENIAL = re.compile(r"\b(?:membantah|bantah|dibantah|menepis|ditepis|hoaks|hoax|tidak\s+benar|keliru|"
+                     r"kabar\s+bohong)\b", _I)
+_AI_TERM_ = r"(?:(?:penggunaan|adopsi|penerapan)\s+)?(?:ai|kecerdasan\s+buatan|otomatisasi|otomasi|robot\w*|mesin)\b"
+_NEG_AI = re.compile(
+    r"(?:\bbukan\s+(?:(?:karena|akibat|disebabkan|oleh|soal|faktor|semata|hanya)\s+){0,2}"
+    r"|\b(?:tidak|tak|bukan)\s+(?:ada\s+)?(?:terkait|berkaitan|kaitannya|hubungannya|berhubungan|disebabkan|"
+    r"karena|akibat)\s+(?:dengan\s+|oleh\s+)?)" + _AI_TERM_ + r"(?:\s+(?:atau|dan|maupun)\s+" + _AI_TERM_ + r")*", _I)
+_KORBAN_AI = re.compile(r"\b(?:jadi|menjadi)\s+korban\s+(?:\S+\s+){0,2}?"
+                        r"(?:AI|kecerdasan\s+buatan|otomatisasi|robot\w*)", _I)
+_NEG_FAKE = re.compile(r"\b(?:deepfake|hoaks|hoax|palsu|penipuan|penipu|modus\s+penipuan)\b", _I)
+
 _CAUSE_WEAK_RE = re.compile(r"\busai\b| era\b")
 _WS = re.compile(r"\s+")
 
@@ -338,12 +447,13 @@ def _cause(low: str, flags: int) -> float:
     return 0
 
 _NONAI_CAUSE = re.compile(
-    r"\b(?:karena|akibat|imbas|gara-gara|dampak|alasan|beralasan|setelah|usai)\s+(?:\S+\s+){0,2}?"
+    r"\b(?:karena|akibat|imbas|gara-gara|dampak|alasan|beralasan|setelah|usai|disebabkan|dipicu)\s+(?:\S+\s+){0,3}?"
     r"(?:pendanaan|dana|ekonomi|resesi|penjualan|permintaan|order|pesanan|kerugian|rugi|pailit|bangkrut|"
-    r"harga|suku\s+bunga|pandemi|covid|tarif|utang|protes|investasi\s+dari|akuisisi|merger)", _I)
+    r"harga|suku\s+bunga|pandemi|covid|tarif|utang|protes|investasi\s+dari|akuisisi|merger|"
+    r"(?:banjir\s+)?impor|investor|gagal|kehabisan|modal|relokasi|persaingan|lesu|sepi)", _I)
 _AI_FIRM = re.compile(
     r"\b(?:startup|perusahaan\s+rintisan|perusahaan|raksasa|pengembang|pembuat|laboratorium|lab|firma|unicorn)"
-    r"\s+(?:teknologi\s+)?(?:AI|kecerdasan\s+(?:buatan|artifisial))(?:\s*\(AI\))?(?![-\w]|\s*(?:generatif|untuk|yang|dalam|di\b))", _I)
+    r"\s+(?:teknologi\s+|chip\s+|cip\s+|riset\s+|keamanan\s+)?(?:AI|kecerdasan\s+(?:buatan|artifisial))(?:\s*\(AI\))?(?![-\w]|\s*(?:generatif|untuk|yang|dalam|di\b))", _I)
 
 _REPLACE_NUM = re.compile(
     r"\b(?:ganti|gantikan|mengganti|menggantikan|digantikan|diganti|mendigitalisasi|mengambil\s+alih|ambil\s+alih)\b"
@@ -353,7 +463,7 @@ _REPLACE_NUM = re.compile(
     r"\b[^.\n]{0,40}?\b(?:digantikan|diganti|tergantikan)\b", _I)
 _ANAPHOR = re.compile(
     r"\b(?:langkah|keputusan|kebijakan|pemangkasan|pengurangan|restrukturisasi|phk|pemecatan|"
-    r"pemutusan\s+hubungan\s+kerja|gelombang\s+phk|gelombang\s+efisiensi|efisiensi)\s+(?:ini|tersebut|itu|terbaru)\b"
+    r"pemutusan\s+hubungan\s+kerja|gelombang\s+phk|gelombang\s+efisiensi|efisiensi)(?:\s+\w+)?\s+(?:ini|tersebut|itu|terbaru)\b"
     r"|\bkeputusan\s+(?-i:[A-Z])\w+", _I)
 _CONCRETE_WORKER = re.compile(r"\b(?:buruh|pekerja|karyawan|pegawai|staf|tenaga\s+kerja|tenaga\s+manusia)(?:nya)?\b", _I)
 _REPLACE = re.compile(
@@ -527,7 +637,7 @@ _STOP_CAP = {
     "bukan", "tak", "tidak", "belum", "sudah", "telah", "masih", "pun", "hanya", "dunia kerja",
     "machine", "learning", "llm", "chatgpt", "gemini", "copilot", "robot", "agentforce", "hr",
     "sdm", "it", "us", "usd", "rp", "wib", "lay", "layoff", "layoffs", "big", "tech", "ai-first",
-    "challenger", "gray", "christmas",
+    "challenger", "gray", "christmas", "klien", "portal", "tabloid", "manajemen", "serikat",
 }
 _PERSON_WORDS = {"ceo", "cfo", "cto", "coo", "pendiri", "co-founder", "cofounder", "bos", "presiden", "direktur",
                  "kepala", "jubir", "analis", "ekonom", "pengamat", "profesor", "peneliti", "menteri", "ketua",
@@ -536,7 +646,7 @@ _PERSON_WORDS = {"ceo", "cfo", "cto", "coo", "pendiri", "co-founder", "cofounder
 _LEAD_WORDS = {"perusahaan", "raksasa", "startup", "platform", "maskapai", "bank", "konsultan", "firma", "grup",
                "group", "produsen", "pabrikan", "induk", "e-commerce", "fintech", "unicorn", "decacorn", "emiten",
                "operator", "pengembang", "penyedia", "layanan", "pt", "studio", "pabrik", "aplikasi", "peritel",
-               "jaringan", "media", "rintisan"}
+               "jaringan", "media", "rintisan", "portal", "tabloid", "penerbit"}
 _CORP_SUFFIX = re.compile(
     r"\s+(?:group|grup|inc\.?|corp\.?|corporation|co\.?|ltd\.?|llc|plc|platforms|holdings|tbk\.?|sa|ag|gmbh|se|nv)$", _I)
 _CAP_SEQ = re.compile(
@@ -558,7 +668,8 @@ _COMPANY_VERB_AFTER = re.compile(
     r"dilaporkan\s+|berencana\s+|mengumumkan\s+|umumkan\s+|sudah\s+|lagi\s+|siap\s+|disebut\s+)*"
     r"(?:(?:mem|di|ter)?-?PHK|(?:me|di)?rumahkan|(?:mem)?berhentikan|melakukan\s+(?:PHK|pemutusan|pemangkasan|pengurangan)|memangkas|pangkas|memecat|"
     r"pecat|merumahkan|memberhentikan|mengurangi|menghapus|ganti|mengganti|gantikan|menggantikan|"
-    r"setop|stop|pulangkan|memulangkan|\d)", _I)
+    r"setop|stop|pulangkan|memulangkan|menghentikan|hentikan|memutus|putus|merampingkan|rampingkan|"
+    r"(?:tidak|tak)\s+(?:mem)?perpanjang|(?:membuka|menawarkan|tawarkan)\s+(?:program\s+)?pensiun|\d)", _I)
 
 
 @dataclass(slots=True)
@@ -572,6 +683,10 @@ class _Sent:
     repl_num: bool
     repl: bool
     anaphor: bool = False
+    headcount: bool = False  # "fewer people needed" next to AI (see _HEADCOUNT)
+    subst: bool = False  # "the work is now done by AI" (see _SUBST)
+    deny: bool = False  # a layoff term in a denial ("membantah", "hoaks", "tidak benar")
+    nonai: bool = False  # a non-AI cause ("karena pendanaan", "akibat banjir impor")
 
 
 class _Text:
@@ -750,13 +865,46 @@ def _is_mass(s: str) -> bool:
     return False
 
 
-def _analyse_sentence(para: int, s: str, rec: _Text | None = None) -> _Sent:
-    """Signals in one sentence; rec, when given, is the _Text of s."""
+_NEG_LAY_STARTS = ("tidak", "tak", "bukan", "tanpa", "belum", "enggan", "bantah", "membantah", "menepis", "tepis",
+                   "khawatir", "kekhawatiran", "cemas", "kecemasan", "takut", "ketakutan", "was-was")
+_NEG_AI_STARTS = ("bukan", "tidak", "tak")
+
+
+def _mask(s: str, fold: str, pat: re.Pattern, starts: tuple[str, ...]) -> str:
+    """pat.sub(" ", s), trying pat only where a match can start: at the words in starts, found in
+    fold (= _fold(s), aligned character by character with s).  Returns s itself if nothing matched."""
+    spans = []
+    for t in starts:
+        i = fold.find(t)
+        while i >= 0:
+            m = pat.match(s, i)
+            if m is not None:
+                spans.append((i, m.end()))
+            i = fold.find(t, i + 1)
+    if not spans:
+        return s
+    spans.sort()
+    parts = []
+    end = 0
+    for i, j in spans:
+        if i >= end:
+            parts += (s[end:i], " ")
+            end = j
+    parts.append(s[end:])
+    return "".join(parts)
+
+
+def _analyse_sentence(para: int, s: str, rec: _Text | None = None, deny: bool | None = None) -> _Sent:
+    """Signals in one sentence; rec, when given, is the _Text of s.  Negated, feared and denied
+    layoffs ("tidak ada PHK", "khawatir digantikan AI", "membantah isu PHK") and negated AI causes
+    ("bukan karena otomatisasi") do not count: when a sentence with a layoff or AI-cause signal has a
+    negator, they are masked out and the sentence analysed again (deny is then not None: whether the
+    sentence was a denial)."""
     if rec is None:
         rec = _Text(s)
     low = rec.low
     flags = rec.flags
-    lay = rec.lay_word and rec.layoff
+    lay = rec.lay_word and rec.layoff and not deny
     weak = False
     if not lay and ("ecat" in low or "kehilangan" in low):
         fm = "ecat" in low and _FIRE.search(s)
@@ -769,7 +917,7 @@ def _analyse_sentence(para: int, s: str, rec: _Text | None = None) -> _Sent:
         ai = _AI_UPPER.search(s) is not None or bool(flags & _F_AI_LOW) and _has_ai_low(low, flags)
     else:
         ai = _has_ai_word(low, flags) and _has_ai_low(low, flags)
-    repl_num = repl = repl_conc = anaphor = False
+    repl_num = repl = repl_conc = anaphor = headcount = subst = nonai = False
     cause: float = 0
     # cause, replacement and anaphora only ever count together with AI, so skip them otherwise
     if ai:
@@ -781,11 +929,29 @@ def _analyse_sentence(para: int, s: str, rec: _Text | None = None) -> _Sent:
             repl_conc = bool(repl and _CONCRETE_WORKER.search(s) and "?" not in s)
         anaphor = (bool(fflags & _F_ANAPHOR) and bool(fflags & _F_ANAPHOR_DET)
                    and _ANAPHOR.search(s) is not None)
+        headcount = (bool(flags & _F_HEADCOUNT) and ("lebih" in low or "lagi" in low or "jumlah" in low
+                     or "kebutuhan" in low) and _HEADCOUNT.search(s) is not None)
+        subst = bool(flags & _F_SUBST) and _has_subst(s, rec.fold)
         if flags & _F_NONAI and fflags & _F_NONAI_NOUN and _NONAI_CAUSE.search(s):
             cause = 0
+            nonai = True
+        elif deny:
+            cause = 0
         else:
-            cause = _cause(low, flags)
-    return _Sent(para, s, lay or repl_num or repl_conc, weak, ai, cause, repl_num, repl, anaphor)
+            cause = 1 if subst else _cause(low, flags)
+    elif para < 3 and flags & _F_NONAI and rec.fflags & _F_NONAI_NOUN and _NONAI_CAUSE.search(s):
+        nonai = True  # (only the title's and the lead's are used)
+    if deny:
+        repl_num = repl_conc = False
+    lay = lay or repl_num or repl_conc
+    if deny is None and (lay or ai and cause) and rec.flags & _F_NEG:
+        deny = lay and _any_in(low, _DENIAL_STEMS) and _DENIAL.search(s) is not None
+        s2 = _mask(s, rec.fold, _NEG_LAY, _NEG_LAY_STARTS) if lay else s
+        if ai:
+            s2 = _mask(s2, rec.fold if s2 is s else _fold(s2, s2.lower()), _NEG_AI, _NEG_AI_STARTS)
+        if deny or s2 != s:
+            return _analyse_sentence(para, s2, _Text(s2, rec.gated), deny)
+    return _Sent(para, s, lay, weak, ai, cause, repl_num, repl, anaphor, headcount, subst, bool(deny), nonai)
 
 
 def _split_sents(p: str) -> list[str]:
@@ -848,14 +1014,15 @@ def _evaluate(title: str, text: str, summary: str | None = None) -> dict:
     co = [s for s in sents if s.lay and s.ai]
     co_cause = [s for s in co if s.cause or s.repl_num]
     has_layoff_subject = tS.lay or len(lay_paras) >= 2
-    ana = [s for s in sents if not s.lay and s.anaphor and s.ai and s.cause] if has_layoff_subject else []
+    ana = [s for s in sents if not s.lay and s.ai and ((s.anaphor and s.cause) or s.headcount or s.subst)
+           ] if has_layoff_subject else []
     ai_cause = [s for s in sents if s.ai and s.cause and not s.lay]
     repl_any = [s for s in sents if s.repl]
     lead_lay = [p for p in lay_paras if p < lead_n]
     lead_ai = [p for p in ai_paras if p < lead_n]
     adj = 0
     for a, b in zip(sents, sents[1:]):
-        if a.para == b.para and ((a.lay and b.ai and b.cause) or (b.lay and a.ai and a.cause)):
+        if a.para == b.para and ((a.lay and b.ai and b.cause >= 1) or (b.lay and a.ai and a.cause >= 1)):
             adj += 1
 
     # --- layoff-as-subject score
@@ -863,7 +1030,7 @@ def _evaluate(title: str, text: str, summary: str | None = None) -> dict:
     if tS.lay:
         L += 2.5
         reasons.append("judul: PHK")
-    elif tS.lay_weak:
+    elif tS.lay_weak or _KORBAN_AI.search(t_clean):
         L += 0.8
     L += 0.6 * min(len(lay_paras), 5)
     if lead_lay:
@@ -884,7 +1051,8 @@ def _evaluate(title: str, text: str, summary: str | None = None) -> dict:
     strong_co = sum(2.0 if s.repl_num else (1.2 if s.cause >= 1 else 0.6) for s in co_cause[:4])
     links = int(title_link) + sum(1 for s in co_cause if s.repl_num or s.cause >= 1) + len(ana) + adj
     weak_links = sum(1 for s in co_cause if not (s.repl_num or s.cause >= 1))
-    A += strong_co + 1.0 * min(len(ana), 2) + 0.25 * min(len(co) - len(co_cause), 3)
+    A += strong_co + sum(2.0 if s.subst else (1.5 if s.headcount else 1.0) for s in ana[:2])
+    A += 0.25 * min(len(co) - len(co_cause), 3)
     A += 0.25 * min(len(ai_cause), 4)
     A += 0.4 * min(adj, 3)
     A += 0.2 * min(len(ai_paras), 5)
@@ -912,9 +1080,24 @@ def _evaluate(title: str, text: str, summary: str | None = None) -> dict:
     if not tS.lay and _any_in(hf, _NEG_CREATE_STEMS) and _NEG_CREATE.search(head):
         N += 1.5
         reasons.append("negatif: penciptaan lapangan kerja")
-    if _any_in(hf, _NEG_SURVEY_STEMS) and (_NEG_SURVEY.search(t_clean) or (_NEG_SURVEY.search(head) and not tS.lay)):
+    if _any_in(hf, _NEG_SURVEY_STEMS) and (_NEG_SURVEY.search(t_clean) or (
+            _NEG_SURVEY.search(head) and not tS.lay and bool(_flags(hf) & _F_FEAR))):
         N += 1.5
         reasons.append("negatif: survei")
+    if _any_in(hf, _FAKE_STEMS) and _NEG_FAKE.search(head):
+        N += 1.5
+        reasons.append("negatif: hoaks/penipuan")
+    # a title that names a concrete cut and AI together ("X PHK 1.300 Pekerja, CEO: AI Mengubah Segalanya"),
+    # followed by AI in the lead, is a link unless something argues against it
+    if (not title_link and tS.lay and tS.ai and not t_question and N == 0 and not tS.nonai
+            and any(s.ai for s in sents if s.para < 2) and not any(s.nonai for s in sents if s.para < 3)
+            and (_is_mass(t_clean) or "%" in t_clean or "persen" in t_clean.lower())):
+        links += 1
+        A += 1.0
+        reasons.append("judul: PHK + AI")
+    if tS.deny:
+        N += 2.5
+        reasons.append("negatif: bantahan")
     causal = links >= 1 or weak_links >= 2
     if not causal:
         reasons.append("tanpa kaitan sebab PHK-AI")
@@ -974,7 +1157,8 @@ def _jobs_in(s: str, fflags: int | None = None) -> list[tuple[int | None, int]]:
         return out
     for m in _JOB_NUM.finditer(s):
         before_words = _WS.split(s[max(0, m.start() - 40):m.start()].lower().strip())[-3:]
-        if ("," not in " ".join(before_words[-2:])) and any(w.strip(",;") in _TOTAL_WORDS for w in before_words[-3:]):
+        if ("," not in " ".join(before_words[-2:])) and any(w.strip(",;") in _TOTAL_WORDS for w in before_words[-3:]) \
+                and before_words[-2:-1] not in (["lebih"], ["kurang"]):  # "lebih dari 100" is not a total
             continue
         if _YEAR.match(m.group(1)) and not m.group(2) and 1990 <= int(m.group(1)) <= 2100:
             continue
@@ -1050,7 +1234,8 @@ def _trim_cap_seq(raw: str) -> tuple[str, ...]:
     toks = raw.split()
     while toks and toks[-1].lower().strip(".,") in _STOP_CAP and toks[-1].lower() not in ("bank", "group", "grup"):
         toks.pop()
-    while toks and toks[0].lower().strip(".,") in _STOP_CAP and toks[0] != "PT":
+    while (toks and toks[0].lower().strip(".,") in _STOP_CAP and toks[0] != "PT"
+           and not (len(toks) > 1 and toks[0] == "Bank")):  # "Bank Mandiri" is a name
         toks.pop(0)
     return tuple(toks)
 
@@ -1062,6 +1247,8 @@ def _company_name(seq: str) -> tuple[str, str] | None:
     key = name.lower()
     if not name or key in _STOP_CAP or key in _MEDIA or len(name) < 2:
         return None
+    if key.endswith((".com", ".co", ".id", ".net")):
+        return None  # a news site (dateline "Bisnis.com, JAKARTA -")
     if _NUMERIC.fullmatch(name):
         return None
     return name, key
@@ -1148,11 +1335,15 @@ def _companies(t_rec: _Text, psents: list[list[_Text]], ai_names: set[str]) -> l
                              or (bool(r.fflags & _F_REPLACE) and _REPLACE.search(s) is not None))
                 if gate and s_lay:
                     w += 0.7
+                if toks[0] == "PT":
+                    w += 2.0
+                if bw and bw[-1] in ("di", "ke", "dari", "kota", "kabupaten", "provinsi") and not known:
+                    w *= 0.3  # a place ("pabrik di Cikarang")
                 if is_title:
                     w *= 1.6
                 if w == 0.0:
                     # plain capitalised word: weak evidence, ignore sentence-initial words
-                    sent_start = start == 0 or s[:start].rstrip()[-1:] in (".", "!", "?", '"', "“", "")
+                    sent_start = start == 0 or s[:start].rstrip()[-1:] in (".", "!", "?", '"', "“", "", "-", "–", "—")
                     w = 0.0 if sent_start else 0.15
                 if len(toks) >= 3 and not known and w < 2:
                     w *= 0.5

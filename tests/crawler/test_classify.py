@@ -159,3 +159,48 @@ def test_summary_used_when_text_empty():
     assert with_summary.score > without.score
     assert with_summary.match
     assert with_summary.jobs_cut == 500
+
+
+# --- blind holdout ----------------------------------------------------------
+# tests/fixtures/classify_holdout.jsonl: ~90 articles written without looking at the rules, about
+# events that are not in the dev set (see bench/classify_eval.py for the aggregate figures).
+HOLDOUT_FILE = Path(__file__).resolve().parent.parent / "fixtures" / "classify_holdout.jsonl"
+HOLDOUT = [json.loads(line) for line in HOLDOUT_FILE.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+# Known misses that could not be fixed without hurting the dev set: {id: fields}, where a field is
+# "label", "companies" or "jobs_cut".  Keep this list short and documented.
+HOLDOUT_KNOWN_MISSES: dict[str, set[str]] = {
+    # "Warta Kini": a name ending in a common word ("kini" = now) is cut to "Warta", because trailing
+    # stop words are trimmed from capitalised runs ("Microsoft Kini ..." in titles); keeping them
+    # would add junk names elsewhere.
+    "h027": {"companies"},
+}
+
+
+def test_holdout_is_large_and_balanced():
+    assert len(HOLDOUT) >= 80
+    pos = sum(c["label"] for c in HOLDOUT)
+    assert 0.3 <= pos / len(HOLDOUT) <= 0.5
+    assert sum(c["category"] == "neg_hard" for c in HOLDOUT) >= 15
+
+
+@pytest.mark.parametrize("case", HOLDOUT, ids=[c["id"] for c in HOLDOUT])
+def test_holdout_label(case):
+    if "label" in HOLDOUT_KNOWN_MISSES.get(case["id"], ()):
+        pytest.xfail("documented known miss")
+    v = classify(case["title"], case["text"])
+    assert v.match == bool(case["label"]), (v.score, v.reasons)
+
+
+HOLDOUT_COMPANY = [c for c in HOLDOUT if c["category"] == "pos_company"]
+
+
+@pytest.mark.parametrize("case", HOLDOUT_COMPANY, ids=[c["id"] for c in HOLDOUT_COMPANY])
+def test_holdout_company_fields(case):
+    misses = HOLDOUT_KNOWN_MISSES.get(case["id"], set())
+    v = classify(case["title"], case["text"])
+    if case["companies"] and "companies" not in misses:
+        got = {c.lower() for c in v.companies}
+        assert any(e.lower() in got for e in case["companies"]), v.companies
+    if "jobs_cut" not in misses:
+        assert v.jobs_cut == case["jobs_cut"]
