@@ -29,7 +29,7 @@ import time
 from datetime import datetime, timedelta, timezone
 
 from crawler import cli as crawler_cli
-from crawler.config import ConfigError, Settings
+from crawler.config import Settings
 from crawler.dates import WIB
 from crawler.store import Store
 
@@ -132,12 +132,11 @@ class Service:
     def _print_new_alerts(self) -> None:
         """No token: print each newly flagged story once, as an alert would read."""
         from bot.format import render_plain
+        from crawler.store import decode_article
 
         rows = list(self.store.db.query(
             "SELECT * FROM articles WHERE id > ? AND match = 1 ORDER BY id", [self.printed_upto]))
         for row in rows:
-            from crawler.store import decode_article
-
             print(render_plain(decode_article(row)), file=self.out)
             print("-" * 40, file=self.out)
         self.out.flush()
@@ -270,10 +269,7 @@ class Service:
 
 def cmd_run(args) -> int:
     settings = Settings()
-    try:
-        settings.interval_minutes  # validate early
-    except ConfigError:
-        raise
+    settings.interval_minutes  # validate early: a bad value stops here with one line
     from crawler.sources import load_sources
 
     load_sources(settings.sources_path)  # a bad sources file stops here with one line

@@ -52,15 +52,29 @@ async def _on_shutdown(app: Application) -> None:
         store.close()
 
 
+def api_urls(settings) -> tuple[str, str]:
+    """(base_url, base_file_url) for PTB: requests go to {TELEGRAM_API_URL}/bot{token}/{method}."""
+    root = settings.api_url
+    return f"{root}/bot", f"{root}/file/bot"
+
+
+def make_bot(settings, request=None):
+    """A plain Bot (no Application) for one-shot jobs: ``pantau send`` and ``pantau digest``."""
+    from telegram import Bot
+
+    base_url, base_file_url = api_urls(settings)
+    return Bot(settings.token, base_url=base_url, base_file_url=base_file_url, request=request)
+
+
 def build_application(settings, store: Store | None = None) -> Application:
     if not settings.token:
         raise ConfigError("TELEGRAM_BOT_TOKEN is not set")
     settings.admin_ids  # validate early (ConfigError on a malformed list)
-    root = settings.api_url
+    base_url, base_file_url = api_urls(settings)
     app = (Application.builder()
            .token(settings.token)
-           .base_url(f"{root}/bot")
-           .base_file_url(f"{root}/file/bot")
+           .base_url(base_url)
+           .base_file_url(base_file_url)
            .rate_limiter(AIORateLimiter(overall_max_rate=30, overall_time_period=1,
                                         group_max_rate=20, group_time_period=60, max_retries=0))
            .connect_timeout(10).read_timeout(15).write_timeout(15)

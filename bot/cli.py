@@ -63,12 +63,11 @@ def cmd_digest(args) -> int:
         raise ConfigError("TELEGRAM_BOT_TOKEN is not set (the digest is sent through Telegram)")
 
     async def run() -> int:
-        from telegram import Bot
+        from .app import make_bot
 
-        root = settings.api_url
         store = Store.open(settings.db_path)
         try:
-            async with Bot(settings.token, base_url=f"{root}/bot", base_file_url=f"{root}/file/bot") as bot:
+            async with make_bot(settings) as bot:
                 return await send_digests(settings, store, bot)
         finally:
             store.close()

@@ -342,14 +342,13 @@ async def deliver_pending(settings, store: Store | None = None, bot=None, *, lim
             report.dry_run = True
             _print_dry_run(store, settings, out or sys.stdout, limit)
         elif bot is None:
-            from telegram import Bot
             from telegram.request import HTTPXRequest
 
-            root = settings.api_url
+            from .app import make_bot
+
             request = HTTPXRequest(connection_pool_size=4, connect_timeout=10.0, read_timeout=read_timeout,
                                    write_timeout=read_timeout, pool_timeout=read_timeout)
-            own_bot = Bot(settings.token, base_url=f"{root}/bot", base_file_url=f"{root}/file/bot",
-                          request=request)
+            own_bot = make_bot(settings, request=request)
             from telegram.error import InvalidToken
 
             try:

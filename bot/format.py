@@ -20,7 +20,6 @@ from crawler.search import short_date
 LIMIT = 4096
 LEAD_CHARS = 300
 TITLE_CHARS = 300
-MONTHS = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]
 MONTHS_LONG = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
                "Oktober", "November", "Desember"]
 

@@ -99,7 +99,7 @@ def classify_columns(title: str, text: str, summary: str | None = None) -> dict:
             "rules_version": RULES_VERSION, "classified_at": now_iso()}
 
 
-def _due(state: dict | None, interval_min: float, now: datetime) -> bool:
+def _due(state: dict | None, now: datetime) -> bool:
     if not state or not state.get("next_attempt_after"):
         return True
     try:
@@ -180,7 +180,7 @@ def _crawl_locked(settings: Settings, store: Store, chosen: list[Source], force:
     interval = settings.interval_minutes
     due: list[Source] = []
     for s in chosen:
-        if force or _due(store.source_state(s.name), interval, now):
+        if force or _due(store.source_state(s.name), now):
             due.append(s)
         else:
             result.sources_skipped += 1

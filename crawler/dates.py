@@ -33,6 +33,7 @@ _MONTHS = {
     "november": 11, "nov": 11, "nop": 11,
     "desember": 12, "des": 12, "dec": 12, "december": 12,
 }
+MONTHS_SHORT = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]
 _DAYS = r"(?:senin|selasa|rabu|kamis|jum'?at|sabtu|minggu|ahad|monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun)"
 
 # "Senin, 20 Okt 2025 14:30 WIB", "24 Juli 2026 | 11.32 WIB", "24 Jul 2026, 16:36"
@@ -142,5 +143,4 @@ def format_wib(iso: str | None) -> str:
     if not dt:
         return "waktu tidak diketahui"
     dt = dt.astimezone(WIB)
-    months = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]
-    return f"{dt.day} {months[dt.month - 1]} {dt.year} {dt:%H:%M} WIB"
+    return f"{dt.day} {MONTHS_SHORT[dt.month - 1]} {dt.year} {dt:%H:%M} WIB"

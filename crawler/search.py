@@ -13,13 +13,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .dates import parse_date, WIB
+from .dates import MONTHS_SHORT, WIB, parse_date
 from .store import Store, decode_article
 
 MAX_QUERY = 200
 MAX_WORDS = 12
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
-_MONTHS = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]
 
 
 @dataclass
@@ -42,7 +41,7 @@ def short_date(iso: str | None) -> str:
     if not dt:
         return "tanpa tanggal"
     dt = dt.astimezone(WIB)
-    return f"{dt.day} {_MONTHS[dt.month - 1]} {dt.year}"
+    return f"{dt.day} {MONTHS_SHORT[dt.month - 1]} {dt.year}"
 
 
 def search(store: Store, text: str, limit: int = 5, offset: int = 0) -> SearchPage:
@@ -57,11 +56,7 @@ def search(store: Store, text: str, limit: int = 5, offset: int = 0) -> SearchPa
     rows = store.db.query(
         f"SELECT a.* {base} ORDER BY COALESCE(a.published, a.fetched) DESC, a.id DESC LIMIT ? OFFSET ?",
         [match, max(1, limit), max(0, offset)])
-    for row in rows:
-        row = decode_article(row)
-        row["published_short"] = short_date(row.get("published") or row.get("fetched"))
-        row["outlet"] = row.get("outlet") or row.get("source") or "?"
-        page.hits.append(row)
+    page.hits = [_hit(row) for row in rows]
     return page
 
 
@@ -69,10 +64,12 @@ def latest(store: Store, n: int = 5) -> list[dict]:
     rows = store.db.query(
         "SELECT * FROM articles WHERE match = 1 ORDER BY COALESCE(published, fetched) DESC, id DESC LIMIT ?",
         [max(1, n)])
-    out = []
-    for row in rows:
-        row = decode_article(row)
-        row["published_short"] = short_date(row.get("published") or row.get("fetched"))
-        row["outlet"] = row.get("outlet") or row.get("source") or "?"
-        out.append(row)
-    return out
+    return [_hit(row) for row in rows]
+
+
+def _hit(row: dict) -> dict:
+    """A stored article as a search/list hit: decoded, with a short date and an outlet name."""
+    row = decode_article(row)
+    row["published_short"] = short_date(row.get("published") or row.get("fetched"))
+    row["outlet"] = row.get("outlet") or row.get("source") or "?"
+    return row

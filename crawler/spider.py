@@ -72,16 +72,14 @@ def describe_failure(failure) -> str:
         return "DNS lookup failed"
     if isinstance(exc, (ConnectError, DownloadConnectionRefusedError)):
         return "connection refused or failed"
-    if isinstance(exc, DownloadCancelledError) or "maxsize" in str(exc).lower():
-        return f"download cancelled (page larger than the size cap?): {str(exc)[:150]}"
+    msg = str(exc)
+    if isinstance(exc, DownloadCancelledError) or "Cancelled" in type(exc).__name__ or \
+            "maxsize" in msg.lower() or "larger than" in msg.lower():
+        return f"download cancelled (page larger than the size cap?): {msg[:150]}"
     if isinstance(exc, ConnectionLost):
         return "connection lost"
     if isinstance(exc, IgnoreRequest):
-        msg = str(exc) or "request dropped"
-        return msg[:200]
-    msg = str(exc)
-    if "maxsize" in msg.lower() or "larger than" in msg.lower() or "Cancelled" in type(exc).__name__:
-        return f"response too large or cancelled: {msg[:150]}"
+        return (msg or "request dropped")[:200]
     return f"{type(exc).__name__}: {msg[:200]}"
 
 

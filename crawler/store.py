@@ -194,12 +194,6 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
 ]
 
 
-def register_migration(name: str, fn: Callable[[sqlite_utils.Database], None]) -> None:
-    """Add a migration (used by later stages); names must be unique and ordered."""
-    if name not in {n for n, _ in MIGRATIONS}:
-        MIGRATIONS.append((name, fn))
-
-
 class Store:
     """One SQLite database. Open with ``Store.open(path)``."""
 

@@ -142,11 +142,10 @@ def _iso(dt: datetime) -> str:
 
 def assign_story(store: Store, article_id: int) -> int | None:
     """Put a flagged article into a story (existing or new). Returns the story id."""
-    row = store.db.execute("SELECT * FROM articles WHERE id = ?", [article_id]).fetchone()
-    if row is None:
+    rows = list(store.db.query("SELECT * FROM articles WHERE id = ?", [article_id]))
+    if not rows:
         return None
-    cols = [d[0] for d in store.db.execute("SELECT * FROM articles LIMIT 0").description]
-    art = dict(zip(cols, row))
+    art = rows[0]
     if not art.get("match"):
         return None
     if art.get("story_id"):
@@ -285,16 +284,3 @@ def write_events(store: Store, out: TextIO, fmt: str = "csv") -> int:
             r[k] = "; ".join(r[k])
         w.writerow(r)
     return len(rows)
-
-
-def monthly_stats(store: Store, months: int = 12) -> list[dict]:
-    """Per month (YYYY-MM, by first report): stories and jobs cut."""
-    return list(store.db.query(
-        "SELECT substr(first_reported, 1, 7) AS month, COUNT(*) AS stories, COALESCE(SUM(jobs_cut), 0) AS jobs_cut "
-        "FROM stories GROUP BY month ORDER BY month DESC LIMIT ?", [months]))[::-1]
-
-
-def top_companies(store: Store, n: int = 8) -> list[dict]:
-    return list(store.db.query(
-        "SELECT company, COUNT(*) AS stories, COALESCE(SUM(jobs_cut), 0) AS jobs_cut FROM stories "
-        "WHERE company IS NOT NULL GROUP BY company_key ORDER BY jobs_cut DESC, stories DESC LIMIT ?", [n]))
