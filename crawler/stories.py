@@ -6,7 +6,9 @@ Every flagged article joins exactly one story. Rules, in order:
    text (word 5-shingle Jaccard ≥ 0.6) as a flagged article of a story
    reported within ``WINDOW_DAYS`` → that story.
 2. **Same event** — a story reported within ``WINDOW_DAYS`` of the article
-   that names the same company (case and legal suffixes ignored) and whose
+   whose cutting company is the article's (the first company of each, case
+   and legal suffixes ignored; or each one's first company is among the
+   other's companies — never just a name both mention) and whose
    job-cut figure agrees (equal within 10 %, or one side unknown) → that
    story. Two different known figures mean two events (Amazon's 14,000 in
    October and 16,000 in January stay apart, as would two rounds in one week).
@@ -122,6 +124,19 @@ def detect_country(text: str) -> str | None:
     return None
 
 
+def _same_company(keys: list[str], story: dict) -> bool:
+    """The article's cutting company is the story's: equal first companies, or each side's first
+    company among the other's (a roundup listing the pair in another order). A name both merely
+    mention (a rival cited for comparison, a stray capitalised word) is never enough."""
+    story_key = story["company_key"]
+    if not story_key:
+        return False
+    if keys[0] == story_key:
+        return True
+    story_keys = {company_key(x) for x in json.loads(story["companies"] or "[]")} | {story_key}
+    return keys[0] in story_keys and story_key in keys
+
+
 def _figures_agree(a: int | None, b: int | None) -> bool:
     if a is None or b is None:
         return True
@@ -177,8 +192,7 @@ def assign_story(store: Store, article_id: int) -> int | None:
         # 2. same company, agreeing figure
         if chosen is None and keys:
             for c in candidates:
-                story_keys = {company_key(x) for x in json.loads(c["companies"] or "[]")} | {c["company_key"]}
-                if set(keys) & story_keys and _figures_agree(c["jobs_cut"], art.get("jobs_cut")):
+                if _same_company(keys, c) and _figures_agree(c["jobs_cut"], art.get("jobs_cut")):
                     chosen = c["id"]
                     break
         # 3. trend piece with a near-identical title
