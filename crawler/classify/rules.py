@@ -1,65 +1,16 @@
-"""Rule-based classifier for "PHK karena AI" (AI-linked layoff) news stories.
+"""The explainable rules of the "PHK karena AI" classifier (see the package docstring for what
+is flagged).
 
-What it flags
-=============
-``classify(title, text)`` returns ``Verdict.match = True`` exactly when BOTH hold:
+``evaluate(title, text, summary)`` scores an article on two axes -- layoffs as the main subject
+(``L``) and a link between those layoffs and AI (``A``) -- minus negative signals (``N``:
+single-person firing, protests, job creation, surveys, hoaxes, denials), and lists in
+``reasons`` which signals fired and where ("judul: PHK", "paragraf 1: PHK + AI").
+``rule_verdict(f)`` turns that into the rules' own score and match.  ``signals(f)`` exposes the
+same evidence as named numbers for the trained model (crawler.classify.model).
 
-1. **The article's main subject is job cuts.**  Layoff terms -- PHK (also
-   di-PHK, ter-PHK, mem-PHK, PHK-nya), pemutusan hubungan kerja, layoff,
-   memutuskan hubungan kerja, merumahkan/dirumahkan, memberhentikan/
-   diberhentikan, pensiun dini, contracts ended or not renewed (putus kontrak,
-   kontraknya diputus, tidak memperpanjang kontrak -- not business contracts
-   such as "kontrak kerja sama"), memangkas/dipangkas/pemangkasan, mengurangi/
-   pengurangan, (me)rampingkan/perampingan, (meng)hapus/dihapus or
-   (meng)hentikan followed by a worker noun (karyawan, pekerja, pegawai, staf,
-   posisi, pekerjaan, peran, tenaga kerja), "efisiensi karyawan", mass firing
-   (memecat/pemecatan with a quantity such as "11 ribu karyawan", "ratusan",
-   "massal"), or "mengganti/menggantikan N pekerja dengan robot/AI" -- appear
-   in the title, or in the lead paragraphs and again later in the body.  A
-   single passing mention deep in the body is not the main subject.
-   Negated, feared or denied cuts do not count: "tidak ada PHK", "tanpa
-   PHK", "bukan untuk mengganti karyawan", "khawatir pekerjaannya digantikan
-   AI", "membantah isu PHK", "hoaks".
-2. **The article links those cuts to AI or automation** (AI, kecerdasan
-   buatan, AI generatif, otomatisasi/otomasi/automasi, chatbot, agen AI,
-   "AI-first", machine learning, LLM, robot/robotisasi, digitalisasi) as
-   cause, context or stated strategy: both kinds of term in the title, or in
-   the same sentence, ideally joined by a causal/strategic connective
-   (karena, akibat, gara-gara, demi, seiring, di tengah, digantikan/
-   menggantikan, beralih/fokus/investasi ke AI, efisiensi, dipicu, ...), and
-   AI is discussed in more than one place.  Also a link, in an article whose
-   subject is job cuts: a sentence saying the work is now done by AI ("kini
-   ditangani chatbot", "akan diproduksi menggunakan model AI"), or that fewer
-   people are needed because of AI ("tim yang lebih ramping", "tidak lagi
-   membutuhkan ... staf", "jumlah karyawan ... lebih kecil"); an anaphoric
-   reason ("langkah ini ... seiring otomatisasi"); or a title naming a
-   concrete cut and AI together ("X PHK 1.300 Pekerja, CEO: AI ...") followed
-   by AI in the lead, unless a non-AI cause (pendanaan, impor, penjualan,
-   ...) is given there.  A negated AI cause ("bukan karena otomatisasi",
-   "tidak ada kaitannya dengan AI") is not a link.
-
-Single-company stories (a company cutting staff while betting on AI) and
-trend/analysis pieces whose subject is AI-driven layoffs (including sceptical
-"AI-washing" pieces) are flagged.
-
-Not flagged: layoffs with no AI link (factories, funding-starved startups,
-severance rules, labour policy); AI news without layoffs (models, chips, data
-centres, investment, regulation); AI-creates-jobs or upskilling pieces where
-layoffs are not the subject; surveys about fear of AI; denials of layoff
-rumours, hoaxes/deepfakes and scams aimed at laid-off workers; the firing of
-one named person (an executive, a protesting employee); everything else.
-AI appearing only inside a proper name (OpenAI, "Scale AI", "Microsoft AI")
-is not an AI link.
-
-Boilerplate lines ("Baca juga: ...", related-article lists, "Tags:",
-"ADVERTISEMENT", "Simak Video ...", "(rns/rns)" bylines) are removed before
-any counting.
-
-The function is pure and deterministic.  ``reasons`` lists which signals
-fired and where (e.g. "judul: PHK", "paragraf 1: PHK + AI").
-``companies`` are organisations named as cutting jobs, ``jobs_cut`` the
-headline number of jobs cut (None when only vague, e.g. "ribuan"), and
-``percent`` the share of the workforce cut (e.g. 30.0, "sepertiga" = 33.3).
+The plain term lists (layoff and AI stems, connectives, negators, ...) live in lexicon.toml
+beside this file and are loaded once at import; the regular expressions below encode the
+grammar around them.
 
 Speed: most regex searches are skipped when a literal stem that every match
 must contain is absent (see "Cheap pre-filters"; which stems a sentence
@@ -70,35 +21,14 @@ These shortcuts never change a result.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache, reduce
 from itertools import repeat
 from operator import or_
 
-__all__ = ["classify", "Verdict", "RULES_VERSION"]
+from .lexicon import LEX
 
 RULES_VERSION = "2025.3"
-
-
-@dataclass(frozen=True)
-class Verdict:
-    match: bool
-    score: float
-    reasons: list = field(default_factory=list)
-    companies: list = field(default_factory=list)
-    jobs_cut: int | None = None
-    percent: float | None = None
-
-    def to_dict(self) -> dict:
-        return {
-            "match": self.match,
-            "score": self.score,
-            "reasons": list(self.reasons),
-            "companies": list(self.companies),
-            "jobs_cut": self.jobs_cut,
-            "percent": self.percent,
-        }
-
 
 # ---------------------------------------------------------------------------
 # Boilerplate
@@ -129,14 +59,11 @@ _BYLINE = re.compile(r"\(\s*[a-z]{2,5}\s*/\s*[a-z]{2,5}\s*\)\s*$", _I)
 
 # layoff / AI / non-AI-cause words (stems survive meN-/peN- nasal assimilation: memangkas,
 # memotong, mengurangi, memecat); looked up in s.lower()
-_LAY_GATE = ("phk", "ecat", "ngurang", "angkas", "efisiensi", "berhenti", "hilang", "pemutusan", "rumahkan",
-             "kontrak", "otong", "ramping", "hapus", "lay-off", "kurangi", "pensiun", "layoff", "pulangkan",
-             "hentikan", "memutus", "diputus", "laid")
-_AI_WORDS = ("kecerdasan", "imitasi", "otoma", "robot", "chatgpt", "genai", "chatbot", "generati", "artificial", "llm",
-             "digitalisasi", "algoritma", "artifisial", "automa", "chat-bot", "gen-ai")
-_AI_PHRASES = ("machine learning", "pembelajaran mesin", "language model", "revolusi industri")
+_LAY_GATE = LEX["layoff_stems"]
+_AI_WORDS = LEX["ai_stems"]
+_AI_PHRASES = LEX["ai_phrases"]
 _AI_GATE = _AI_WORDS + _AI_PHRASES
-_NONAI_GATE = ("karena", "dampak", "setelah", "gara", "alasan", "akibat", "usai", "imbas", "sebab", "picu")
+_NONAI_GATE = LEX["non_ai_connective_stems"]
 # pre-filters for single regexes (see the regex for the alternatives)
 _LAY_VERB_STEMS = ("ngurang", "angkas", "otong", "ramping", "hapus", "kurangi", "ulangkan", "hentikan")
 _AI_LOW_WORDS = ("robot", "otomatisasi", "otomatiskan", "generatif", "generative", "chatgpt", "chatbot",
@@ -151,10 +78,7 @@ _REPLACE_STEMS = ("ganti", "ambil")
 _REPLACE_NUM_STEMS = ("ganti", "ambil", "digitalisasi")
 _ANAPHOR_DET_STEMS = ("ini", "itu", "tersebut", "terbaru", "keputusan")
 _LAY_CORE_WORDS = ("phk", "layoff", "lay-off", "pemberhentian")  # _LAY_CORE words needing no regex
-_NONAI_NOUN_STEMS = ("dana", "ekonomi", "resesi", "penjualan", "permintaan", "order", "pesanan", "rugi", "pailit",
-                     "bangkrut", "harga", "suku", "pandemi", "covid", "tarif", "utang", "protes", "investasi",
-                     "akuisisi", "merger", "impor", "investor", "gagal", "kehabisan", "modal", "relokasi",
-                     "persaingan", "lesu", "sepi")
+_NONAI_NOUN_STEMS = LEX["non_ai_cause_stems"]
 _AFFECTED_STEMS = ("terdampak", "terkena", "hilang")
 _AGGREGATE_STEMS = ("sektor", "industri", "keseluruhan", "layoffs", "challenger")
 _AI_FIRM_STEMS = ("perusahaan", "startup", "pengembang", "raksasa", "lab", "firma", "unicorn", "pembuat")
@@ -163,34 +87,26 @@ _NEG_INDIVIDUAL_STEMS = ("ecat", "berhentikan", "copot", "depak", "lengser")
 _NEG_INDIVIDUAL_COUNT = ("seorang", "dua", "tiga", "empat")
 _NEG_INDIVIDUAL_NOUNS = ("karyawan", "pegawai", "insinyur", "teknisi", "staf")
 _NEG_PROTEST_STEMS = ("protes", "demonstran", "unjuk", "pro-palestina", "ancam")
-_NEG_CREATE_STEMS = ("ciptakan", "penciptaan", "serap", "membuka", "lapangan", "talenta", "beasiswa")
-_NEG_SURVEY_STEMS = ("surve", "responden", "jajak")
+_NEG_CREATE_STEMS = LEX["job_creation_stems"]
+_NEG_SURVEY_STEMS = LEX["survey_stems"]
 # Causal / strategic connectives, matched in the lower-cased sentence with whitespace runs squashed
 # to one space (see _squash): plain words and phrases (a term containing a listed term, e.g.
 # tergantikan, menginvestasikan, disebabkan, mengadopsi, diambil alih, is implied by it), plus
 # _CAUSE_RE for the terms that need word boundaries.
-_CAUSE_WORDS = (
-    "karena", "gantikan", "efisien", "investasi", "alasan", "akibat", "strategi", "otomatisasi", "fokus",
-    "menyebabkan", "mendorong", "seiring", "penyebab", "pengganti", "mengganti", "memicu", "robotisasi",
-    "dipicu", "didorong", "sebabkan", "gara-gara", "dikaitkan", "mengandalkan", "faktor", "adopsi",
-    "mengutamakan", "memprioritaskan", "diganti", "beralih", "imbas", "digenjot", "alihkan", "sejalan",
-    "dorongan", "ai-first", "menggenjot", "mengimbangi", "belanja", "bergantung")
-_CAUSE_PHRASES = ("di tengah", "berbasis ai", "ambil alih", "dengan bantuan", "kambing hitam", "terkait dengan",
-                  "biang kerok")
+_CAUSE_WORDS = LEX["cause_words"]
+_CAUSE_PHRASES = LEX["cause_phrases"]
 _CAUSE_DONE_BY = ("dibuat", "dikerjakan", "ditulis", "dihasilkan", "ditangani", "diproduksi", "digarap",
                   "dilakukan", "diproses", "diserahkan", "dilayani", "diambil")
 _CAUSE_RE_STEMS = ("demi", "ganti", "picu") + _CAUSE_DONE_BY
-_CAUSE_WEAK_WORDS = ("dampak", "setelah", "perkembangan", "restrukturisasi", "transformasi", "memanfaatkan",
-                     "integrasi", "kemajuan", "prioritas", "pemanfaatan", "pasca")
+_CAUSE_WEAK_WORDS = LEX["weak_cause_words"]
 _CAUSE_WEAK_RE_STEMS = ("usai", "era")
 # negation / denial / fear (see _NEG_LAY, _DENIAL, _NEG_AI), work-done-by-AI (_SUBST), fewer people
 # needed (_HEADCOUNT), fakes (_NEG_FAKE)
-_NEG_STEMS = ("tidak", "tak", "bukan", "tanpa", "belum", "enggan", "bantah", "tepis", "khawatir", "cemas", "takut",
-              "was-was")
-_DENIAL_STEMS = ("bantah", "tepis", "hoaks", "hoax", "benar", "keliru", "bohong")
+_NEG_STEMS = LEX["negator_stems"]
+_DENIAL_STEMS = LEX["denial_stems"]
 _NEG_ALL_STEMS = _NEG_STEMS + _DENIAL_STEMS + ("kait", "hubung")
-_FEAR_WORDS = ("khawatir", "cemas", "takut", "was-was")
-_FAKE_STEMS = ("deepfake", "hoaks", "hoax", "palsu", "penipu")
+_FEAR_WORDS = LEX["fear_words"]
+_FAKE_STEMS = LEX["fake_stems"]
 _SUBST_STEMS = ("dibuat", "dikerjakan", "ditulis", "dihasilkan", "ditangani", "diproduksi", "digarap", "diproses",
                 "diserahkan", "dilayani", "diambil", "dilakukan", "diganti")
 _HEADCOUNT_STEMS = ("ramping", "kecil", "butuh", "sedikit", "berkurang", "menyusut", "menurun", "turun")
@@ -492,8 +408,6 @@ _WORDNUM = {
     "satu": 1, "se": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6, "tujuh": 7,
     "delapan": 8, "sembilan": 9, "sepuluh": 10, "sebelas": 11, "seratus": 100, "seribu": 1000,
 }
-_FRACTIONS = {"sepertiga": 100 / 3, "seperempat": 25.0, "setengah": 50.0, "separuh": 50.0,
-              "dua pertiga": 200 / 3, "tiga perempat": 75.0, "seperlima": 20.0, "sepersepuluh": 10.0}
 _NUM_TOKEN = (r"(?:\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?|\d+(?:\.\d+)?)")
 _NUM_EXPR = re.compile(
     r"(?<![\w.,])(" + _NUM_TOKEN + r"|satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|"
@@ -544,133 +458,10 @@ def _num_from_match(base: str, mult: str | None) -> int | None:
     return int(round(val))
 
 
-_PCT = re.compile(
-    r"(?<![\w.,])(\d+(?:[.,]\d+)?)\s*(?:%|persen\b)|\b(sepertiga|seperempat|setengah|separuh|dua\s+pertiga|"
-    r"tiga\s+perempat|seperlima|sepersepuluh)(?:nya)?\b", _I)
-
-
-def parse_percent(s: str) -> float | None:
-    """'30%' -> 30.0, '30 persen' -> 30.0, 'sepertiga' -> 33.3, '12,5%' -> 12.5."""
-    m = _PCT.search(s)
-    if not m:
-        return None
-    return _pct_from_match(m)
-
-
-def _pct_from_match(m: re.Match) -> float:
-    if m.group(1):
-        return float(m.group(1).replace(",", "."))
-    return round(_FRACTIONS[re.sub(r"\s+", " ", m.group(2).lower())], 1)
-
-
 _JOB_NUM = re.compile(
     r"(?<![\w.,])(" + _NUM_TOKEN + r"|setengah|ribuan|ratusan|puluhan|sepuluh|seratus|seribu|"
     r"satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan)(?:\s*(ribu|rb|juta))?"
     r"\s+(?:(?:orang|lebih|an)\s+)?(?:\S+\s+)?" + _WORKER + r"\b", _I)
-_TOTAL_CTX = re.compile(
-    r"(?:memiliki|mempekerjakan|total|dari\s+total|jumlah\s+karyawan\s+(?:total|sebanyak)|berjumlah|"
-    r"merekrut|rekrut|menambah|mencapai\s+total|melatih|pelatihan|dari|menjadi|sebelumnya|"
-    r"tenaga\s+kerjanya\s+menjadi|hampir\s+dua\s+kali|sebanyak\s+total)\s+(?:[^\s,;]+\s+){0,2}$", _I)
-_TOTAL_WORDS = {"memiliki", "mempekerjakan", "total", "berjumlah", "merekrut", "rekrut", "menambah",
-                "melatih", "pelatihan", "dari", "menjadi", "sebelumnya", "populasi"}
-_NUM_BEFORE_NOUN_NOT_JOBS = re.compile(r"(?:tahun|bulan|minggu|hari|persen|%|kali|miliar|triliun)\s*$", _I)
-
-# ---------------------------------------------------------------------------
-# Companies
-# ---------------------------------------------------------------------------
-_KNOWN = (
-    "Amazon", "AWS", "Amazon Web Services", "Microsoft", "Google", "Alphabet", "Meta", "Facebook", "Apple",
-    "IBM", "Salesforce", "Fiverr", "Klarna", "Duolingo", "Accenture", "Lufthansa", "Dropbox",
-    "Intel", "Cisco", "Oracle", "SAP", "Dell", "HP", "Intuit", "PayPal", "Workday", "Chegg",
-    "Shopify", "Spotify", "Twitter", "Tesla", "Netflix", "Zoom", "Canva", "UPS", "Walmart",
-    "BT Group", "Bumble", "Indeed", "Glassdoor", "Recruit", "Microsoft", "TikTok", "ByteDance",
-    "Crowdstrike", "CrowdStrike", "Atlassian", "Autodesk", "Unity", "Grab", "GoTo", "Gojek",
-    "Tokopedia", "Shopee", "Bukalapak", "Ruangguru", "Traveloka", "Telkom", "Indosat", "XL Axiata",
-    "Commonwealth Bank", "DBS", "HSBC", "Goldman Sachs", "JPMorgan", "Citigroup", "Citi",
-    "Wells Fargo", "Bank of America", "Standard Chartered", "Infosys", "TCS", "Wipro", "Cognizant",
-    "Capgemini", "Deloitte", "PwC", "KPMG", "EY", "McKinsey", "Nike", "Target", "Starbucks",
-    "Verizon", "AT&T", "Nokia", "Ericsson", "Siemens", "Bosch", "Volkswagen", "Ford", "GM",
-    "General Motors", "Samsung", "Sony", "Panasonic", "Baidu", "Alibaba", "Tencent", "JD.com",
-    "Xiaomi", "Foxconn", "Ola", "Paytm", "Byju's", "OpenAI", "Anthropic", "xAI", "Scale AI",
-    "Chegg", "Pinterest", "Snap", "Lyft", "Uber", "Airbnb", "Wayfair", "eBay", "Yahoo", "Zillow",
-    "Block", "Coinbase", "Stripe", "Cruise", "Rivian", "Lucid", "Peloton", "Turnitin", "Synopsys",
-    "Microchip", "Micron", "Qualcomm", "Nvidia", "NVIDIA", "AMD", "HP Inc", "Hewlett Packard Enterprise",
-    "HPE", "Kyndryl", "DXC", "Ocado", "BT", "Telstra", "Optus", "Vodafone", "Deutsche Bank",
-    "UBS", "Morgan Stanley", "Bloomberg", "CNN", "Business Insider", "BuzzFeed", "Dukaan",
-)
-_KNOWN_SET = {k.lower(): k for k in _KNOWN}
-_MEDIA = {
-    "cnbc", "cnn", "reuters", "bloomberg", "axios", "techcrunch", "fortune", "the verge", "verge",
-    "engadget", "viva", "kompas", "detik", "detikinet", "tempo", "antara", "kontan", "liputan6",
-    "tribunnews", "suara", "okezone", "republika", "katadata", "bisnis", "cnbc indonesia",
-    "cnn indonesia", "the new york times", "new york times", "wall street journal",
-    "the wall street journal", "financial times", "business insider", "abc news", "ap news",
-    "associated press", "fox business", "the guardian", "guardian", "bbc", "mint", "sky news",
-    "the sky news", "ny post", "idn times", "jpnn", "merdeka", "sindonews", "inews", "kumparan",
-    "idx channel", "investor daily", "bloomberg technoz", "cnbc internasional", "the information",
-    "electrek", "wired", "forbes", "yonhap", "afp", "ap", "nikkei", "the economist", "economist",
-    "investing", "marketwatch", "yahoo finance", "cnet", "zdnet", "gizmodo", "the logan bartlett show",
-}
-_STOP_CAP = {
-    "jakarta", "indonesia", "ri", "as", "amerika", "amerika serikat", "ceo", "cfo", "cto", "phk", "ai",
-    "pemutusan", "hubungan", "kerja", "senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu",
-    "januari", "februari", "maret", "april", "mei", "juni", "juli", "agustus", "september",
-    "oktober", "november", "desember", "perusahaan", "raksasa", "teknologi", "namun", "menurut",
-    "dalam", "pada", "saat", "dengan", "selain", "sementara", "sebelumnya", "kini", "ia", "mereka",
-    "kami", "langkah", "hal", "ini", "itu", "baca", "juga", "dilansir", "melansir", "dikutip",
-    "seperti", "bahkan", "meski", "meskipun", "sejak", "setelah", "sebelum", "kabar", "berdasarkan",
-    "laporan", "data", "sejumlah", "beberapa", "para", "salah", "di", "dan", "atau", "untuk", "yang",
-    "karyawan", "pekerja", "china", "jepang", "jerman", "eropa", "inggris", "india", "singapura",
-    "silicon valley", "seattle", "san francisco", "new york", "washington", "london", "tokyo",
-    "chief", "officer", "pihak", "juru", "bicara", "kepala", "wakil", "direktur", "presiden",
-    "menteri", "gelombang", "badai", "tren", "efisiensi", "kecerdasan", "buatan", "artificial",
-    "intelligence", "generative", "kuartal", "tahun", "fakta", "alasan", "ancaman", "daftar",
-    "berikut", "simak", "editor", "foto", "ilustrasi", "sumber", "istimewa", "dok", "redaksi",
-    "head", "line", "jadi", "akan", "bakal", "kembali", "lagi", "lakukan", "akhirnya", "terkait",
-    "diketahui", "perusahaan teknologi", "maskapai", "startup", "bank", "pt", "tbk", "group", "grup",
-    "inc", "corp", "ltd", "the", "a", "an", "of", "unit", "divisi", "tim", "bos", "pendiri", "artinya",
-    "contohnya", "misalnya", "adapun", "kemudian", "lalu", "tapi", "tetapi", "sedangkan", "sehingga",
-    "oleh", "nah", "pasalnya", "sebab", "sebagai", "dari", "ke", "agar", "jika", "kalau", "ketika",
-    "jumlah", "total", "sekitar", "hampir", "lebih", "rencana", "strategi", "pengumuman", "keputusan",
-    "program", "sebuah", "seorang", "setiap", "semua", "banyak", "kebijakan", "dampak", "perubahan",
-    "global", "dunia", "internasional", "nasional", "pemerintah", "kemnaker", "kemenaker", "tenaga",
-    "bukan", "tak", "tidak", "belum", "sudah", "telah", "masih", "pun", "hanya", "dunia kerja",
-    "machine", "learning", "llm", "chatgpt", "gemini", "copilot", "robot", "agentforce", "hr",
-    "sdm", "it", "us", "usd", "rp", "wib", "lay", "layoff", "layoffs", "big", "tech", "ai-first",
-    "challenger", "gray", "christmas", "klien", "portal", "tabloid", "manajemen", "serikat",
-}
-_PERSON_WORDS = {"ceo", "cfo", "cto", "coo", "pendiri", "co-founder", "cofounder", "bos", "presiden", "direktur",
-                 "kepala", "jubir", "analis", "ekonom", "pengamat", "profesor", "peneliti", "menteri", "ketua",
-                 "wakil", "kata", "ujar", "ungkap", "menurut", "dikutip", "oleh", "bapak", "ibu", "pak", "bu",
-                 "mr", "mr.", "ms", "ms.", "sang", "manajer", "eksekutif", "insinyur", "officer", "bicara"}
-_LEAD_WORDS = {"perusahaan", "raksasa", "startup", "platform", "maskapai", "bank", "konsultan", "firma", "grup",
-               "group", "produsen", "pabrikan", "induk", "e-commerce", "fintech", "unicorn", "decacorn", "emiten",
-               "operator", "pengembang", "penyedia", "layanan", "pt", "studio", "pabrik", "aplikasi", "peritel",
-               "jaringan", "media", "rintisan", "portal", "tabloid", "penerbit"}
-_CORP_SUFFIX = re.compile(
-    r"\s+(?:group|grup|inc\.?|corp\.?|corporation|co\.?|ltd\.?|llc|plc|platforms|holdings|tbk\.?|sa|ag|gmbh|se|nv)$", _I)
-_CAP_SEQ = re.compile(
-    r"(?<![\w-])((?:PT\s+)?[A-Z][\w&'.-]*[\w&]?(?:\s+(?:[A-Z][\w&'.-]*[\w&]|&|of|de)){0,3})")
-_PERSON_CTX_BEFORE = re.compile(
-    r"(?:CEO|CFO|CTO|COO|pendiri|co-?founder|bos|presiden|direktur|kepala|juru\s+bicara|jubir|analis|"
-    r"ekonom|pengamat|profesor|peneliti|menteri|ketua|wakil|kata|ujar|ungkap|menurut|dikutip|oleh|"
-    r"Bapak|Ibu|Pak|Bu|Mr\.?|Ms\.?|sang|manajer|eksekutif|insinyur|Chief\s+\w+\s+Officer)"
-    r"(?:\s+\w+){0,1}\s*,?\s*$")
-_PERSON_CTX_AFTER = re.compile(r"^\s*(?:,\s*(?:CEO|pendiri|seorang|juru)|mengatakan\b|mengungkapkan\b|menjelaskan\b|"
-                               r"menyebut\b|menegaskan\b|menambahkan\b)")
-_COMPANY_LEAD = re.compile(
-    r"(?:perusahaan|raksasa|startup|platform|maskapai|bank|konsultan|firma|grup|group|produsen|pabrikan|"
-    r"induk|e-commerce|fintech|unicorn|decacorn|emiten|operator|pengembang|penyedia|layanan|pt|studio|pabrik|"
-    r"aplikasi|produsen|peritel|jaringan|media|bank\s+digital)"
-    r"(?:\s+\S+){0,4}?\s*,?\s*$", _I)
-_COMPANY_VERB_AFTER = re.compile(
-    r"^\s*(?:\([^)]{1,40}\)\s*)?(?:,\s*)?(?:juga\s+|akan\s+|bakal\s+|kembali\s+|resmi\s+|telah\s+|dikabarkan\s+|"
-    r"dilaporkan\s+|berencana\s+|mengumumkan\s+|umumkan\s+|sudah\s+|lagi\s+|siap\s+|disebut\s+)*"
-    r"(?:(?:mem|di|ter)?-?PHK|(?:me|di)?rumahkan|(?:mem)?berhentikan|melakukan\s+(?:PHK|pemutusan|pemangkasan|pengurangan)|memangkas|pangkas|memecat|"
-    r"pecat|merumahkan|memberhentikan|mengurangi|menghapus|ganti|mengganti|gantikan|menggantikan|"
-    r"setop|stop|pulangkan|memulangkan|menghentikan|hentikan|memutus|putus|merampingkan|rampingkan|"
-    r"(?:tidak|tak)\s+(?:mem)?perpanjang|(?:membuka|menawarkan|tawarkan)\s+(?:program\s+)?pensiun|\d)", _I)
-
 
 @dataclass(slots=True)
 class _Sent:
@@ -757,11 +548,7 @@ def _clean(text: str) -> list[str]:
 
 # "Name AI" (Scale AI, Microsoft AI): the definition; _name_ai_words finds the same matches faster
 _NAME_AI = re.compile(r"(?<![.!?]\s)(?<=\s)([A-Z][a-zA-Z]+)\s+AI\b(?!-)")
-_GENERIC_BEFORE_AI = {"Agen", "Teknologi", "Era", "Model", "Platform", "Fitur", "Sistem", "Perusahaan",
-                      "Investasi", "Penggunaan", "Alat", "Tren", "Dampak", "Ancaman", "Gara-gara",
-                      "Karena", "Akibat", "Dengan", "Oleh", "Pakai", "Soal", "Berbasis", "Adopsi",
-                      "Kecerdasan", "Generatif", "Dan", "Atau", "Ke", "Di", "Unit", "Tim", "Divisi",
-                      "Fokus", "Alasan", "Picu", "Tunjuk", "Lewat", "Demi", "Gantikan", "Diganti"}
+_GENERIC_BEFORE_AI = frozenset(LEX["generic_before_ai"])
 
 
 _OPENAI = re.compile(r"\bOpen\s?AI\b|\bxAI\b")
@@ -1108,9 +895,14 @@ def _evaluate(title: str, text: str, summary: str | None = None) -> dict:
                 causal=causal and not single)
 
 
-def classify(title: str, text: str, summary: str | None = None) -> Verdict:
-    """Classify one article; see the module docstring for exactly what is flagged."""
-    f = _evaluate(title, text, summary)
+
+
+evaluate = _evaluate
+
+
+def rule_verdict(f: dict) -> tuple[bool, float]:
+    """The rules' own (match, score) for the evaluation f; appends the rules' verdict reasons
+    ("PHK bukan pokok berita", "tidak terkait AI") to f["reasons"]."""
     L, A, N, reasons = f["L"], f["A"], f["N"], f["reasons"]
     main_layoff = L >= 3.0
     ai_link = A >= 2.4 and f["causal"]
@@ -1121,248 +913,4 @@ def classify(title: str, text: str, summary: str | None = None) -> Verdict:
         reasons.append("PHK bukan pokok berita")
     if not ai_link:
         reasons.append("tidak terkait AI")
-    companies = _companies(f["title"], f["paras"], f["names"]) if L >= 2.0 else []
-    jobs_cut, percent = _numbers(f["title"], f["paras"])
-    return Verdict(match=match, score=score, reasons=reasons, companies=companies,
-                   jobs_cut=jobs_cut, percent=percent)
-
-
-# ---------------------------------------------------------------------------
-# Numbers: jobs_cut and percent
-# ---------------------------------------------------------------------------
-_AFFECTED = re.compile(r"\b(?:terdampak|terkena|hilang)\b", _I)
-_AGGREGATE = re.compile(r"\b(?:sektor|industri\s+teknologi|secara\s+keseluruhan|layoffs\.fyi|Challenger)\b", _I)
-
-
-_YEAR = re.compile(r"\d{4}$")
-_PCT_OTHER = re.compile(r"\b(?:pendapatan|saham|laba|harga|bunga|inflasi|tumbuh|naik|turun|"
-                        r"kenaikan|penurunan|pangsa|interaksi|kode|operasi|proses)\b", _I)
-_PCT_WORKER_AFTER = re.compile(r"^\s*(?:dari\s+)?(?:total\s+)?(?:\S+\s+){0,3}?" + _WORKER, _I)
-_PCT_CUT_BEFORE = re.compile(r"(?:PHK|pangkas|memangkas|mengurangi|setara|sekitar|atau|memecat)\s*$", _I)
-
-
-def _is_cut_context(r: _Text) -> bool:
-    """Firing, job-loss, replacement or "affected" term in r.text (besides _is_layoff)."""
-    s, fold = r.text, r.fold
-    return (("ecat" in fold and _FIRE.search(s) is not None)
-            or ("kehilangan" in fold and _LOSE_JOB.search(s) is not None)
-            or (bool(r.fflags & _F_REPLACE) and _REPLACE.search(s) is not None)
-            or (bool(r.fflags & _F_AFFECTED) and _AFFECTED.search(s) is not None))
-
-
-def _jobs_in(s: str, fflags: int | None = None) -> list[tuple[int | None, int]]:
-    """Numbers attached to worker nouns in s: list of (value or None if vague, position)."""
-    out = []
-    if not _has_number(s, fflags):
-        return out
-    for m in _JOB_NUM.finditer(s):
-        before_words = _WS.split(s[max(0, m.start() - 40):m.start()].lower().strip())[-3:]
-        if ("," not in " ".join(before_words[-2:])) and any(w.strip(",;") in _TOTAL_WORDS for w in before_words[-3:]) \
-                and before_words[-2:-1] not in (["lebih"], ["kurang"]):  # "lebih dari 100" is not a total
-            continue
-        if _YEAR.match(m.group(1)) and not m.group(2) and 1990 <= int(m.group(1)) <= 2100:
-            continue
-        val = _num_from_match(m.group(1), m.group(2))
-        if val is not None and val < 2:
-            continue
-        out.append((val, m.start()))
-    return out
-
-
-def _numbers(title: _Text, paras: list[list[_Text]]) -> tuple[int | None, float | None]:
-    jobs = None
-    pct = None
-    cands: list[tuple[int, int]] = []  # (priority, value)
-    units = [(0, [title])] + [(1 + i, p) for i, p in enumerate(paras)]
-    order = 0
-    for idx, unit in units:
-        for r in unit:
-            if not r.gated:
-                continue
-            s, low = r.text, r.low
-            if not (r.lay_word or "kehilangan" in low or "ganti" in low
-                    or "alih" in low or "terdampak" in low or "terkena" in low):
-                continue
-            if not (r.layoff or _is_cut_context(r)):
-                continue
-            if idx > 3 and r.fflags & _F_AGGREGATE and _AGGREGATE.search(s):
-                continue
-            for val, pos in _jobs_in(s, r.fflags):
-                if val is None:
-                    continue
-                prio = 0 if idx == 0 else (1 if idx <= 3 else 2)
-                cands.append((prio, order, val))
-                order += 1
-            if pct is None and ("%" in s or "persen" in low or "seper" in low or "setengah" in low
-                                or "separuh" in low or "pertiga" in low or "perempat" in low):
-                for m in _PCT.finditer(s):
-                    after = s[m.end():m.end() + 50]
-                    before = s[max(0, m.start() - 40):m.start()]
-                    if _PCT_OTHER.search(before + " " + after[:25]):
-                        continue
-                    if _PCT_WORKER_AFTER.search(after) or _PCT_CUT_BEFORE.search(before):
-                        pct = _pct_from_match(m)
-                        break
-    if cands:
-        cands.sort(key=lambda c: (c[0], c[1]))
-        jobs = cands[0][2]
-    return jobs, pct
-
-
-# ---------------------------------------------------------------------------
-# Companies
-# ---------------------------------------------------------------------------
-_PT = re.compile(r"^PT\s+")
-_NUMERIC = re.compile(r"[\d.,%]+")
-_LOWER_WORD_FULL = re.compile(r"[a-z][a-z-]+")
-
-
-@lru_cache(maxsize=4096)
-def _norm_company(n: str) -> str:
-    n = n.strip(" ,.;:-'\"")
-    n = _PT.sub("", n)
-    prev = None
-    while prev != n:
-        prev = n
-        n = _CORP_SUFFIX.sub("", n)
-    return n.strip()
-
-
-@lru_cache(maxsize=4096)
-def _trim_cap_seq(raw: str) -> tuple[str, ...]:
-    """Tokens of a capitalised sequence without leading/trailing stop words."""
-    toks = raw.split()
-    while toks and toks[-1].lower().strip(".,") in _STOP_CAP and toks[-1].lower() not in ("bank", "group", "grup"):
-        toks.pop()
-    while (toks and toks[0].lower().strip(".,") in _STOP_CAP and toks[0] != "PT"
-           and not (len(toks) > 1 and toks[0] == "Bank")):  # "Bank Mandiri" is a name
-        toks.pop(0)
-    return tuple(toks)
-
-
-@lru_cache(maxsize=4096)
-def _company_name(seq: str) -> tuple[str, str] | None:
-    """(display name, key) for a trimmed capitalised sequence, None if it cannot be a company."""
-    name = _norm_company(seq)
-    key = name.lower()
-    if not name or key in _STOP_CAP or key in _MEDIA or len(name) < 2:
-        return None
-    if key.endswith((".com", ".co", ".id", ".net")):
-        return None  # a news site (dateline "Bisnis.com, JAKARTA -")
-    if _NUMERIC.fullmatch(name):
-        return None
-    return name, key
-
-
-def _is_lower_word(key: str, text: str) -> bool:
-    """key occurs in text as a whole lower-case word, i.e. key in set(_LOWER_WORD.findall(text)):
-    a maximal run of [a-z-] starting with [a-z], not preceded by a word character or "-"."""
-    if not _LOWER_WORD_FULL.fullmatch(key):
-        return False
-    n = len(key)
-    i = text.find(key)
-    while i >= 0:
-        prev = text[i - 1] if i else ""
-        nxt = text[i + n:i + n + 1]
-        if not (prev and (prev.isalnum() or prev in "_-")) and not (nxt and ("a" <= nxt <= "z" or nxt == "-")):
-            return True
-        i = text.find(key, i + 1)
-    return False
-
-
-def _companies(t_rec: _Text, psents: list[list[_Text]], ai_names: set[str]) -> list[str]:
-    title = t_rec.text
-    paras = [p[0].text if len(p) == 1 else " ".join([r.text for r in p]) for p in psents]
-    scores: dict[str, float] = {}
-    display: dict[str, str] = {}
-    units = [(True, [t_rec])] + [(False, p) for p in psents]
-    body_text = "\n".join(paras)
-    all_text = title + "\n" + body_text
-    lower_words: dict[str, bool] = {}  # key -> _is_lower_word(key, all_text)
-    for pi, (is_title, unit) in enumerate(units):
-        late = not is_title and pi > 3
-        for r in unit:
-            if late and not r.gated:
-                continue
-            s = r.text
-            gate = r.gated and (r.lay_word or "ganti" in r.low)
-            if late and not gate:
-                continue  # companies are named in the title, the lead or next to layoff terms
-            s_lay = None  # layoff term in s; computed on first use
-            for m in _CAP_SEQ.finditer(s):
-                toks = _trim_cap_seq(m.group(1))
-                if not toks:
-                    continue
-                if is_title and body_text:
-                    # title case makes every word capitalised: keep the longest prefix seen in the body
-                    toks = list(toks)
-                    while toks and " ".join(toks) not in body_text and " ".join(toks).lower() not in _KNOWN_SET:
-                        toks.pop()
-                    if not toks:
-                        continue
-                cand = _company_name(" ".join(toks))
-                if cand is None:
-                    continue
-                name, key = cand
-                if " " not in name and key not in _KNOWN_SET:
-                    if key not in lower_words:
-                        lower_words[key] = _is_lower_word(key, all_text)
-                    if lower_words[key]:
-                        continue  # an ordinary word that was capitalised (sentence start, title case)
-                start = m.start()
-                before = s[max(0, start - 45):start]
-                after = s[m.end():m.end() + 60]
-                known = key in _KNOWN_SET
-                bw = before.lower().replace(",", " ").split()
-                person = bool((bw and (bw[-1] in _PERSON_WORDS or (len(bw) > 1 and bw[-2] in _PERSON_WORDS
-                                                                  and bw[-2] not in ("kata", "ujar", "menurut", "oleh", "dikutip"))))
-                              or _PERSON_CTX_AFTER.match(after))
-                if person and not known:
-                    continue
-                w = 0.0
-                if known:
-                    w += 1.0
-                if not _LEAD_WORDS.isdisjoint(bw[-5:]):
-                    w += 1.5
-                if _COMPANY_VERB_AFTER.match(after):
-                    w += 2.0
-                if bw and bw[-1] in ("karyawan", "pekerja", "pegawai", "staf", "phk", "di-phk") or bw[-2:] == ["phk", "di"]:
-                    w += 1.0
-                if gate and s_lay is None:
-                    fold = r.fold
-                    s_lay = (r.layoff
-                             or ("ecat" in fold and _FIRE.search(s) is not None)
-                             or (bool(r.fflags & _F_REPLACE) and _REPLACE.search(s) is not None))
-                if gate and s_lay:
-                    w += 0.7
-                if toks[0] == "PT":
-                    w += 2.0
-                if bw and bw[-1] in ("di", "ke", "dari", "kota", "kabupaten", "provinsi") and not known:
-                    w *= 0.3  # a place ("pabrik di Cikarang")
-                if is_title:
-                    w *= 1.6
-                if w == 0.0:
-                    # plain capitalised word: weak evidence, ignore sentence-initial words
-                    sent_start = start == 0 or s[:start].rstrip()[-1:] in (".", "!", "?", '"', "“", "", "-", "–", "—")
-                    w = 0.0 if sent_start else 0.15
-                if len(toks) >= 3 and not known and w < 2:
-                    w *= 0.5
-                scores[key] = scores.get(key, 0.0) + w
-                if key not in display or (known and display[key] != _KNOWN_SET[key]):
-                    display[key] = _KNOWN_SET.get(key, name)
-    # aliases / merge: "amazon web services" -> keep; drop names contained in a higher-scoring one
-    ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
-    ranked = [(k, v) for k, v in ranked if v >= 2.0]
-    if not ranked:
-        return []
-    top = ranked[0][1]
-    out: list[str] = []
-    for k, v in ranked:
-        if v < max(2.0, top * 0.3):
-            continue
-        if any(k != o.lower() and (k in o.lower().split() or o.lower() in k.split()) for o in out):
-            continue
-        out.append(display[k])
-        if len(out) >= 5:
-            break
-    return out
+    return match, score

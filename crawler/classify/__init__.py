@@ -1,0 +1,82 @@
+"""Classifier for "PHK karena AI" (AI-linked layoff) news stories.
+
+What it flags
+=============
+``classify(title, text)`` returns ``Verdict.match = True`` exactly when BOTH hold:
+
+1. **The article's main subject is job cuts.**  Layoff terms -- PHK (also
+   di-PHK, ter-PHK, mem-PHK, PHK-nya), pemutusan hubungan kerja, layoff,
+   memutuskan hubungan kerja, merumahkan/dirumahkan, memberhentikan/
+   diberhentikan, pensiun dini, contracts ended or not renewed (putus kontrak,
+   kontraknya diputus, tidak memperpanjang kontrak -- not business contracts
+   such as "kontrak kerja sama"), memangkas/dipangkas/pemangkasan, mengurangi/
+   pengurangan, (me)rampingkan/perampingan, (meng)hapus/dihapus or
+   (meng)hentikan followed by a worker noun (karyawan, pekerja, pegawai, staf,
+   posisi, pekerjaan, peran, tenaga kerja), "efisiensi karyawan", mass firing
+   (memecat/pemecatan with a quantity such as "11 ribu karyawan", "ratusan",
+   "massal"), or "mengganti/menggantikan N pekerja dengan robot/AI" -- appear
+   in the title, or in the lead paragraphs and again later in the body.  A
+   single passing mention deep in the body is not the main subject.
+   Negated, feared or denied cuts do not count: "tidak ada PHK", "tanpa
+   PHK", "bukan untuk mengganti karyawan", "khawatir pekerjaannya digantikan
+   AI", "membantah isu PHK", "hoaks".
+2. **The article links those cuts to AI or automation** (AI, kecerdasan
+   buatan, AI generatif, otomatisasi/otomasi/automasi, chatbot, agen AI,
+   "AI-first", machine learning, LLM, robot/robotisasi, digitalisasi) as
+   cause, context or stated strategy: both kinds of term in the title, or in
+   the same sentence, ideally joined by a causal/strategic connective
+   (karena, akibat, gara-gara, demi, seiring, di tengah, digantikan/
+   menggantikan, beralih/fokus/investasi ke AI, efisiensi, dipicu, ...), and
+   AI is discussed in more than one place.  Also a link, in an article whose
+   subject is job cuts: a sentence saying the work is now done by AI ("kini
+   ditangani chatbot", "akan diproduksi menggunakan model AI"), or that fewer
+   people are needed because of AI ("tim yang lebih ramping", "tidak lagi
+   membutuhkan ... staf", "jumlah karyawan ... lebih kecil"); an anaphoric
+   reason ("langkah ini ... seiring otomatisasi"); or a title naming a
+   concrete cut and AI together ("X PHK 1.300 Pekerja, CEO: AI ...") followed
+   by AI in the lead, unless a non-AI cause (pendanaan, impor, penjualan,
+   ...) is given there.  A negated AI cause ("bukan karena otomatisasi",
+   "tidak ada kaitannya dengan AI") is not a link.
+
+Single-company stories (a company cutting staff while betting on AI) and
+trend/analysis pieces whose subject is AI-driven layoffs (including sceptical
+"AI-washing" pieces) are flagged.
+
+Not flagged: layoffs with no AI link (factories, funding-starved startups,
+severance rules, labour policy); AI news without layoffs (models, chips, data
+centres, investment, regulation); AI-creates-jobs or upskilling pieces where
+layoffs are not the subject; surveys about fear of AI; denials of layoff
+rumours, hoaxes/deepfakes and scams aimed at laid-off workers; the firing of
+one named person (an executive, a protesting employee); everything else.
+AI appearing only inside a proper name (OpenAI, "Scale AI", "Microsoft AI")
+is not an AI link.
+
+Boilerplate lines ("Baca juga: ...", related-article lists, "Tags:",
+"ADVERTISEMENT", "Simak Video ...", "(rns/rns)" bylines) are removed before
+any counting.
+
+The function is pure and deterministic.  ``reasons`` lists which signals
+fired and where (e.g. "judul: PHK", "paragraf 1: PHK + AI").
+``companies`` are organisations named as cutting jobs, ``jobs_cut`` the
+headline number of jobs cut (None when only vague, e.g. "ribuan"), and
+``percent`` the share of the workforce cut (e.g. 30.0, "sepertiga" = 33.3).
+Package layout
+==============
+``rules`` (the explainable rules, their reasons and vetoes; term lists in ``lexicon.toml``),
+``facts`` (companies, jobs_cut, percent), ``verdict`` (the Verdict dataclass).
+"""
+from __future__ import annotations
+
+from . import facts, rules
+from .facts import parse_percent  # noqa: F401  (module attribute used by tests and tools)
+from .rules import RULES_VERSION, parse_number  # noqa: F401
+from .verdict import Verdict
+
+__all__ = ["classify", "Verdict", "RULES_VERSION"]
+
+
+def classify(title: str, text: str, summary: str | None = None) -> Verdict:
+    """Classify one article; see the module docstring for exactly what is flagged."""
+    f = rules.evaluate(title, text, summary)
+    match, score = rules.rule_verdict(f)
+    return Verdict(match=match, score=score, reasons=f["reasons"], **facts.extract(f))
