@@ -8,6 +8,11 @@ Rules:
   resets it. ``--source NAME`` ignores the back-off.
 - Each source's outcome is written back: last success / last error and its
   time, consecutive failures, articles found, ETag/Last-Modified.
+- A crawl killed at any point loses no alerts: each flagged article's alert
+  decision is stamped with its alert rows (``crawler.outbox``), and every
+  crawl queues the undecided ones at its start and its end. A crawl row left
+  ``running`` by a dead process is marked ``killed`` by the next crawl (which
+  holds the lock, so no other crawl can be running).
 - Scrapy runs in this process, once: the service runs each crawl as a
   subprocess (``python -m crawler crawl``) because Twisted's reactor cannot
   be restarted.
@@ -185,7 +190,14 @@ def _crawl_locked(settings: Settings, store: Store, chosen: list[Source], force:
         else:
             result.sources_skipped += 1
     with store.write():
+        # we hold the crawl lock, so a row still 'running' belongs to a crawl whose process died
+        store.db.execute("UPDATE crawls SET status = 'killed', finished = COALESCE(finished, ?), "
+                         "error = COALESCE(error, 'the crawl process stopped before finishing (killed)') "
+                         "WHERE status = 'running'", [now_iso()])
         crawl_id = store.db.execute("INSERT INTO crawls (started, status) VALUES (?, 'running')", [now_iso()]).lastrowid
+    from .outbox import enqueue_undecided
+
+    enqueue_undecided(store, settings)  # alerts of articles stored by a killed crawl
     outcomes, reason = {}, "finished"
     try:
         if due:
@@ -197,10 +209,7 @@ def _crawl_locked(settings: Settings, store: Store, chosen: list[Source], force:
         raise
     interrupted = reason == "shutdown"  # SIGTERM/Ctrl-C: unanswered sources are not blamed
     _record_outcomes(store, due, outcomes, interval, result, blame_unanswered=not interrupted)
-    if result.new_ids:
-        from .outbox import enqueue_alerts
-
-        enqueue_alerts(store, settings, result.new_ids)
+    enqueue_undecided(store, settings)  # this crawl's flagged articles (and any left undecided)
     result.seconds = time.monotonic() - started
     result.status = "interrupted" if interrupted else "ok"
     with store.write():

@@ -4,8 +4,16 @@ No Telegram code lives here (the crawler must not import ``telegram``); the bot'
 ``bot.deliver`` does the sending and calls back into these functions.
 
 Rules:
+- Every flagged article gets exactly one alert *decision*: ``enqueue_alerts``
+  writes its alert rows (or none, when no chat wants it) and stamps
+  ``articles.alert_decided`` in the same transaction. ``enqueue_undecided``
+  decides every flagged article that has no decision yet; each crawl calls it
+  at its start and end, so articles stored by a crawl that was killed
+  (SIGKILL, the service's time limit) are alerted by the next one, once.
 - ``enqueue_alerts`` creates ``pending`` rows in ``alerts`` for flagged
   articles and their destinations: the channel (TELEGRAM_CHANNEL_ID, if set)
+  (or, when it is unset, the ``console`` destination that ``pantau send``
+  prints and marks sent, so a dry run never loses the alerts it promised)
   and every active, non-daily subscriber whose keyword filter matches. One
   story (``crawler.stories``) gets one ``alert`` per chat; later reports
   become an ``update`` (channel message edited) or nothing, and a grown story
@@ -42,6 +50,7 @@ from .store import Store, now_iso
 KIND_ALERT = "alert"        # a new message: the first report of a story in a chat
 KIND_UPDATE = "update"      # channel only: edit the story's message to list another outlet
 KIND_FOLLOWUP = "followup"  # once per story and chat: the story grew (a job-cut figure appeared)
+CONSOLE = "console"         # destination when TELEGRAM_CHANNEL_ID is unset: `pantau send` prints it
 STALE_CLAIM = timedelta(minutes=15)
 MAX_ATTEMPTS = 3  # runs that may end in a non-retryable error before an alert is marked failed
 UNCERTAIN = "uncertain:"
@@ -176,7 +185,9 @@ def enqueue_alerts(store: Store, settings, article_ids: Iterable[int]) -> int:
     ids = sorted({int(i) for i in article_ids if i is not None})
     if not ids:
         return 0
-    channel = str(settings.channel_id) if settings is not None and settings.channel_id else None
+    channel = None
+    if settings is not None:
+        channel = str(settings.channel_id) if settings.channel_id else CONSOLE
     subscribers = [s for s in list_subscribers(store) if not s["daily"]]
     created = 0
     now = now_iso()
@@ -191,14 +202,34 @@ def enqueue_alerts(store: Store, settings, article_ids: Iterable[int]) -> int:
                 targets: list[str] = [channel] if channel else []
                 targets += [s["chat_id"] for s in subscribers if keywords_match(s["keywords"], art)]
                 for chat in dict.fromkeys(targets):
-                    kind = _kind_for(store, art, chat, chat == channel)
+                    kind = _kind_for(store, art, chat, chat == channel and chat != CONSOLE)
                     if kind is None:
                         continue
                     cur = store.db.execute(
                         "INSERT OR IGNORE INTO alerts (article_id, chat_id, kind, status, created) "
                         "VALUES (?, ?, ?, 'pending', ?)", [art["id"], chat, kind, now])
                     created += cur.rowcount or 0
+                store.db.execute("UPDATE articles SET alert_decided = ? WHERE id = ?", [now, art["id"]])
     return created
+
+
+def enqueue_undecided(store: Store, settings) -> int:
+    """Queue alerts for every flagged article whose alerts were never decided; returns rows created.
+
+    This is what makes a killed crawl lose no alerts: articles it stored (and
+    maybe did not group into a story yet) are grouped and queued by the next
+    crawl, however the previous one ended. Each decision is committed together
+    with its alert rows, so nothing is queued twice."""
+    ensure_schema(store)
+    ids = [r[0] for r in store.db.execute(
+        "SELECT id FROM articles WHERE match = 1 AND alert_decided IS NULL ORDER BY id").fetchall()]
+    if not ids:
+        return 0
+    from .stories import assign_story
+
+    for article_id in ids:
+        assign_story(store, article_id)  # no-op for articles already in a story
+    return enqueue_alerts(store, settings, ids)
 
 
 def _kind_for(store: Store, art: dict, chat: str, is_channel: bool) -> str | None:

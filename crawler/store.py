@@ -186,11 +186,24 @@ def _m004_alert_claims(db) -> None:
         )""")
 
 
+def _m005_alert_decided(db) -> None:
+    """``articles.alert_decided``: when the outbox decided this flagged article's alerts.
+
+    Flagged articles stored before this migration count as decided (they were
+    queued, or deliberately not, by the old end-of-crawl enqueue)."""
+    cols = {row[1] for row in db.execute("PRAGMA table_info(articles)").fetchall()}
+    if "alert_decided" not in cols:
+        db.execute("ALTER TABLE articles ADD COLUMN alert_decided TEXT")
+        db.execute("UPDATE articles SET alert_decided = fetched WHERE match = 1")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_articles_undecided ON articles(match, alert_decided)")
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_initial", _m001_initial),
     ("002_outbox", _m002_outbox),
     ("003_stories", _m003_stories),
     ("004_alert_claims", _m004_alert_claims),
+    ("005_alert_decided", _m005_alert_decided),
 ]
 
 
