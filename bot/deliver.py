@@ -7,7 +7,9 @@ Application's bot after each crawl.
 
 Delivery policy
 - Exactly once per (article, chat) is the goal. Each alert is *claimed*
-  (pending → sending, committed) before its request, and marked ``sent`` with
+  (pending → sending, committed) right before its request — after the
+  pacing wait, so a stop (SIGTERM, the service shutting down) while an alert
+  waits for its turn leaves it ``pending``, never "uncertain" — and marked ``sent`` with
   Telegram's message_id right after the answer (one commit per message). An
   error puts it back to ``pending`` with ``attempts`` + 1 and ``last_error``.
 - Uncertain outcomes are never retried: a *read* timeout (Telegram may have
@@ -222,7 +224,9 @@ class _Sender:
         return self.settings.redact(" ".join(text.split()))[:300]
 
     async def send(self, chat_id: str, text_html: str, reply_to: int | None = None,
-                   edit_id: int | None = None) -> _Outcome:
+                   edit_id: int | None = None, claim=None) -> _Outcome:
+        """Send (or edit) one message. ``claim()`` is called once, after the pacing wait and right
+        before the first request; when it returns False another deliverer has the alert ("taken")."""
         from telegram.constants import ParseMode
         from telegram import LinkPreviewOptions
         from telegram.error import (BadRequest, ChatMigrated, Forbidden, InvalidToken, NetworkError,
@@ -233,6 +237,10 @@ class _Sender:
         waits_429 = 0
         while True:
             await self.pacer.wait(chat_id)
+            if claim is not None:
+                if not claim():
+                    return _Outcome("taken")
+                claim = None
             try:
                 timeouts = dict(read_timeout=self.read_timeout, write_timeout=self.read_timeout,
                                 connect_timeout=min(10.0, self.read_timeout), pool_timeout=self.read_timeout)
@@ -311,14 +319,21 @@ async def _notify_admins(bot, settings, text: str) -> None:
             log.warning("could not notify admin %s: %s", admin, settings.redact(str(exc)))
 
 
+def _print_alert(store: Store, settings, alert: dict, out: TextIO) -> None:
+    article = store.article(alert["article_id"])
+    dest = alert["chat_id"] + (" (channel)" if alert["chat_id"] == (settings.channel_id or "") else "")
+    out.write(f"--- alert {alert['id']} → {dest} · article {alert['article_id']}\n")
+    out.write((to_plain(format_alert(article)) if article else "(article missing)") + "\n\n")
+    out.flush()
+
+
 def _print_dry_run(store: Store, settings, out: TextIO, limit: int | None) -> int:
+    """Print every pending alert; console alerts are thereby delivered, the others stay pending."""
     alerts = outbox.pending_alerts(store, limit)
     for alert in alerts:
-        article = store.article(alert["article_id"])
-        dest = alert["chat_id"] + (" (channel)" if alert["chat_id"] == (settings.channel_id or "") else "")
-        out.write(f"--- alert {alert['id']} → {dest} · article {alert['article_id']}\n")
-        out.write((to_plain(format_alert(article)) if article else "(article missing)") + "\n\n")
-    out.flush()
+        _print_alert(store, settings, alert, out)
+        if alert["chat_id"] == outbox.CONSOLE:
+            outbox.mark_sent(store, alert["id"], None, note="printed")
     return len(alerts)
 
 
@@ -381,10 +396,16 @@ async def _run(settings, store: Store, bot, report: DeliveryReport, limit, pacin
             chat = alert["chat_id"]
             if chat in skip_chats:
                 continue
-            if not outbox.claim_alert(store, alert["id"], owner):
-                continue  # another deliverer took it
+            if chat == outbox.CONSOLE:
+                if not outbox.claim_alert(store, alert["id"], owner):
+                    continue  # another deliverer took it  # no channel configured: printed, not sent to Telegram
+                _print_alert(store, settings, alert, sys.stdout)
+                outbox.mark_sent(store, alert["id"], None, note="printed")
+                continue
             article = store.article(alert["article_id"])
             if article is None:
+                if not outbox.claim_alert(store, alert["id"], owner):
+                    continue
                 outbox.mark_failed(store, alert["id"], "article missing")
                 report.failed += 1
                 continue
@@ -397,10 +418,10 @@ async def _run(settings, store: Store, bot, report: DeliveryReport, limit, pacin
                 else:
                     state, first_mid = outbox.story_message(store, article.get("story_id"), chat)
                     if state in ("pending", "sending"):
-                        # the story's first alert is not out yet: this one waits for it
-                        outbox.mark_retry(store, alert["id"], None, undo_attempt=True)
-                        continue
+                        continue  # the story's first alert is not out yet: this one waits for it
                     if first_mid is None:
+                        if not outbox.claim_alert(store, alert["id"], owner):
+                            continue
                         outbox.mark_sent(store, alert["id"], None,
                                          note="no story message to edit or reply to (first alert uncertain)")
                         continue
@@ -419,7 +440,9 @@ async def _run(settings, store: Store, bot, report: DeliveryReport, limit, pacin
                 log.exception("cannot render alert %s", alert["id"])
                 continue
             try:
-                result = await sender.send(chat, text_html, reply_to=reply_to, edit_id=edit_id)
+                # claimed only now, after the pacing wait: a stop while waiting leaves it pending
+                result = await sender.send(chat, text_html, reply_to=reply_to, edit_id=edit_id,
+                                           claim=lambda: outbox.claim_alert(store, alert["id"], owner))
             except InvalidToken:
                 outbox.mark_retry(store, alert["id"], "401: bot token rejected", undo_attempt=True)
                 report.stopped = "Telegram rejected the bot token (401 Unauthorized)"
@@ -429,6 +452,8 @@ async def _run(settings, store: Store, bot, report: DeliveryReport, limit, pacin
                 # cancelled or a bug: the request may be in flight → leave it claimed; recover_stale
                 # resolves it as uncertain once this run is gone
                 raise
+            if result.kind == "taken":
+                continue  # another deliverer claimed it while this one waited
             if result.kind == "sent":
                 outbox.mark_sent(store, alert["id"], result.message_id)
                 if edit_id is not None:
@@ -491,5 +516,37 @@ def _first_story_article(store: Store, story_id: int | None, chat: str) -> dict 
 
 
 def send_pending(settings, **kwargs) -> DeliveryReport:
-    """Sync wrapper for the CLI / cron."""
-    return asyncio.run(deliver_pending(settings, **kwargs))
+    """Sync wrapper for the CLI / cron. SIGTERM/SIGINT stop it gracefully: the alert being paced is
+    not claimed yet and stays pending; the report says it was stopped."""
+    import signal
+
+    async def main() -> DeliveryReport:
+        loop = asyncio.get_running_loop()
+        task = asyncio.current_task()
+        stopped: list[int] = []
+
+        def stop(signum: int) -> None:
+            stopped.append(signum)
+            task.cancel()
+
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            try:
+                loop.add_signal_handler(sig, stop, sig)
+            except (NotImplementedError, RuntimeError, ValueError):  # not the main thread
+                pass
+        try:
+            return await deliver_pending(settings, **kwargs)
+        except asyncio.CancelledError:
+            if not stopped:
+                raise
+            report = DeliveryReport(stopped=f"stopped by {signal.Signals(stopped[0]).name}; "
+                                             "unsent alerts stay pending")
+            store = kwargs.get("store") or Store.open(settings.db_path)
+            try:
+                report.pending = outbox.count_alerts(store, "pending")
+            finally:
+                if kwargs.get("store") is None:
+                    store.close()
+            return report
+
+    return asyncio.run(main())
