@@ -10,17 +10,66 @@ looked for when layoffs are at least a secondary subject (L >= 2).
 from __future__ import annotations
 
 import re
+import tomllib
 from functools import lru_cache
+from pathlib import Path
 
-from .rules import (_F_AFFECTED, _F_AGGREGATE, _F_REPLACE, _FIRE, _I, _JOB_NUM, _LOSE_JOB, _NUM_TOKEN,  # noqa: F401
+from . import rules
+from .rules import (_F_AFFECTED, _F_AGGREGATE, _F_REPLACE, _FIRE, _I, _LOSE_JOB, _NUM_TOKEN,  # noqa: F401
                     _REPLACE, _WORKER, _WS, _Text, _has_number, _num_from_match, parse_number)
 
 
 def extract(f: dict) -> dict:
     """The fact fields of the Verdict for the rules' evaluation f of an article."""
-    companies = _companies(f["title"], f["paras"], f["names"]) if f["L"] >= 2.0 else []
-    jobs_cut, percent = _numbers(f["title"], f["paras"])
-    return {"companies": companies, "jobs_cut": jobs_cut, "percent": percent}
+    companies = _companies(f["title"], f["paras"], f["names"]) if f["L"] >= 1.0 else []
+    jobs_cut, percent = _numbers(f["title"], f["paras"], companies)
+    country = _country(f["title"], f["paras"], companies) if f["L"] >= 1.0 else None
+    evidence, attribution = _evidence(f, companies) if f["L"] >= 1.0 and f["A"] > 0 else (None, None)
+    return {"companies": companies, "jobs_cut": jobs_cut, "percent": percent, "country": country,
+            "attribution": attribution, "evidence": evidence}
+
+
+# ---------------------------------------------------------------------------
+# Gazetteer (gazetteer.toml beside this file)
+# ---------------------------------------------------------------------------
+GAZETTEER_PATH = Path(__file__).with_name("gazetteer.toml")
+
+
+def _load_gazetteer(path: Path = GAZETTEER_PATH) -> dict:
+    with path.open("rb") as fh:
+        data = tomllib.load(fh)
+    for key in ("company", "country", "places", "titles", "not_company"):
+        if key not in data:
+            raise ValueError(f"{path.name}: missing {key}")
+    return data
+
+
+_GAZ = _load_gazetteer()
+# lower-cased name or alias -> shown name; shown name -> home country
+_ALIAS: dict[str, str] = {}
+_HOME: dict[str, str] = {}
+for _c in _GAZ["company"]:
+    for _n in [_c["name"], *_c.get("aliases", [])]:
+        _ALIAS[_n.lower()] = _c["name"]
+    if _c.get("country"):
+        _HOME[_c["name"]] = _c["country"]
+_KNOWN_RE = re.compile(r"(?<![\w-])(?:" + "|".join(sorted(
+    (re.escape(n) for c in _GAZ["company"] for n in [c["name"], *c.get("aliases", [])] if len(n) > 2),
+    key=len, reverse=True)) + r")(?![\w-])")
+_ID_PLACES = {p.lower() for p in _GAZ["places"]}
+_PLACES = _ID_PLACES | {p.lower() for p in _GAZ.get("foreign_places", [])}
+_TITLES = {t.lower() for t in _GAZ["titles"]}
+_NOT_COMPANY = {w.lower() for w in _GAZ["not_company"]}
+
+
+def _country_re(patterns: list[str]) -> re.Pattern:
+    # short forms ("AS", "RI", "UEA") only in capitals: "as" is also an English word
+    alts = [f"(?-i:{p.upper()})" if len(p.replace("\\", "").replace(".", "")) <= 3 else p for p in patterns]
+    return re.compile(r"(?<![\w-])(?:" + "|".join(alts) + r")(?![\w-])", _I)
+
+
+_COUNTRIES = [(c["name"], _country_re(c["patterns"])) for c in _GAZ["country"]]
+_COUNTRY_NAMES = {c["name"].lower(): c["name"] for c in _GAZ["country"]}
 
 
 _FRACTIONS = {"sepertiga": 100 / 3, "seperempat": 25.0, "setengah": 50.0, "separuh": 50.0,
@@ -76,7 +125,8 @@ _KNOWN = (
     "HPE", "Kyndryl", "DXC", "Ocado", "BT", "Telstra", "Optus", "Vodafone", "Deutsche Bank",
     "UBS", "Morgan Stanley", "Bloomberg", "CNN", "Business Insider", "BuzzFeed", "Dukaan",
 )
-_KNOWN_SET = {k.lower(): k for k in _KNOWN}
+_KNOWN_SET = {k.lower(): k for k in _KNOWN if k != "Target"}  # ("target" is an Indonesian word)
+_KNOWN_SET.update(_ALIAS)
 _MEDIA = {
     "cnbc", "cnn", "reuters", "bloomberg", "axios", "techcrunch", "fortune", "the verge", "verge",
     "engadget", "viva", "kompas", "detik", "detikinet", "tempo", "antara", "kontan", "liputan6",
@@ -153,7 +203,33 @@ _COMPANY_VERB_AFTER = re.compile(
 # ---------------------------------------------------------------------------
 # Numbers: jobs_cut and percent
 # ---------------------------------------------------------------------------
-_AFFECTED = re.compile(r"\b(?:terdampak|terkena|hilang)\b", _I)
+_AFFECTED = re.compile(r"\b(?:terdampak|terkena|hilang|berdampak\s+(?:pada|terhadap))\b", _I)
+# a number of workers: the rules' worker nouns plus a few job titles
+_JOB_WORKER = r"(?:" + _WORKER + r"|(?:developer|engineer|moderator|pengajar|guru|perawat|sales|tenaga)(?:nya)?)"
+_JOB_NUM = re.compile(
+    r"(?<![\w.,])(" + _NUM_TOKEN + r"|setengah|ribuan|ratusan|puluhan|sepuluh|seratus|seribu|"
+    r"satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan)(?:\s*(ribu|rb|juta))?"
+    r"\s+(?:(?:orang|lebih|an)\s+)?((?:\S+\s+)?)" + _JOB_WORKER + r"\b", _I)
+# a word between the number and the noun that makes it not a head count ("30 persen karyawan")
+_NOT_COUNT_WORD = re.compile(r"(?:persen|%|kali|tahun|bulan|hari|miliar|triliun|dolar|euro)\s*$", _I)
+# hiring, not cutting: "membuka 500 lowongan/posisi baru", "merekrut 300 insinyur"
+_HIRING_BEFORE = re.compile(
+    r"(?:membuka|buka|dibuka|merekrut|rekrut|direkrut|menambah|tambah|mempekerjakan|menciptakan|"
+    r"ciptakan|menyerap|serap|lowongan|mencari|butuh|membutuhkan|mengangkat|menerima|melatih|"
+    r"pelatihan|beasiswa)\s+(?:\S+\s+){0,2}$", _I)
+_HIRING_AFTER = re.compile(r"^\s*(?:baru|tambahan)\b", _I)
+# a passive cut after the number ("500 posisi ... akan dikurangi")
+_CUT_PASSIVE = re.compile(
+    r"\b(?:dikurangi|dipangkas|di-?phk|diberhentikan|dirumahkan|dipecat|dihapus|digantikan|diganti|"
+    r"kena\s+phk|terkena\s+phk|kehilangan\s+pekerjaan)\b", _I)
+# an earlier round, or a rumour: never the headline cut
+_EARLIER = re.compile(
+    r"\b(?:(?:gelombang\s+)?(?:PHK|pemangkasan|pemecatan)\s+(?:\S+\s+){0,2}?sebelumnya|tahun\s+lalu|"
+    r"tahun\s+sebelumnya|sejak\s+awal\s+(?:tahun|\d{4})|dikabarkan|kabarnya|rumor)\b", _I)
+# maybe another period: only when nothing better is found
+_EARLIER_WEAK = re.compile(
+    r"\b(?:sebelumnya|pada\s+(?:januari|februari|maret|april|mei|juni|juli|agustus|september|oktober|"
+    r"november|desember)\s+\d{4}|pada\s+\d{4})\b", _I)
 _AGGREGATE = re.compile(r"\b(?:sektor|industri\s+teknologi|secara\s+keseluruhan|layoffs\.fyi|Challenger)\b", _I)
 
 
@@ -179,6 +255,10 @@ def _jobs_in(s: str, fflags: int | None = None) -> list[tuple[int | None, int]]:
     if not _has_number(s, fflags):
         return out
     for m in _JOB_NUM.finditer(s):
+        if m.group(3) and _NOT_COUNT_WORD.search(m.group(3)):
+            continue  # "30 persen karyawan" is a share
+        if _HIRING_BEFORE.search(s[max(0, m.start() - 40):m.start()]) or _HIRING_AFTER.match(s[m.end():]):
+            continue  # hiring numbers are never a cut
         before_words = _WS.split(s[max(0, m.start() - 40):m.start()].lower().strip())[-3:]
         if ("," not in " ".join(before_words[-2:])) and any(w.strip(",;") in _TOTAL_WORDS for w in before_words[-3:]) \
                 and before_words[-2:-1] not in (["lebih"], ["kurang"]):  # "lebih dari 100" is not a total
@@ -192,29 +272,59 @@ def _jobs_in(s: str, fflags: int | None = None) -> list[tuple[int | None, int]]:
     return out
 
 
-def _numbers(title: _Text, paras: list[list[_Text]]) -> tuple[int | None, float | None]:
+def _other_company_only(s: str, companies: list[str]) -> bool:
+    """s names another company (one of the article's others, or a well-known one) but not the
+    article's first company (the one cutting jobs)."""
+    if not companies:
+        return False
+    low = s.lower()
+    if _mentions(low, companies[0]):
+        return False
+    if any(_mentions(low, c) for c in companies[1:]):
+        return True
+    home = _ALIAS.get(companies[0].lower(), companies[0])
+    return any(_ALIAS[m.group(0).lower()] != home for m in _KNOWN_RE.finditer(s) if m.group(0).lower() in _ALIAS)
+
+
+def _mentions(low: str, company: str) -> bool:
+    names = [company.lower()] + [a for a, n in _ALIAS.items() if n == company]
+    return any(re.search(r"(?<!\w)" + re.escape(n) + r"(?!\w)", low) for n in names)
+
+
+def _numbers(title: _Text, paras: list[list[_Text]],
+             companies: list[str] | None = None) -> tuple[int | None, float | None]:
+    """The headline number of jobs cut and the share of the workforce cut.  Candidates are
+    numbers of workers in sentences about a cut; the title's come first, then the lead's, then
+    the rest.  A sentence about another company's cut, an earlier round or a rumour, and hiring
+    numbers are passed over."""
+    companies = companies or []
     jobs = None
     pct = None
-    cands: list[tuple[int, int]] = []  # (priority, value)
+    cands: list[tuple[int, int, int]] = []  # (priority, order, value)
     units = [(0, [title])] + [(1 + i, p) for i, p in enumerate(paras)]
     order = 0
     for idx, unit in units:
         for r in unit:
-            if not r.gated:
-                continue
             s, low = r.text, r.low
-            if not (r.lay_word or "kehilangan" in low or "ganti" in low
-                    or "alih" in low or "terdampak" in low or "terkena" in low):
+            if not (r.lay_word or "kehilangan" in low or "ganti" in low or "alih" in low or "terdampak" in low
+                    or "terkena" in low or "berdampak" in low or "kena" in low or "dikurangi" in low
+                    or "dipangkas" in low or "dipecat" in low):
                 continue
-            if not (r.layoff or _is_cut_context(r)):
+            if not (r.layoff or _is_cut_context(r) or _CUT_PASSIVE.search(s)
+                    or ("berdampak" in low and _AFFECTED.search(s))):
                 continue
             if idx > 3 and r.fflags & _F_AGGREGATE and _AGGREGATE.search(s):
                 continue
+            if idx > 0 and _other_company_only(s, companies):
+                continue
+            if idx > 0 and _EARLIER.search(s):
+                continue
+            earlier = idx > 0 and _EARLIER_WEAK.search(s) is not None
             for val, pos in _jobs_in(s, r.fflags):
                 if val is None:
                     continue
                 prio = 0 if idx == 0 else (1 if idx <= 3 else 2)
-                cands.append((prio, order, val))
+                cands.append((prio + 3 * earlier, order, val))
                 order += 1
             if pct is None and ("%" in s or "persen" in low or "seper" in low or "setengah" in low
                                 or "separuh" in low or "pertiga" in low or "perempat" in low):
@@ -389,3 +499,165 @@ def _companies(t_rec: _Text, psents: list[list[_Text]], ai_names: set[str]) -> l
         if len(out) >= 5:
             break
     return out
+
+
+# ---------------------------------------------------------------------------
+# Country of the cut
+# ---------------------------------------------------------------------------
+_CAPS = r"([A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)"
+# where the cut happens: "PHK 300 karyawan di Indonesia", "pekerjanya di Jerman"
+_CUT_IN = re.compile(r"\b(?:karyawan|pekerja|pegawai|staf|posisi|pekerjaan|tenaga\s+kerja|kantor|operasional|cabang)"
+                     r"(?:nya)?\s+(?:\S+\s+){0,2}?di\s+" + _CAPS)
+# where the company is based: "asal Swedia", "berbasis di Israel", "raksasa teknologi AS"
+_HQ = re.compile(r"\b(?:asal|berbasis\s+di|berkantor\s+pusat\s+di|bermarkas(?:\s+besar)?\s+di|berpusat\s+di|"
+                 r"(?:perusahaan|raksasa|startup|maskapai|bank|platform|fintech|konsultan|produsen|pabrikan|"
+                 r"operator|penerbit|surat\s+kabar|media|peritel|grup|firma)(?:\s+[a-z-]+){0,2})\s+" + _CAPS)
+# outlet names that carry a country ("CNBC Indonesia") say nothing about the cut
+_OUTLET_COUNTRY = re.compile(r"\b(?:CNBC|CNN|Bisnis|Media|Republika|Koran|Tempo|Sindonews|Antara|VOA|BBC|Liputan6|"
+                             r"Kompas|Okezone|IDN|Warta|Jurnal|Harian|Suara)\s+(?:Indonesia|News)\b|"
+                             r"\bIndonesia\s+(?:Window|Business|Post)\b")
+
+
+def _country_in(text: str) -> str | None:
+    low = text.lower()
+    if low in _COUNTRY_NAMES:
+        return _COUNTRY_NAMES[low]
+    for name, rx in _COUNTRIES:
+        if rx.fullmatch(text) or rx.match(text):
+            return name
+    first = text.split()[0].lower() if text.split() else ""
+    if low in _ID_PLACES or first in _ID_PLACES:
+        return "Indonesia"
+    return None
+
+
+def _country(title: _Text, paras: list[list[_Text]], companies: list[str]) -> str | None:
+    """The country of the cut: where the title or lead says the cut happens, else where the text
+    says the company is based, else the home of a well-known company, else Indonesia when the
+    company is a PT or the cut is in an Indonesian place.  None when nothing says."""
+    lead = [title.text] + [r.text for p in paras[:4] for r in p]
+    lead = [_OUTLET_COUNTRY.sub(" ", x) for x in lead]
+    for s in lead:
+        for m in _CUT_IN.finditer(s):
+            c = _country_in(m.group(1))
+            if c:
+                return c
+    for s in lead:
+        for m in _HQ.finditer(s):
+            c = _country_in(m.group(1))
+            if c:
+                return c
+    if companies and companies[0] in _HOME:
+        return _HOME[companies[0]]
+    for s in lead:
+        if re.search(r"\bPT\s+[A-Z]", s):
+            return "Indonesia"
+        for m in re.finditer(r"\b(?:di|kota|kabupaten|provinsi)\s+" + _CAPS, s):
+            if _country_in(m.group(1)) == "Indonesia":
+                return "Indonesia"
+    return None
+
+
+# ---------------------------------------------------------------------------
+# Evidence and attribution
+# ---------------------------------------------------------------------------
+EVIDENCE_CHARS = 200
+# the piece argues AI is a pretext, or the company denies an AI link while cutting
+_DISPUTE = re.compile(
+    r"\bai[- ]?washing\b|\bkambing\s+hitam\b|\bdalih\b|\bkedok\b|\b(?:sekadar|hanya|cuma)\s+(?:alasan|dalih)\b|"
+    r"\balasan\s+(?:semata|yang\s+mudah|populer)\b|"
+    r"\b(?:bukan|tidak|tak)\s+(?:\S+\s+){0,2}?(?:karena|akibat|disebabkan\s+oleh|disebabkan|gara-gara)\s+"
+    r"(?:\S+\s+){0,1}?(?:ai|kecerdasan\s+buatan|otomatisasi|otomasi|robot)\b|"
+    r"\b(?:tidak|tak)\s+ada\s+(?:kaitan|hubungan)(?:nya)?\s+(?:\S+\s+){0,2}?(?:ai|kecerdasan\s+buatan|otomatisasi)\b|"
+    r"\b(?:membantah|menepis|menampik)\s+(?:\S+\s+){0,6}?(?:ai|kecerdasan\s+buatan|otomatisasi)\b", _I)
+# the company or its executive speaking
+_OWN_VOICE = re.compile(
+    r"\b(?:CEO|CFO|CTO|COO|bos|pendiri|co-?founder|presiden\s+direktur|direktur|manajemen|juru\s+bicara|jubir|"
+    r"pimpinan|eksekutif|chief|memo|surat\s+(?:internal|kepada)|email\s+internal|pernyataan\s+(?:resmi|tertulis)|"
+    r"pengumuman|keterangan\s+resmi|laporan\s+keuangan|dokumen\s+resmi)\b|"
+    r"\b(?:mengumumkan|menyatakan|mengatakan|menyebut|menulis|menjelaskan|mengungkapkan|mengakui|menegaskan|"
+    r"beralasan|berdalih|menuturkan|kata|ujar|tulis)\b", _I)
+# someone else linking the cut to AI
+_OTHER_VOICE = re.compile(
+    r"\b(?:analis|pengamat|ekonom|peneliti|pakar|akademisi|serikat|buruh\s+menilai|laporan|dilaporkan|"
+    r"menurut\s+(?:sumber|laporan|data|media)|media|survei|studi|riset)\b", _I)
+
+
+def _clip(text: str, limit: int = EVIDENCE_CHARS) -> str:
+    """At most ``limit`` characters, cut at a word boundary with "…"."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - 1]
+    space = cut.rfind(" ")
+    if space > limit * 0.6:
+        cut = cut[:space]
+    return cut.rstrip(" ,.;:-–(\"“") + "…"
+
+
+def _link_score(x) -> float:
+    """How well a sentence (the rules' analysis x) links a cut to AI."""
+    if x.deny or x.nonai or not x.ai:
+        return 0.0
+    if x.repl_num:
+        return 5.0
+    if x.lay and x.cause:
+        return 5.0
+    if x.subst or x.headcount:
+        return 4.0
+    if x.lay:
+        return 3.0
+    if x.anaphor and x.cause:
+        return 3.5
+    if x.repl:
+        return 2.5
+    if x.cause:
+        return 1.5
+    return 0.0
+
+
+def _evidence(f: dict, companies: list[str]) -> tuple[str | None, str | None]:
+    """(evidence, attribution): the sentence that best links the cut to AI (trimmed to about
+    EVIDENCE_CHARS characters) and who makes that link -- "explicit" (the company or its
+    executive), "attributed" (media, analysts, unions) or "disputed" (the piece argues AI is a
+    pretext, or the company denies an AI link while cutting)."""
+    names = f["names"]
+    best, best_score, best_own = None, 0.0, False
+    own_link = False
+    disputes = 0
+    lead_dispute = False
+    t = f["title"]
+    if _DISPUTE.search(t.text):
+        lead_dispute = True
+    for i, unit in enumerate(f["paras"][:15]):
+        for r in unit:
+            s = r.text
+            if _DISPUTE.search(s):
+                disputes += 1
+                lead_dispute = lead_dispute or i < 3
+            if not (r.gated or "AI" in s or "A.I" in s) or len(s) < 20:
+                continue
+            if "AI" not in s and "A.I" not in s and not rules._has_ai_word(r.low, r.flags):
+                continue
+            s2 = rules._strip_names(s, names, r)
+            x = rules._analyse_sentence(i, s2, r if s2 is s else None)
+            score = _link_score(x)
+            if score <= 0:
+                continue
+            own = bool(_OWN_VOICE.search(s)) and not _OTHER_VOICE.search(s)
+            if score >= 3.0 and (own or ("“" in s or '"' in s) and (companies and _mentions(s.lower(), companies[0]))):
+                own_link = True
+            score -= 0.15 * min(i, 10)
+            if best is None or score > best_score:
+                best, best_score, best_own = s, score, own
+    if best is None and _link_score(rules._analyse_sentence(-1, rules._strip_names(t.text, names))) >= 3.0:
+        best = t.text
+    if best is None and not disputes and not lead_dispute:
+        return None, None
+    if lead_dispute or disputes >= 2:
+        attribution = "disputed"
+    elif own_link or best_own:
+        attribution = "explicit"
+    else:
+        attribution = "attributed"
+    return (_clip(best) if best else None), attribution

@@ -16,6 +16,15 @@ class Verdict:
     companies: list = field(default_factory=list)
     jobs_cut: int | None = None
     percent: float | None = None
+    country: str | None = None  # country of the cut, in Indonesian ("Amerika Serikat", "Israel")
+    attribution: str | None = None  # "explicit" | "attributed" | "disputed"; None unless match
+    evidence: str | None = None  # the sentence that best links the cut to AI (~200 characters)
+
+    def __post_init__(self) -> None:
+        # reasons without repeats (first occurrence kept); attribution only describes a match
+        object.__setattr__(self, "reasons", list(dict.fromkeys(self.reasons)))
+        if not self.match:
+            object.__setattr__(self, "attribution", None)
 
     def to_dict(self) -> dict:
         return {
@@ -25,4 +34,7 @@ class Verdict:
             "companies": list(self.companies),
             "jobs_cut": self.jobs_cut,
             "percent": self.percent,
+            "country": self.country,
+            "attribution": self.attribution,
+            "evidence": self.evidence,
         }

@@ -137,7 +137,8 @@ def test_determinism_and_verdict_contract():
     with pytest.raises(dataclasses.FrozenInstanceError):
         a.match = False  # type: ignore[misc]
     d = a.to_dict()
-    assert set(d) == {"match", "score", "reasons", "companies", "jobs_cut", "percent"}
+    assert set(d) == {"match", "score", "reasons", "companies", "jobs_cut", "percent",
+                      "country", "attribution", "evidence"}
     assert 0.0 <= a.score <= 1.0
     assert isinstance(RULES_VERSION, str) and RULES_VERSION
     assert set(mod.__all__) == {"classify", "Verdict", "RULES_VERSION"}

@@ -1,0 +1,100 @@
+"""Measure the fact extractor (crawler/classify/facts.py) on labelled articles.
+
+Run from the repo root:  .venv/bin/python bench/facts_eval.py [--verbose] [FILE.jsonl ...]
+
+Default inputs: ../shared/dev-set/articles.jsonl (if present) and the repository's own
+tests/fixtures/facts_cases.jsonl.  On the company stories (category ``pos_company``, or any
+labelled-positive row naming companies when a file has no categories) it reports:
+
+- jobs_cut exact: the extracted headline number equals the gold ``jobs_cut`` (both None counts);
+- right company: any extracted company equals a gold company (case and spacing ignored);
+
+and a sanity table of ``country`` and ``attribution`` over all positive rows (how often each
+value is given), plus, with --verbose, every miss.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from crawler.classify import classify  # noqa: E402
+
+DEV = ROOT.parent / "shared" / "dev-set" / "articles.jsonl"
+CASES = ROOT / "tests" / "fixtures" / "facts_cases.jsonl"
+
+
+def _norm(name: str) -> str:
+    return "".join(name.casefold().split())
+
+
+def load(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def company_rows(rows: list[dict]) -> list[dict]:
+    if any("category" in r for r in rows):
+        return [r for r in rows if r.get("category") == "pos_company"]
+    return [r for r in rows if int(r.get("label", 1)) == 1 and r.get("companies")]
+
+
+def evaluate(name: str, rows: list[dict], verbose: bool) -> dict:
+    comp = company_rows(rows)
+    jobs_hit = comp_hit = comp_total = 0
+    misses = []
+    for r in comp:
+        v = classify(r["title"], r["text"])
+        if v.jobs_cut == r.get("jobs_cut"):
+            jobs_hit += 1
+        else:
+            misses.append(f"{r['id']} jobs_cut: gold={r.get('jobs_cut')} got={v.jobs_cut} | {r['title'][:70]}")
+        gold = {_norm(c) for c in r.get("companies") or []}
+        if gold:
+            comp_total += 1
+            if gold & {_norm(c) for c in v.companies}:
+                comp_hit += 1
+            else:
+                misses.append(f"{r['id']} companies: gold={r.get('companies')} got={v.companies}")
+    countries: Counter = Counter()
+    attributions: Counter = Counter()
+    evidence = 0
+    positives = [r for r in rows if int(r.get("label", 1)) == 1]
+    for r in positives:
+        v = classify(r["title"], r["text"])
+        countries[getattr(v, "country", None) or "-"] += 1
+        attributions[(getattr(v, "attribution", None) or "-") if v.match else "(no match)"] += 1
+        evidence += bool(getattr(v, "evidence", None))
+    res = {"n": len(comp), "jobs_cut_exact": jobs_hit / len(comp) if comp else None,
+           "right_company": comp_hit / comp_total if comp_total else None}
+    print(f"== {name}")
+    if comp:
+        print(f"   company stories: n={len(comp)}  jobs_cut exact={jobs_hit}/{len(comp)} "
+              f"({res['jobs_cut_exact']:.3f})  right company={comp_hit}/{comp_total} ({res['right_company']:.3f})")
+    print(f"   positives: n={len(positives)}  with evidence={evidence}")
+    print("   country:     " + ", ".join(f"{k}={n}" for k, n in countries.most_common()))
+    print("   attribution: " + ", ".join(f"{k}={n}" for k, n in attributions.most_common()))
+    if verbose:
+        for m in misses:
+            print("   MISS " + m)
+    return res
+
+
+def main(argv: list[str]) -> int:
+    verbose = "--verbose" in argv
+    files = [Path(a) for a in argv if not a.startswith("--")]
+    if not files:
+        files = [p for p in (DEV, CASES) if p.exists()]
+        if not DEV.exists():
+            print(f"(dev set not found at {DEV}; skipping)")
+    for path in files:
+        evaluate(str(path), load(path), verbose)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
