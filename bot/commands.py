@@ -10,8 +10,11 @@ kept in the ``search_queries`` table, so buttons survive restarts).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 from telegram import (BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Update)
 from telegram.constants import ParseMode
@@ -79,6 +82,30 @@ def _store(context: ContextTypes.DEFAULT_TYPE) -> Store:
     return store
 
 
+# SQLite reads of command handlers run here, never on the event loop (a slow /cari must not keep
+# the bot from answering others); each worker thread has its own connection to the same file (WAL).
+_DB_THREADS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="pantau-db")
+_thread_local = threading.local()
+
+
+def _thread_store(path) -> Store:
+    store = getattr(_thread_local, "store", None)
+    if store is None or store.path != path:
+        if store is not None:
+            store.close()
+        store = _thread_local.store = Store.open(path, migrate=False)
+    return store
+
+
+async def _db(context: ContextTypes.DEFAULT_TYPE, fn, *args):
+    """``fn(store, *args)`` in a database worker thread; the event loop keeps serving other chats."""
+    store = _store(context)
+    if str(store.path) == ":memory:":  # an in-memory database has one connection: share it
+        return await asyncio.to_thread(fn, store, *args)
+    return await asyncio.get_running_loop().run_in_executor(
+        _DB_THREADS, lambda: fn(_thread_store(store.path), *args))
+
+
 def _args_text(update: Update) -> str:
     """Everything after the command word (keeps quotes and spacing)."""
     text = (update.effective_message.text or "") if update.effective_message else ""
@@ -121,7 +148,7 @@ def _search_page(store: Store, query: str, page: int, query_id: int | None = Non
         result = search(store, query, limit=PER_PAGE, offset=page * PER_PAGE)
     if not result.total:
         return fmt.format_no_results(query), None
-    text = fmt.format_search(query, result.total, result.hits, page, PER_PAGE)
+    text = fmt.format_search(query, result.total, result.hits, page, PER_PAGE, capped=result.capped)
     pages = -(-result.total // PER_PAGE)
     if pages <= 1:
         return text, None
@@ -141,19 +168,18 @@ async def cmd_cari(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await _reply(update, "Tulis kata kunci setelah perintah, misalnya:\n"
                              "<code>/cari Fiverr</code> atau <code>/cari PHK AI bank</code>")
         return
-    text, markup = _search_page(_store(context), query, 0)
+    text, markup = await _db(context, _search_page, query, 0)
     await _reply(update, text, markup)
 
 
 async def on_search_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     cq = update.callback_query
     m = re.fullmatch(r"cari:(\d{1,4}):(\d{1,12})", cq.data or "")
-    store = _store(context)
-    query = outbox.recall_query(store, int(m.group(2))) if m else None
+    query = await _db(context, outbox.recall_query, int(m.group(2))) if m else None
     if query is None:
         await cq.answer("Pencarian ini sudah kedaluwarsa. Ulangi dengan /cari.", show_alert=True)
         return
-    text, markup = _search_page(store, query, int(m.group(1)), int(m.group(2)))
+    text, markup = await _db(context, _search_page, query, int(m.group(1)), int(m.group(2)))
     await cq.answer()
     try:
         await cq.edit_message_text(text, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW,
@@ -168,7 +194,7 @@ async def cmd_terbaru(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     n = LATEST_DEFAULT
     if arg and arg[0].isdigit() and int(arg[0]) > 0:
         n = min(int(arg[0]), LATEST_MAX)
-    await _reply(update, fmt.format_latest(latest(_store(context), n)))
+    await _reply(update, fmt.format_latest(await _db(context, latest, n)))
 
 
 async def cmd_langganan(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -201,15 +227,13 @@ async def cmd_berhenti(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 
 async def cmd_sumber(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await _reply(update, fmt.format_sources(_store(context).sources_table()))
+    await _reply(update, fmt.format_sources(await _db(context, Store.sources_table)))
 
 
 async def cmd_statistik(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    import asyncio
-
     from .chart import render_stats_png
 
-    data = outbox.stats(_store(context))
+    data = await _db(context, outbox.stats)
     await _reply(update, fmt.format_stats(data))
     try:
         png = await asyncio.to_thread(render_stats_png, data)
@@ -227,7 +251,7 @@ async def cmd_status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if not _is_admin(update, context):
         await _reply(update, REFUSAL)
         return
-    await _reply(update, fmt.format_status(outbox.status(_store(context))))
+    await _reply(update, fmt.format_status(await _db(context, outbox.status)))
 
 
 async def cmd_uji(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -281,6 +305,9 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
             pass
 
 
+_READ_ONLY = {cmd_cari, cmd_terbaru, cmd_sumber, cmd_statistik, cmd_status}
+
+
 def register_handlers(app: Application) -> None:
     table = [
         (("start",), cmd_start), (("bantuan", "help"), cmd_help), (("cari",), cmd_cari),
@@ -289,8 +316,9 @@ def register_handlers(app: Application) -> None:
         (("uji",), cmd_uji),
     ]
     for names, fn in table:
-        app.add_handler(CommandHandler(list(names), fn))
-    app.add_handler(CallbackQueryHandler(on_search_button, pattern=r"^cari:"))
+        # read-only commands run as their own tasks: a slow one never holds up the next update
+        app.add_handler(CommandHandler(list(names), fn, block=fn not in _READ_ONLY))
+    app.add_handler(CallbackQueryHandler(on_search_button, pattern=r"^cari:", block=False))
     app.add_handler(MessageHandler(filters.COMMAND, cmd_unknown))
     app.add_error_handler(on_error)
 

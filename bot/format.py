@@ -206,10 +206,13 @@ def hit_lines(n: int, hit: dict) -> list[str]:
     return [head, sub + (f"\n   {facts}" if facts else "")]
 
 
-def format_search(query: str, total: int, hits: list[dict], page: int, per_page: int) -> str:
+def format_search(query: str, total: int, hits: list[dict], page: int, per_page: int,
+                  capped: bool = False) -> str:
+    """``capped``: more than ``total`` articles match (the count stopped there): "lebih dari 1.000"."""
     pages = max(1, -(-total // per_page))
-    head = (f"🔎 <b>{fmt_int(total)} berita</b> untuk “{esc(clip(query, 80))}” "
-            f"(hal. {page + 1}/{pages}):")
+    count = f"lebih dari {fmt_int(total)}" if capped else fmt_int(total)
+    head = (f"🔎 <b>{count} berita</b> untuk “{esc(clip(query, 80))}” "
+            f"(hal. {page + 1}/{pages}{'+' if capped else ''}):")
     lines = [head, ""]
     for i, hit in enumerate(hits, start=page * per_page + 1):
         lines += hit_lines(i, hit)
@@ -230,6 +233,11 @@ def format_latest(rows: list[dict]) -> str:
     return fit(lines)
 
 
+DIGEST_SQL = ("SELECT * FROM articles INDEXED BY idx_flagged_fetched WHERE match = 1 AND fetched >= ? "
+              "ORDER BY COALESCE(published, fetched) DESC, id DESC")
+"""The digest's articles: flagged, fetched since ? (the partial index reads only those)."""
+
+
 def build_digest(store, since: str | datetime, keywords: list[str] | None = None) -> str:
     """Daily digest (HTML): flagged stories fetched since ``since`` (ISO or datetime),
     optionally only those matching ``keywords`` (same rule as alert subscriptions)."""
@@ -240,9 +248,7 @@ def build_digest(store, since: str | datetime, keywords: list[str] | None = None
     since_iso = since_dt.astimezone(timezone.utc).replace(microsecond=0).isoformat()
     from crawler.store import decode_article
 
-    rows = [decode_article(r) for r in store.db.query(
-        "SELECT * FROM articles WHERE match = 1 AND fetched >= ? "
-        "ORDER BY COALESCE(published, fetched) DESC, id DESC", [since_iso])]
+    rows = [decode_article(r) for r in store.db.query(DIGEST_SQL, [since_iso])]
     if keywords:
         from crawler.outbox import keywords_match
 

@@ -404,6 +404,14 @@ def recall_query(store: Store, query_id: int) -> str | None:
 
 # -- statistics / status ---------------------------------------------------------------------------
 
+STATS_EVENTS_SQL = (
+    "SELECT substr(first_reported, 1, 7) AS m, jobs_cut, companies FROM stories "
+    "UNION ALL SELECT substr(COALESCE(published, fetched), 1, 7), jobs_cut, companies "
+    "FROM articles INDEXED BY idx_flagged_ungrouped WHERE match = 1 AND story_id IS NULL")
+"""/statistik events: every story, plus flagged articles not grouped yet (a partial index
+holds exactly those, so the archive is never scanned)."""
+
+
 def stats(store: Store, months: int = 12, top: int = 10) -> dict:
     """Layoff events (stories; a flagged article not grouped yet counts as its own event).
 
@@ -412,11 +420,7 @@ def stats(store: Store, months: int = 12, top: int = 10) -> dict:
     and the total jobs cut (each event counted once, not once per outlet).
     """
     ensure_schema(store)
-    events_sql = (
-        "SELECT substr(first_reported, 1, 7) AS m, jobs_cut, companies FROM stories "
-        "UNION ALL SELECT substr(COALESCE(published, fetched), 1, 7), jobs_cut, companies FROM articles "
-        "WHERE match = 1 AND story_id IS NULL")
-    rows = store.db.execute(events_sql).fetchall()
+    rows = store.db.execute(STATS_EVENTS_SQL).fetchall()
     per_month: dict[str, list[int]] = {}
     companies: dict[str, list] = {}
     jobs_total = 0

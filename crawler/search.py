@@ -6,6 +6,17 @@ is ignored); each word is matched as a quoted prefix (``"word"*``) and all
 words must match. Results are flagged articles only, newest first, with the
 total count. A query with no words returns ``error`` (a usage message), not
 an exception.
+
+Speed rules (issue 15; the SQL of each hot query is a constant here, and
+tests/crawler/test_query_plans.py asserts its ``EXPLAIN QUERY PLAN``):
+- The words are matched in ``flagged_fts``, an FTS5 index of the flagged
+  articles only (about 1 % of the archive), never by probing the full
+  index once per flagged article.
+- The total is counted up to ``COUNT_CAP`` + 1 and reported as capped
+  beyond it ("lebih dari 1.000"), so a very common word costs no more than
+  a page.
+- A page sorts only the ids of the matching articles (by the partial index
+  ``idx_flagged_when``) and then reads the few rows it shows.
 """
 
 from __future__ import annotations
@@ -21,12 +32,35 @@ MAX_WORDS = 12
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
+COUNT_CAP = 1000
+
+SEARCH_COUNT_SQL = (
+    "SELECT COUNT(*) FROM (SELECT 1 FROM flagged_fts f CROSS JOIN articles a ON a.id = f.rowid "
+    "WHERE flagged_fts MATCH ? AND a.match = 1 LIMIT ?)")
+"""Matching flagged articles, counted up to the given limit (COUNT_CAP + 1): the FTS
+match runs once, then one primary-key look-up per match (CROSS JOIN fixes that order)."""
+
+_NEWEST_FIRST = "ORDER BY COALESCE(published, fetched) DESC, id DESC"
+
+SEARCH_PAGE_SQL = (
+    "SELECT * FROM articles WHERE id IN ("
+    "SELECT id FROM articles INDEXED BY idx_flagged_when WHERE match = 1 AND id IN "
+    f"(SELECT rowid FROM flagged_fts WHERE flagged_fts MATCH ?) {_NEWEST_FIRST} LIMIT ? OFFSET ?) "
+    f"{_NEWEST_FIRST}")
+"""One page of matching flagged articles, newest first (params: match, limit, offset): walks
+the flagged-by-date index (ids only) against the matching ids, then reads the page's rows."""
+
+LATEST_SQL = f"SELECT * FROM articles INDEXED BY idx_flagged_when WHERE match = 1 {_NEWEST_FIRST} LIMIT ?"
+"""/terbaru: the newest flagged articles (param: n), read in index order."""
+
+
 @dataclass
 class SearchPage:
     query: str
     total: int = 0
     hits: list[dict] = field(default_factory=list)
     error: str | None = None
+    capped: bool = False  # more than ``total`` (= COUNT_CAP) articles match
 
 
 def fts_query(text: str) -> str | None:
@@ -50,20 +84,15 @@ def search(store: Store, text: str, limit: int = 5, offset: int = 0) -> SearchPa
     if match is None:
         page.error = "Kata kunci kosong. Contoh: /cari Fiverr atau /cari PHK AI"
         return page
-    base = ("FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
-            "WHERE articles_fts MATCH ? AND a.match = 1")
-    page.total = store.db.execute(f"SELECT COUNT(*) {base}", [match]).fetchone()[0]
-    rows = store.db.query(
-        f"SELECT a.* {base} ORDER BY COALESCE(a.published, a.fetched) DESC, a.id DESC LIMIT ? OFFSET ?",
-        [match, max(1, limit), max(0, offset)])
+    n = store.db.execute(SEARCH_COUNT_SQL, [match, COUNT_CAP + 1]).fetchone()[0]
+    page.total, page.capped = min(n, COUNT_CAP), n > COUNT_CAP
+    rows = store.db.query(SEARCH_PAGE_SQL, [match, max(1, limit), max(0, offset)])
     page.hits = [_hit(row) for row in rows]
     return page
 
 
 def latest(store: Store, n: int = 5) -> list[dict]:
-    rows = store.db.query(
-        "SELECT * FROM articles WHERE match = 1 ORDER BY COALESCE(published, fetched) DESC, id DESC LIMIT ?",
-        [max(1, n)])
+    rows = store.db.query(LATEST_SQL, [max(1, n)])
     return [_hit(row) for row in rows]
 
 

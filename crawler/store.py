@@ -198,12 +198,59 @@ def _m005_alert_decided(db) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS idx_articles_undecided ON articles(match, alert_decided)")
 
 
+def _m005_flagged_search(db) -> None:
+    """Hot-path indexes that stay fast as the archive grows (issue 15).
+
+    - ``flagged_fts``: an FTS5 index over the *flagged* articles only
+      (external content = ``articles``), kept in sync by triggers whenever an
+      article is inserted, deleted, or changes ``match``/``title``/``text``.
+      /cari searches ~1 % of the archive instead of matching the whole
+      archive and then filtering.
+    - ``idx_flagged_when``: flagged articles by ``COALESCE(published,
+      fetched), id`` (partial, covering index) — /terbaru and search pages read the
+      newest N without sorting every flagged article.
+    - ``idx_flagged_fetched``: flagged articles by fetch time (the digest).
+    """
+    if "flagged_fts" not in db.table_names():
+        db.execute("CREATE VIRTUAL TABLE flagged_fts USING fts5(title, text, content='articles', "
+                   "content_rowid='id', tokenize='unicode61 remove_diacritics 2')")
+        db.execute("INSERT INTO flagged_fts (rowid, title, text) "
+                   "SELECT id, title, text FROM articles WHERE match = 1")
+    db.execute("""
+        CREATE TRIGGER IF NOT EXISTS flagged_fts_ai AFTER INSERT ON articles WHEN new.match = 1 BEGIN
+            INSERT INTO flagged_fts (rowid, title, text) VALUES (new.id, new.title, new.text);
+        END""")
+    db.execute("""
+        CREATE TRIGGER IF NOT EXISTS flagged_fts_ad AFTER DELETE ON articles WHEN old.match = 1 BEGIN
+            INSERT INTO flagged_fts (flagged_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);
+        END""")
+    db.execute("""
+        CREATE TRIGGER IF NOT EXISTS flagged_fts_au AFTER UPDATE OF match, title, text ON articles
+        WHEN old.match = 1 OR new.match = 1 BEGIN
+            INSERT INTO flagged_fts (flagged_fts, rowid, title, text)
+                SELECT 'delete', old.id, old.title, old.text WHERE old.match = 1;
+            INSERT INTO flagged_fts (rowid, title, text) SELECT new.id, new.title, new.text WHERE new.match = 1;
+        END""")
+    # published, fetched and match are repeated so that the index covers the queries that use it
+    db.execute("CREATE INDEX IF NOT EXISTS idx_flagged_when ON articles(COALESCE(published, fetched), id, "
+               "published, fetched, match) WHERE match = 1")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_flagged_fetched ON articles(fetched) WHERE match = 1")
+
+
+def _m006_flagged_ungrouped(db) -> None:
+    """``idx_flagged_ungrouped``: flagged articles not in a story yet (/statistik counts them as events)."""
+    db.execute("CREATE INDEX IF NOT EXISTS idx_flagged_ungrouped ON articles(id) "
+               "WHERE match = 1 AND story_id IS NULL")
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_initial", _m001_initial),
     ("002_outbox", _m002_outbox),
     ("003_stories", _m003_stories),
     ("004_alert_claims", _m004_alert_claims),
     ("005_alert_decided", _m005_alert_decided),
+    ("005_flagged_search", _m005_flagged_search),
+    ("006_flagged_ungrouped", _m006_flagged_ungrouped),
 ]
 
 

@@ -253,16 +253,22 @@ def detach(store: Store, article_id: int) -> None:
         store.db.execute("UPDATE stories SET article_count = ? WHERE id = ?", [n, row[0]])
 
 
+STORY_ARTICLES_SQL = ("SELECT id, url, title, outlet, source, published, fetched FROM articles WHERE story_id = ? "
+                      "ORDER BY COALESCE(published, fetched), id")
+"""A story's articles, oldest first (by the story_id index)."""
+
+EVENTS_SQL = "SELECT * FROM stories ORDER BY first_reported DESC, id DESC"
+"""The events export: every story, newest first (then STORY_ARTICLES_SQL per story)."""
+
+
 def story_articles(store: Store, story_id: int) -> list[dict]:
-    return list(store.db.query(
-        "SELECT id, url, title, outlet, source, published, fetched FROM articles WHERE story_id = ? "
-        "ORDER BY COALESCE(published, fetched), id", [story_id]))
+    return list(store.db.query(STORY_ARTICLES_SQL, [story_id]))
 
 
 def events(store: Store) -> list[dict]:
     """The events table with outlets and links, newest first."""
     out = []
-    for s in store.db.query("SELECT * FROM stories ORDER BY first_reported DESC, id DESC"):
+    for s in store.db.query(EVENTS_SQL):
         arts = story_articles(store, s["id"])
         outlets: list[str] = []
         for a in arts:
