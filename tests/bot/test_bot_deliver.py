@@ -81,9 +81,28 @@ def test_enqueue_channel_subscribers_keywords_idempotent(tg, db, store):
 def test_enqueue_without_channel(db, store):
     settings = make_settings(None, db, TELEGRAM_CHANNEL_ID="")
     art = seed(store)
-    assert outbox.enqueue_alerts(store, settings, [art]) == 0
+    # no channel: the alert is queued for the console (printed by `pantau send`), not lost
+    assert outbox.enqueue_alerts(store, settings, [art]) == 1
+    assert [r["chat_id"] for r in alerts(store)] == [outbox.CONSOLE]
     outbox.subscribe(store, SUB)
     assert outbox.enqueue_alerts(store, settings, [art]) == 1
+
+
+def test_console_alerts_are_printed_once_with_or_without_token(tg, db, store, capsys):
+    settings = make_settings(None, db, TELEGRAM_CHANNEL_ID="")
+    outbox.enqueue_alerts(store, settings, [seed(store)])
+    deliver(settings, store)
+    assert capsys.readouterr().out.count("→ console") == 1
+    assert alerts(store)[0]["status"] == "sent"
+    deliver(settings, store)
+    assert "→ console" not in capsys.readouterr().out
+    # with a token, console alerts are printed too, never sent to Telegram as chat "console"
+    with_token = make_settings(tg, db, TELEGRAM_CHANNEL_ID="")
+    outbox.enqueue_alerts(store, with_token, [seed(store)])
+    deliver(with_token, store)
+    assert capsys.readouterr().out.count("→ console") == 1
+    assert all(r["status"] == "sent" for r in alerts(store))
+    assert not tg.messages_to("console")
 
 
 # -- delivery ------------------------------------------------------------------------------------
@@ -165,7 +184,7 @@ def test_other_400_fails_after_a_few_runs(tg, db, store):
     for run in range(1, outbox.MAX_ATTEMPTS + 1):
         tg.fail_next("sendMessage", "400", 1, description="Bad Request: chat not found")
         report = deliver(settings, store)
-        row = alerts(store)[0]
+        row = [r for r in alerts(store) if r["chat_id"] == str(SUB)][0]
         assert "chat not found" in row["last_error"].lower()
         assert row["status"] == ("failed" if run == outbox.MAX_ATTEMPTS else "pending")
     assert report.failed == 1 and not tg.messages_to(SUB)
