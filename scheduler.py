@@ -20,6 +20,7 @@ and ``bot/``.
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import logging
 import os
@@ -279,6 +280,30 @@ def cmd_run(args) -> int:
     return asyncio.run(Service(settings).serve())
 
 
+def cmd_cron(args) -> int:
+    """One crontab line: load the env file, crawl once, then deliver (or print) the alerts.
+
+    cron starts jobs with an empty environment in the user's home: the env
+    file brings the token, the database and the sources paths. Variables
+    already set in the environment win over the file (as with ``.env``).
+    Exit code: the crawl's if it failed, else the send's.
+    """
+    from pathlib import Path
+
+    from crawler.config import ConfigError, read_dotenv
+
+    if args.env_file:
+        path = Path(args.env_file)
+        if not path.is_file():
+            raise ConfigError(f"env file {path} does not exist or is not a file")
+        for key, value in read_dotenv(path).items():
+            os.environ.setdefault(key, value)
+    rc = main(["crawl"])
+    if rc not in (0,):
+        return rc
+    return main(["send"])
+
+
 def build_parser():
     parser, sub = crawler_cli.build_parser("pantau")
     crawler_cli.register(sub)
@@ -290,6 +315,15 @@ def build_parser():
         bot_cli.register(sub)
     p = sub.add_parser("run", help="run the service: crawl on schedule, deliver alerts, answer the bot")
     p.set_defaults(func=cmd_run, log_default="INFO")
+    p = sub.add_parser("cron", help="for crontab: load an env file, crawl once, then send the alerts",
+                       description="One crontab line for the whole job: loads --env-file (cron has no "
+                       "environment), runs `pantau crawl`, then `pantau send` (prints alerts without a token).",
+                       epilog="example (crontab, every 15 minutes):\n"
+                       "  */15 * * * * cd /opt/pantau-phk && .venv/bin/pantau cron --env-file /etc/pantau-phk.env "
+                       ">> /var/lib/pantau-phk/cron.log 2>&1",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--env-file", metavar="FILE", help="KEY=value settings file to load first (e.g. /etc/pantau-phk.env)")
+    p.set_defaults(func=cmd_cron)
     return parser
 
 
