@@ -9,7 +9,10 @@
 - runs the bot's long polling in the same process when a token is set;
 - sends the daily digest at PANTAU_DIGEST_HOUR:00 WIB to chats that asked;
 - does housekeeping once a day (prunes old unflagged text, optimises FTS);
-- rewrites the Atom feed of flagged stories after each crawl.
+- rewrites the Atom feed of flagged stories after each crawl;
+- serves the tracker website (``web/``, read-only) on PANTAU_WEB_PORT when
+  set, in its own thread, and rebuilds the static site in PANTAU_SITE_DIR
+  after each crawl when set.
 
 APScheduler 3.x (``<4``): one instance per job, coalescing, a generous
 misfire grace time. SIGTERM/SIGINT stop it within seconds with exit 0: the
@@ -69,6 +72,8 @@ class Service:
             if not self.stop_event.is_set():
                 await self.deliver()
                 await asyncio.to_thread(self._write_feed)
+                if self.settings.get("PANTAU_SITE_DIR"):
+                    await asyncio.to_thread(self._build_site)
 
     async def run_crawl(self) -> None:
         started = time.monotonic()
@@ -184,6 +189,38 @@ class Service:
         finally:
             store.close()
 
+    def _build_site(self) -> None:
+        from web.build import build_site
+
+        try:
+            report = build_site(self.settings.db_path, self.settings.get("PANTAU_SITE_DIR"),
+                                self.settings.get("PANTAU_SITE_URL"))
+            log.info("%s", report.summary())
+        except Exception as exc:  # the site must never stop the service
+            log.error("static site not built: %s", exc)
+
+    def _start_web(self) -> None:
+        """Serve the tracker website in a thread (its own event loop; no signal handlers)."""
+        port = self.settings.get("PANTAU_WEB_PORT")
+        if not port:
+            return
+        import threading
+
+        from web.cli import _port, make_server
+
+        host = self.settings.get("PANTAU_WEB_HOST") or "127.0.0.1"
+        self.web_server = make_server(self.settings, host, _port(port, "PANTAU_WEB_PORT"))
+        self.web_thread = threading.Thread(target=self.web_server.run, name="pantau-web", daemon=True)
+        self.web_thread.start()
+        log.info("website on http://%s:%s/", host, port)
+
+    def _stop_web(self) -> None:
+        server = getattr(self, "web_server", None)
+        if server is not None:
+            server.should_exit = True
+            self.web_thread.join(timeout=5)
+            self.web_server = None
+
     # -- wiring -------------------------------------------------------------------------
     def build_scheduler(self):
         from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -244,6 +281,10 @@ class Service:
             log.error("bot could not start (%s); continuing without Telegram",
                       self.settings.redact(f"{type(exc).__name__}: {exc}"))
             self.app = None
+        try:
+            self._start_web()
+        except Exception as exc:
+            log.error("website could not start (%s); continuing without it", exc)
         self.scheduler = self.build_scheduler()
         self.scheduler.start()
         try:
@@ -256,6 +297,7 @@ class Service:
                          and "crawl_and_deliver" in repr(t.get_coro())]:
                 task.cancel()
             await self._stop_bot()
+            self._stop_web()
             self.store.close()
             log.info("stopped")
         return 0
@@ -313,6 +355,12 @@ def build_parser():
         bot_cli = None
     if bot_cli is not None:
         bot_cli.register(sub)
+    try:
+        from web import cli as web_cli
+    except ImportError:  # pragma: no cover - web package missing
+        web_cli = None
+    if web_cli is not None:
+        web_cli.register(sub)
     p = sub.add_parser("run", help="run the service: crawl on schedule, deliver alerts, answer the bot")
     p.set_defaults(func=cmd_run, log_default="INFO")
     p = sub.add_parser("cron", help="for crontab: load an env file, crawl once, then send the alerts",
