@@ -6,7 +6,10 @@ come from the process environment first, then from a ``.env`` file in the
 working directory (``KEY=value`` lines, ``#`` comments, optional quotes).
 Secret values are never printed: ``Settings.redacted()`` and ``repr()`` hide
 them, and ``redact(text)`` scrubs them out of any message before it is logged
-or stored.
+or stored — raw, percent-encoded or JSON-escaped, and any ``/bot<token>/``
+URL path segment. The bot token is cleaned on load: whitespace, NBSP,
+zero-width and other invisible characters pasted with it are removed
+(``Settings.token``; logging says once that it happened, never the value).
 """
 
 from __future__ import annotations
@@ -126,7 +129,14 @@ class Settings:
 
     @property
     def token(self) -> str | None:
-        return self.get("TELEGRAM_BOT_TOKEN")
+        """The bot token without copy-paste junk (whitespace, NBSP, zero-width and other invisible
+        characters anywhere in it); see ``token_had_junk``."""
+        return clean_token(self.get("TELEGRAM_BOT_TOKEN"))
+
+    @property
+    def token_had_junk(self) -> bool:
+        raw = self.get("TELEGRAM_BOT_TOKEN")
+        return bool(raw) and clean_token(raw) != raw
 
     @property
     def channel_id(self) -> str | None:
@@ -151,7 +161,10 @@ class Settings:
 
     # secrets -----------------------------------------------------------
     def secrets(self) -> list[str]:
-        return [v for s in SETTINGS if s.secret and (v := self._values.get(s.name))]
+        """Every secret as configured and as cleaned (``redact`` adds the encoded forms)."""
+        values = [v for s in SETTINGS if s.secret and (v := self._values.get(s.name))]
+        token = self.token
+        return values + ([token] if token and token not in values else [])
 
     def redact(self, text: str) -> str:
         """Remove every secret value (and bot-token shapes) from ``text``."""
@@ -175,14 +188,41 @@ class Settings:
         return "Settings(" + ", ".join(f"{n}={v!r}" for n, v, _ in self.redacted()) + ")"
 
 
-_TOKEN_SHAPE = re.compile(r"\b\d{5,}:[A-Za-z0-9_-]{20,}\b")
+_TOKEN_SHAPE = re.compile(r"(?<![A-Za-z0-9])\d{5,}:[A-Za-z0-9_-]{20,}(?![A-Za-z0-9_-])")
+# the Bot API path segment: /bot<token>/method and /file/bot<token>/path, whatever the token holds
+_BOT_PATH = re.compile(r"(/bot)(?!\*\*\*/)[^/\s\"'<>]+(?=/)")
+_INVISIBLE = "\u00a0\u200b\u200c\u200d\u2060\ufeff"
+
+
+def clean_token(value: str | None) -> str | None:
+    """A token as pasted → the token: no whitespace or invisible (format) characters anywhere."""
+    import unicodedata
+
+    if value is None:
+        return None
+    cleaned = "".join(ch for ch in value if not (ch.isspace() or ch in _INVISIBLE
+                                                 or unicodedata.category(ch) in ("Cf", "Cc", "Zs")))
+    return cleaned or None
+
+
+def secret_forms(secret: str) -> list[str]:
+    """A secret as it may appear in logs: raw, percent-encoded (URL path and form), JSON-escaped."""
+    import json
+    from urllib.parse import quote, quote_plus
+
+    forms = {secret, quote(secret, safe=""), quote(secret), quote(secret, safe=":"), quote_plus(secret),
+             json.dumps(secret)[1:-1], secret.encode("unicode_escape").decode("ascii", "replace")}
+    return sorted((f for f in forms if f), key=len, reverse=True)
 
 
 def redact(text: str, secrets: list[str] | tuple[str, ...] = ()) -> str:
-    """Replace secrets, and anything shaped like a bot token, with ``***``."""
+    """Replace secrets (in every encoded form), the ``/bot<token>`` path segment and anything shaped
+    like a bot token with ``***``."""
     if not text:
         return text
     for secret in secrets:
         if secret:
-            text = text.replace(secret, "***")
+            for form in secret_forms(secret):
+                text = text.replace(form, "***")
+    text = _BOT_PATH.sub(r"\1***", text)
     return _TOKEN_SHAPE.sub("***", text)

@@ -1,8 +1,14 @@
 """Logging for every entry point: one handler, secrets scrubbed, noisy libraries quiet.
 
 Rules: records go to stderr as ``time level name: message``; every message
-passes through ``config.redact`` (the bot token and anything shaped like one
-become ``***``), exception tracebacks included; records from Scrapy, Twisted,
+passes through ``config.redact`` (the bot token — raw, percent-encoded or
+JSON-escaped — any ``/bot<token>/`` URL path and anything shaped like a token
+become ``***``), exception tracebacks included. Redaction happens when a
+record is *created* (a LogRecord factory), so every handler — ours, one a
+library adds to httpx, telegram or the root logger — only ever sees redacted
+text; the handler's filter redacts again as a second line of defence. A token
+that had copy-paste junk around it (cleaned by ``Settings.token``) is
+reported once per process, without its value; records from Scrapy, Twisted,
 httpx, telegram, apscheduler and other libraries below WARNING are dropped
 unless PANTAU_LOG_LEVEL is DEBUG; Scrapy's per-request download errors (robots.txt,
 retries, size cap) are dropped too, because the crawler records one clear
@@ -49,12 +55,30 @@ class RedactingFilter(logging.Filter):
 
 
 _HANDLER: logging.Handler | None = None
+_SECRETS: list[str] = []
+_BASE_FACTORY = logging.getLogRecordFactory()
+_JUNK_REPORTED = False
+
+
+def _redacting_factory(*args, **kwargs) -> logging.LogRecord:
+    record = _BASE_FACTORY(*args, **kwargs)
+    if _SECRETS:
+        try:
+            message = record.getMessage()
+        except Exception:  # a bad format string must not kill logging
+            message = str(record.msg)
+        record.msg = redact(message, _SECRETS)
+        record.args = None
+    return record
 
 
 def setup_logging(settings: Settings | None = None, default: str = "WARNING") -> None:
     """Install (once) the stderr handler with redaction; safe to call again."""
-    global _HANDLER
+    global _HANDLER, _SECRETS, _JUNK_REPORTED
     settings = settings or Settings()
+    _SECRETS = settings.secrets()
+    if logging.getLogRecordFactory() is not _redacting_factory:
+        logging.setLogRecordFactory(_redacting_factory)
     level_name = (settings.get("PANTAU_LOG_LEVEL") or default).upper()
     debug = level_name == "DEBUG"
     level = getattr(logging, level_name, logging.INFO) if level_name != "INFO" or default == "INFO" else logging.INFO
@@ -68,3 +92,7 @@ def setup_logging(settings: Settings | None = None, default: str = "WARNING") ->
     root.addHandler(handler)
     root.setLevel(logging.DEBUG if debug else level)
     _HANDLER = handler
+    if settings.token_had_junk and not _JUNK_REPORTED:
+        _JUNK_REPORTED = True
+        logging.getLogger("pantau.config").warning(
+            "TELEGRAM_BOT_TOKEN had whitespace or invisible characters (copy-paste?); they were removed")

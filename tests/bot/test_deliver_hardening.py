@@ -67,3 +67,60 @@ def test_sigterm_during_pacing_wait_leaves_unsent_alerts_pending(tg, db, store):
     assert len(texts) == 22
     assert all(sum(f"Nomor{i} PHK" in t for t in texts) == 1 for i in range(22))
     assert statuses(store) == Counter({"sent": 22})
+
+
+# -- item 3: a token with copy-paste junk is cleaned on load and never logged, in any encoding ---------
+
+JUNK = {"nbsp": "\u00a0", "zero-width": "\u200b", "newline": "\n", "bom+space": "\ufeff "}
+
+
+def leaked_forms(token: str, junk: str) -> list[str]:
+    from urllib.parse import quote, quote_plus
+
+    padded = token + junk
+    return [token, token.split(":")[1], quote(token, safe=""), quote(padded, safe=""), quote(padded),
+            quote_plus(padded), padded]
+
+
+def assert_no_token(text: str, token: str, junk: str) -> None:
+    for form in leaked_forms(token, junk):
+        assert form not in text, f"token leaked as {form!r}"
+
+
+@pytest.mark.parametrize("junk", list(JUNK.values()), ids=list(JUNK))
+def test_junk_padded_token_works_and_never_leaks_send_digest(tg, db, store, junk):
+    settings = make_settings(tg, db)
+    outbox.subscribe(store, 4242, daily=True)
+    outbox.enqueue_alerts(store, settings, [seed(store)])
+    store.db.execute("UPDATE articles SET fetched = datetime('now')")
+    env = make_env(tg, db, PANTAU_LOG_LEVEL="DEBUG", TELEGRAM_BOT_TOKEN=tg.token + junk)
+    for command in ("send", "digest"):
+        proc = run_pantau(command, env=env)
+        out = proc.stdout + proc.stderr
+        assert proc.returncode == 0, out[-2000:]
+        assert_no_token(out, tg.token, junk)
+        assert "/bot***/" in proc.stderr  # DEBUG request lines were logged, with the path redacted
+        assert proc.stderr.count("TELEGRAM_BOT_TOKEN had") == 1  # said once, without the value
+    assert tg.tokens_seen == {tg.token}  # the cleaned token reached Telegram
+    assert len(tg.messages_to(CHANNEL)) == 1 and len(tg.messages_to(4242)) == 1
+
+
+def test_junk_padded_token_never_leaks_from_pantau_bot(tg, db):
+    junk = "\u00a0\u200b"
+    env = make_env(tg, db, PANTAU_LOG_LEVEL="DEBUG", TELEGRAM_BOT_TOKEN="\u200b" + tg.token + junk)
+    proc = subprocess.Popen([str(PANTAU), "bot"], env=subprocess_env(env), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, cwd=str(db.parent))
+    try:
+        tg.wait_for_request("getUpdates", timeout=20)
+        tg.push_message(31337, "/bantuan")
+        tg.wait_for_messages(31337, 1, timeout=15)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            out, err = proc.communicate(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            out, err = proc.communicate()
+    assert_no_token(out + err, tg.token, junk)
+    assert "getUpdates" in err and "/bot***/" in err
+    assert tg.tokens_seen == {tg.token}
