@@ -3,29 +3,60 @@
 Rules:
 - Bytes are decoded by ``decode_html``: a declared charset (HTTP header, then
   ``<meta charset>``) is trusted only if the bytes really decode with it;
-  UTF-8 is tried next, then windows-1252. Nothing raises on bad bytes.
-- Main text comes from trafilatura (fast mode; comments, tables and links off), after
-  dropping obvious page furniture (nav, aside, footer, forms, scripts,
-  elements whose class/id says related/terkait/komentar/iklan/share/tags…).
-  Lines that are boilerplate — "Baca juga:", "Pilihan Editor:", "Simak juga", "ADVERTISEMENT",
-  "Tags:", "SCROLL TO CONTINUE" — are removed from the text, and a first line
-  equal to the title is dropped. Paragraphs are joined with "\n".
-- Metadata prefers machine-readable fields: ``<link rel=canonical>``,
-  ``og:title``, JSON-LD NewsArticle, ``article:published_time`` and similar
-  meta, ``<time datetime>``; then a visible Indonesian date string
-  ("Senin, 20 Okt 2025 14:30 WIB"). Times without a zone are WIB. Without an
-  author in the metadata, a printed byline (class/itemprop author, penulis,
-  byline, reporter; "Oleh …" stripped) is used; without ``og:site_name`` or
-  a JSON-LD publisher, the outlet is the site name after the headline in
-  ``<title>`` ("Judul :: Koran Daerah").
+  UTF-8 is tried next, then windows-1252. A declared Latin-1/windows-1252
+  over bytes that are valid non-ASCII UTF-8 is a mis-declaration: UTF-8
+  wins. Nothing raises on bad bytes.
+- The outlet is recognised by domain (page URL, canonical, ``og:url``) or
+  ``og:site_name`` (``crawler.outlets``: one small data module per
+  publisher). Unknown outlets get the generic path only.
+- Title: the headline only. Candidates in order: the outlet's headline
+  selector, ``og:title``, ``twitter:title``, JSON-LD ``headline``, the
+  article ``<h1>``, ``<title>``. Site-name prefixes/suffixes are stripped
+  when they are joined by a separator (" - ", " | ", " : ", "::", "»", a
+  leading "Name.com: ") and name the site: ``og:site_name``, the JSON-LD
+  publisher, the part ``<title>`` adds after ``og:title``, or a known outlet
+  name ("… - Kompas.com", "… | Republika Online", "KapanLagi.com: …",
+  "… - ANTARA News Otomotif", "… | Tempo Gaya"). A segment is never
+  stripped when less than two words would remain.
+- Text: trafilatura (precision mode, full algorithm) on the untouched page is
+  the baseline. The outlet's body selector text (after dropping its noise
+  elements) replaces it only when it agrees with it: most of its words are
+  in trafilatura's text and it covers most of trafilatura's paragraph-length
+  lines — so a stale selector never makes the text worse. JSON-LD
+  ``articleBody`` is used when it is longer and covers the chosen text. If
+  precision mode finds (almost) nothing, trafilatura's default mode runs.
+- Cleanup only removes boilerplate lines: "Baca juga", "Simak juga video",
+  "ADVERTISEMENT", "SCROLL TO CONTINUE WITH CONTENT", "Pilihan Editor:",
+  tags, copyright lines, the outlet's own drop lines; a first line equal to
+  the title is dropped. Paragraphs are joined with "\n".
+- Dates: JSON-LD/meta (``article:published_time``…), then the outlet's date
+  element in its own format ("Kompas.com - 03/07/2025, 13:44 WIB",
+  "Jumat, 24 Juli 2026 12:40 WIB"; WIB/WITA/WIT honoured by
+  ``crawler.dates``), then ``<time datetime>``, then a visible Indonesian
+  date string. Times without a zone are WIB.
+- Authors: the outlet's byline element, then JSON-LD/meta, then a printed
+  byline; "Penulis:", "Editor:", "Reporter:", "Pewarta:", "Oleh" labels and
+  " - detikInet"-style desks are removed; an author that is just the
+  outlet's name ("Liputan6.com", "Kompas Cyber Media") is no author.
+- Without ``og:site_name`` or a JSON-LD publisher, the outlet is the site
+  name after the headline in ``<title>`` ("Judul :: Koran Daerah"), else the
+  known outlet's name.
+- Multi-page articles: ``next_page_urls(html, url)`` lists the follow-up
+  pages to fetch — the outlet's single-page form (``?page=all``) when it
+  has one, else the page's own numbered pages (``?page=N``, "Halaman
+  selanjutnya") — only when the page shows pagination, always on the page's
+  own host and path, at most ``MAX_PAGES`` pages in all. ``join_pages``
+  merges their texts without repeating lines.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from html import unescape as html_unescape
 
 import lxml.html
 from lxml import etree
@@ -44,10 +75,18 @@ _BOILERPLATE_LINE = re.compile(
     r"ikuti\s+(?:berita|kami|update)|dapatkan\s+update|follow\s+(?:us|kami)|"
     r"download\s+aplikasi|klik\s+di\s*sini|copyright|hak\s+cipta|\(\w{2,5}/\w{2,5}\)\s*$)",
     re.IGNORECASE)
-_NOISE_ATTR = re.compile(
-    r"(related|terkait|baca-?juga|bacajuga|pilihan-?editor|komentar|comment|iklan|\bads?\b|advert|banner|share|sosmed|"
-    r"social|tags?\b|topik|sidebar|terpopuler|populer|rekomendasi|newsletter|breadcrumb|footer|nav|menu|"
-    r"promo|widget|inline-?link|box-?berita|list-?berita)", re.IGNORECASE)
+_LEGACY_SINGLE_BYTE = {"iso-8859-1", "latin-1", "latin1", "iso8859-1", "windows-1252", "cp1252", "us-ascii", "ascii"}
+
+
+def _is_utf8(body: bytes) -> bool:
+    """Bytes with non-ASCII characters that are valid UTF-8 (never the case for real Latin-1 text)."""
+    if body.isascii():
+        return False
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def decode_html(body: bytes, content_type: str | None = None) -> str:
@@ -60,6 +99,8 @@ def decode_html(body: bytes, content_type: str | None = None) -> str:
     m = _CHARSET_META.search(body[:4096])
     if m:
         candidates.append(m.group(1).decode("ascii", "ignore"))
+    if any(c.lower().replace("_", "-") in _LEGACY_SINGLE_BYTE for c in candidates) and _is_utf8(body):
+        candidates.insert(0, "utf-8")  # "charset=iso-8859-1" over UTF-8 bytes: a common mis-declaration
     if body.startswith(b"\xef\xbb\xbf"):
         candidates.insert(0, "utf-8-sig")
     candidates += ["utf-8", "windows-1252"]
@@ -81,6 +122,7 @@ class Extracted:
     language: str | None = None
     canonical: str | None = None
     description: str | None = None
+    next_pages: list[str] = field(default_factory=list)  # follow-up pages of a multi-page article
 
 
 def _meta(doc, *names: str) -> str | None:
@@ -133,35 +175,20 @@ _VISIBLE_DATE = re.compile(
     r"\d{1,2}/\d{1,2}/\d{4}\s*,?\s*\d{1,2}[:.]\d{2}\s*(?:WIB|WITA|WIT)?)")
 
 
-def clean_text(text: str, title: str = "") -> str:
-    """Drop boilerplate lines and a leading copy of the title; normalise spaces."""
+def clean_text(text: str, title: str = "", drop: re.Pattern | None = None) -> str:
+    """Drop boilerplate lines (and the outlet's ``drop`` lines) and a leading copy of the title; normalise spaces."""
     out: list[str] = []
     title_key = " ".join(title.split()).casefold()
     for line in text.splitlines():
         line = " ".join(line.split())
         if not line:
             continue
-        if _BOILERPLATE_LINE.match(line):
+        if _BOILERPLATE_LINE.match(line) or (drop is not None and drop.search(line)):
             continue
         if not out and title_key and line.casefold() == title_key:
             continue
         out.append(line)
     return "\n".join(out)
-
-
-def _strip_noise(doc) -> None:
-    for el in doc.xpath("//script|//style|//noscript|//nav|//aside|//footer|//form|//iframe|//header"):
-        parent = el.getparent()
-        if parent is not None:
-            parent.remove(el)
-    for el in doc.xpath("//*[@class or @id]"):
-        if el.tag in ("html", "body", "article", "main"):
-            continue
-        marker = f"{el.get('class', '')} {el.get('id', '')}"
-        if _NOISE_ATTR.search(marker) and not el.xpath(".//h1|.//article|.//main"):
-            parent = el.getparent()
-            if parent is not None:
-                parent.remove(el)
 
 
 _BYLINE_ATTR = re.compile(r"(?:^|[\s_-])(author|penulis|byline|reporter|wartawan)(?:$|[\s_-])", re.IGNORECASE)
@@ -181,8 +208,325 @@ def _visible_byline(doc) -> str | None:
     return None
 
 
+_SEP_SUFFIX = re.compile(r"^(.*?\S)\s+(?:-|\||–|—|::|:|»|·|~)\s+([^|]+?)$|^(.*?\S)\s*\|\s*([^|]+?)$")
+_SEP_PREFIX = re.compile(r"^([^:|]{2,40}?)(?:\s*(?::|\||::|»)\s+|\s+(?:-|–|—)\s+)(.+)$")
+_AUTHOR_LABEL = re.compile(r"^(?:penulis|editor|reporter|pewarta|oleh|by|laporan\s+wartawan(?:\s+\S+)?|"
+                           r"kontributor|redaktur|fotografer)\s*:?\s*", re.IGNORECASE)
+_DESK_SUFFIX = re.compile(r"\s+[-–|]\s+(?:detik\w*|cnn\s*indonesia|cnbc\s*indonesia|tribun\w*|kompas\.com)$",
+                          re.IGNORECASE)
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+_PAGE_LINK_TEXT = re.compile(r"^\s*(?:halaman\s+)?(?:selanjutnya|berikutnya|next)\b|^\s*\d{1,2}\s*$|^\s*»\s*$",
+                             re.IGNORECASE)
+MAX_PAGES = 5  # an article is at most this many pages (the first one included)
+
+_SKIP_TAGS = {"script", "style", "noscript", "iframe", "form", "button", "select", "svg", "figure", "figcaption",
+              "video", "audio", "object", "embed", "template", "input", "textarea", "nav", "aside", "footer"}
+_BLOCK_TAGS = {"p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "blockquote", "section",
+               "article", "table", "tr", "dd", "dt", "dl", "pre", "hr", "header", "main", "center", "address"}
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "", (text or "").lower())
+
+
+def _words(text: str) -> list[str]:
+    return _TOKEN.findall((text or "").lower())
+
+
+def _text_of(el) -> str:
+    """Visible text of an element with block elements on their own lines (captions and widgets skipped)."""
+    parts: list[str] = []
+
+    def walk(node, top: bool = False) -> None:
+        tag = node.tag if isinstance(node.tag, str) else None
+        if tag is not None and tag.lower() not in _SKIP_TAGS:
+            block = tag.lower() in _BLOCK_TAGS
+            if block:
+                parts.append("\n")
+            if node.text:
+                parts.append(node.text)
+            for child in node:
+                walk(child)
+            if block:
+                parts.append("\n")
+        if not top and node.tail:
+            parts.append(node.tail)
+
+    walk(el, top=True)
+    return "".join(parts)
+
+
+_CSS_CACHE: dict = {}
+
+
+def _css(doc, selector: str) -> list:
+    compiled = _CSS_CACHE.get(selector)
+    if compiled is None:
+        try:
+            from lxml.cssselect import CSSSelector
+
+            compiled = CSSSelector(selector, translator="html")
+        except Exception:  # a selector lxml cannot compile
+            compiled = False
+        _CSS_CACHE[selector] = compiled
+    if compiled is False:
+        return []
+    try:
+        return compiled(doc)
+    except Exception:  # odd trees
+        return []
+
+
+def _first_text(doc, selectors) -> str | None:
+    for sel in selectors:
+        for el in _css(doc, sel):
+            text = " ".join(el.text_content().split())
+            if text:
+                return text
+    return None
+
+
+def _outlet_body(doc, outlet, title: str) -> str:
+    """The outlet's body selector text (first selector that yields text), its noise dropped."""
+    pattern = outlet.line_pattern()
+    for sel in outlet.body:
+        found = _css(doc, sel)
+        if not found:
+            continue
+        tops = [el for el in found if not any(a in found for a in el.iterancestors())]
+        chunks = []
+        for el in tops:
+            el = copy.deepcopy(el)
+            el.tail = None
+            for drop_sel in outlet.drop:
+                for junk in _css(el, drop_sel):
+                    parent = junk.getparent()
+                    if parent is not None:
+                        _remove_keep_tail(junk)
+            chunks.append(_text_of(el))
+        text = clean_text("\n".join(chunks), title, pattern)
+        if len(text) >= 40:
+            return text
+    return ""
+
+
+def _remove_keep_tail(el) -> None:
+    parent = el.getparent()
+    if el.tail:
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
+
+
+def _agrees(candidate: str, baseline: str) -> bool:
+    """Whether selector text ``candidate`` is the article that trafilatura's ``baseline`` found (or better)."""
+    cand = _words(candidate)
+    if len(cand) < 8:
+        return False
+    base_set = set(_words(baseline))
+    if not base_set:
+        return len(cand) >= 40
+    inside = sum(1 for w in cand if w in base_set) / len(cand)
+    if inside < 0.6:
+        return False
+    cand_set = set(cand)
+    para = [w for line in baseline.splitlines() if len(line.split()) >= 15 for w in _words(line)]
+    if para:
+        covered = sum(1 for w in para if w in cand_set) / len(para)
+        if covered < 0.5:
+            return False
+    return True
+
+
+def _trafilatura(doc, url: str, precision: bool) -> str:
+    try:
+        import trafilatura
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return trafilatura.extract(doc, url=url, include_comments=False, include_links=False, include_tables=False,
+                                       favor_precision=precision, deduplicate=False) or ""
+    except Exception:  # trafilatura can fail on odd trees
+        return ""
+
+
+def site_names(doc, ld: dict, outlet=None) -> set[str]:
+    """Keys (lower-case alphanumerics) of the names this page's site goes by."""
+    names = set()
+    for value in (_meta(doc, "og:site_name", "application-name", "twitter:site"),
+                  _ld_author(ld.get("publisher")) if ld.get("publisher") else None):
+        if value:
+            names.add(_key(value.lstrip("@")))
+    if outlet is not None:
+        names |= outlet.keys()
+    t = doc.xpath("//title")
+    full = " ".join(t[0].text_content().split()) if t else ""
+    og = " ".join((_meta(doc, "og:title") or "").split())
+    if og and full.startswith(og) and len(full) > len(og):
+        m = re.match(r"^\s*(?:-|\||–|—|::|:|»|·)\s*(.{2,60})$", full[len(og):])
+        if m:
+            names.add(_key(m.group(1)))
+    return {n for n in names if len(n) >= 3}
+
+
+def _is_site(segment: str, names: set[str], strict: bool) -> bool:
+    if len(segment.split()) > 5:
+        return False
+    k = _key(segment)
+    if not k:
+        return False
+    if k in names:
+        return True
+    word_keys = [_key(w) for w in segment.split()]
+    from .outlets import brand_keys
+
+    for brand in list(names) + brand_keys():
+        if len(brand) < 4:
+            continue
+        if strict:
+            if k in (brand, brand + "com", brand + "coid", brand + "id", brand + "news"):
+                return True
+        elif k.startswith(brand) or any(w.startswith(brand) for w in word_keys):
+            return True
+    return False
+
+
+def clean_title(title: str, names: set[str] = frozenset()) -> str:
+    """The headline without site-name prefixes/suffixes ("… - Kompas.com", "KapanLagi.com: …")."""
+    title = _TITLE_SUFFIX.sub("", " ".join((title or "").split()))
+    for _ in range(4):
+        m = _SEP_SUFFIX.match(title)
+        if m:
+            head, tail = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+            if len(head.split()) >= 2 and _is_site(tail, names, strict=False):
+                title = _TITLE_SUFFIX.sub("", head.strip())
+                continue
+        m = _SEP_PREFIX.match(title)
+        if m and len(m.group(2).split()) >= 2 and _is_site(m.group(1), names, strict=True):
+            title = m.group(2).strip()
+            continue
+        break
+    return title
+
+
+def clean_author(value: str | None, names: set[str] = frozenset()) -> str | None:
+    """A person's name from a byline: labels, desks and outlet names removed."""
+    if not value:
+        return None
+    text = " ".join(value.split())
+    m = re.search(r"(?:penulis|reporter|pewarta)\s*:\s*(.+?)(?:\s*[|,]?\s*(?:editor|redaktur|penyunting)\s*:|$)",
+                  text, re.IGNORECASE)
+    if m:
+        text = m.group(1)
+    text = _AUTHOR_LABEL.sub("", text)
+    text = _DESK_SUFFIX.sub("", text)
+    text = re.split(r"\s+[-–|]\s+", text)[0].strip(" ,:;-")
+    if not text or text.startswith("http") or len(text) > 80:
+        return None
+    k = _key(text)
+    if k in names or any(k.startswith(n) for n in names if len(n) >= 5):
+        return None
+    return text
+
+
+def _pagination(doc, url: str, canonical: str | None) -> list[int]:
+    """Page numbers (≥ 2) the page links to for this same article (same path, ``?page=N`` or ``/N``)."""
+    from urllib.parse import parse_qs, urljoin, urlsplit
+
+    paths = set()
+    for u in (url, canonical, _meta(doc, "og:url")):
+        if u:
+            try:
+                paths.add(urlsplit(u).path.rstrip("/"))
+            except ValueError:
+                pass
+    paths.discard("")
+    numbers: set[int] = set()
+    hrefs = doc.xpath("//a[@href]|//link[@rel='next'][@href]")
+    for a in hrefs[:3000]:
+        href = a.get("href", "")
+        if "page" not in href and not re.search(r"/\d{1,2}/?$", href):
+            continue
+        try:
+            parts = urlsplit(urljoin(url, href))
+        except ValueError:
+            continue
+        path = parts.path.rstrip("/")
+        n = None
+        if path in paths:
+            q = parse_qs(parts.query)
+            for key in ("page", "halaman"):
+                if key in q and q[key][0].isdigit():
+                    n = int(q[key][0])
+        else:
+            m = re.match(r"^(.*)/(\d{1,2})$", path)
+            if m and m.group(1) in paths:
+                text = a.text_content() if a.tag == "a" else "next"
+                if _PAGE_LINK_TEXT.match(text or "") or a.tag == "link":
+                    n = int(m.group(2))
+        if n is not None and 2 <= n <= 50:
+            numbers.add(n)
+    return sorted(numbers)
+
+
+def _page_urls(doc, url: str, canonical: str | None, outlet) -> list[str]:
+    from urllib.parse import parse_qs, urlsplit
+
+    from .outlets import with_query
+
+    try:
+        query = parse_qs(urlsplit(url).query)
+    except ValueError:
+        return []
+    if any(v and not v[0].isdigit() for k, v in query.items() if k in ("page", "showpage", "single")) or \
+            any(v and v[0].isdigit() and v[0] != "1" for k, v in query.items() if k == "page"):
+        return []  # already a single-page form or a follow-up page
+    numbers = _pagination(doc, url, canonical)
+    if not numbers:
+        return []
+    if outlet is not None and outlet.single_page is not None:
+        single = outlet.single_page(url)
+        if single and single != url:
+            return [single]
+    return [with_query(url, page=str(n)) for n in numbers[: MAX_PAGES - 1]]
+
+
+def next_page_urls(html: str, url: str) -> list[str]:
+    """Follow-up URLs of a multi-page article (single-page form, else pages 2…), on the page's own host."""
+    try:
+        doc = lxml.html.document_fromstring(html)
+    except (etree.ParserError, ValueError):
+        return []
+    from .outlets import outlet_for
+
+    canon = doc.xpath('//link[translate(@rel,"CANONICAL","canonical")="canonical"]/@href')
+    canonical = canon[0].strip() if canon else None
+    outlet = outlet_for(url, canonical, _meta(doc, "og:url"), site_name=_meta(doc, "og:site_name"))
+    return _page_urls(doc, url, canonical, outlet)
+
+
+def join_pages(first: str, others: list[str], single_page: bool = False) -> str:
+    """One text from an article's pages: the single-page form if it holds more, else pages appended
+    without repeating lines."""
+    if single_page:
+        best = max([first, *others], key=lambda t: len(_words(t)))
+        return best
+    seen = set(first.splitlines())
+    out = [first] if first else []
+    for text in others:
+        new = [line for line in text.splitlines() if line not in seen]
+        seen.update(new)
+        if new:
+            out.append("\n".join(new))
+    return "\n".join(out)
+
+
 def extract(html: str, url: str) -> Extracted:
     """Extract an article from decoded HTML. Never raises on bad markup."""
+    from .outlets import outlet_for
+
     result = Extracted()
     try:
         doc = lxml.html.document_fromstring(html)
@@ -190,32 +534,74 @@ def extract(html: str, url: str) -> Extracted:
         return result
     ld = _json_ld(doc)
     canon = doc.xpath('//link[translate(@rel,"CANONICAL","canonical")="canonical"]/@href')
-    if canon and canon[0].strip():
-        result.canonical = canonical_url(canon[0].strip(), base=url)
-    title = (_meta(doc, "og:title", "twitter:title") or (ld.get("headline") if isinstance(ld.get("headline"), str) else None))
+    canonical_raw = canon[0].strip() if canon and canon[0].strip() else None
+    if canonical_raw:
+        result.canonical = canonical_url(canonical_raw, base=url)
+    og_site = _meta(doc, "og:site_name")
+    outlet = outlet_for(url, canonical_raw, _meta(doc, "og:url"), site_name=og_site)
+    names = site_names(doc, ld, outlet)
+
+    # -- title -------------------------------------------------------------------------------
+    ld_headline = ld.get("headline") if isinstance(ld.get("headline"), str) else None
+    og_title = _meta(doc, "og:title", "twitter:title")
+    title = None
+    if outlet is not None and outlet.title:
+        title = _first_text(doc, outlet.title)
+        ref = og_title or ld_headline
+        if title and (len(title) > 300 or (ref and not _same_story(title, ref))):
+            title = None
+    title = title or og_title or ld_headline
     if not title:
-        h1 = doc.xpath("//h1")
-        title = h1[0].text_content().strip() if h1 else None
+        for h1 in doc.xpath("//article//h1|//main//h1|//h1"):
+            text = " ".join(h1.text_content().split())
+            if len(text.split()) >= 3:
+                title = text
+                break
     if not title:
         t = doc.xpath("//title")
         title = t[0].text_content().strip() if t else ""
-    result.title = _TITLE_SUFFIX.sub("", " ".join((title or "").split()))
+    result.title = clean_title(title or "", names)
+    if outlet is not None and outlet.title_fix is not None:
+        result.title = outlet.title_fix(result.title, url)
+
+    # -- date ----------------------------------------------------------------------------------
     published = (ld.get("datePublished") or _meta(doc, "article:published_time", "og:published_time",
                                                         "datePublished", "pubdate", "publishdate",
                                                         "dtk:publishdate", "content_PublishedDate",
                                                         "publish-date", "date"))
-    if not published:
+    if isinstance(published, str):
+        published = re.sub(r"^(\d{4}-\d{2}-\d{2})\s+T", r"\1T", published.strip())  # "2016-02-23 T16:00:20Z"
+    result.published = to_iso(published) if isinstance(published, str) and published else None
+    if not result.published and outlet is not None and outlet.date:
+        for sel in outlet.date:
+            for el in _css(doc, sel):
+                value = el.get("datetime") or el.text_content()
+                result.published = to_iso(" ".join(value.split())) if value and value.strip() else None
+                if result.published:
+                    break
+            if result.published:
+                break
+    if not result.published:
         times = doc.xpath("//time/@datetime")
-        published = times[0] if times else None
-    result.published = to_iso(published) if published else None
-    result.author = (_ld_author(ld.get("author")) or _meta(doc, "author", "article:author", "dtk:author",
-                                                           "content_author"))
-    if result.author and result.author.startswith("http"):
-        result.author = None
-    if not result.author:
-        result.author = _visible_byline(doc)
-    result.outlet = _meta(doc, "og:site_name") or (
-        _ld_author(ld.get("publisher")) if ld.get("publisher") else None)
+        result.published = to_iso(times[0]) if times else None
+
+    # -- author -------------------------------------------------------------------------------
+    author_names = set(names)
+    if outlet is not None:
+        author_names.add(_key(outlet.name))
+    author = None
+    if outlet is not None and outlet.author:
+        author = clean_author(_first_text(doc, outlet.author), author_names)
+    if not author:
+        author = clean_author(_ld_author(ld.get("author")), author_names)
+    if not author:
+        author = clean_author(_meta(doc, "author", "article:author", "dtk:author", "content_author"), author_names)
+    if not author:
+        author = clean_author(_visible_byline(doc), author_names)
+    result.author = author
+
+    # -- outlet, language, description ------------------------------------------------------------
+    result.outlet = og_site or (_ld_author(ld.get("publisher")) if ld.get("publisher") else None)
     if not result.outlet:  # "<title>Judul :: Koran Daerah</title>": the site name after the headline
         t = doc.xpath("//title")
         full = " ".join(t[0].text_content().split()) if t else ""
@@ -224,6 +610,8 @@ def extract(html: str, url: str) -> Extracted:
             m = re.match(r"^(?:::|\||-|–|—|·)\s*(.{2,60})$", rest)
             if m:
                 result.outlet = m.group(1).strip()
+    if not result.outlet and outlet is not None:
+        result.outlet = outlet.name
     lang = doc.xpath("/html/@lang")
     result.language = (lang[0].split("-")[0].lower() if lang and lang[0].strip() else None) or _meta(doc, "og:locale")
     if result.language and "_" in result.language:
@@ -236,22 +624,44 @@ def extract(html: str, url: str) -> Extracted:
         if m:
             result.published = to_iso(m.group(1))
 
-    _strip_noise(doc)
-    text = ""
-    try:
-        import trafilatura
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            text = trafilatura.extract(doc, url=url, include_comments=False, include_tables=False,
-                                       include_links=False, favor_precision=False, deduplicate=False,
-                                       fast=True) or ""
-    except Exception:  # trafilatura can fail on odd trees; fall back to paragraphs
-        text = ""
+    # -- multi-page ---------------------------------------------------------------------------------
+    result.next_pages = _page_urls(doc, url, canonical_raw, outlet)
+
+    # -- text -----------------------------------------------------------------------------------------
+    pattern = outlet.line_pattern() if outlet is not None else None
+    selected = _outlet_body(doc, outlet, result.title) if outlet is not None and outlet.body else ""
+    ld_body = ld.get("articleBody") if isinstance(ld.get("articleBody"), str) else ""
+    if ld_body and "<" in ld_body:
+        ld_body = " ".join(lxml.html.fragment_fromstring(ld_body, create_parent="div").itertext()) \
+            if ld_body.strip() else ""
+    ld_body = clean_text(html_unescape(ld_body), result.title, pattern) if ld_body else ""
+    base = clean_text(_trafilatura(doc, url, precision=True), result.title, pattern)
+    if len(_words(base)) < 30 and not selected:
+        default = clean_text(_trafilatura(doc, url, precision=False), result.title, pattern)
+        if len(default) > len(base):
+            base = default
+    text = selected if selected and _agrees(selected, base) else base
+    if ld_body and len(_words(ld_body)) > 1.05 * len(_words(text)) and _covers(ld_body, text):
+        text = ld_body
     if len(text) < 200:
         paras = [p.text_content() for p in doc.xpath("//article//p|//main//p")] or \
                 [p.text_content() for p in doc.xpath("//p")]
-        fallback = "\n".join(p for p in paras if len(p.split()) >= 5)
-        if len(fallback) > len(text):
+        fallback = clean_text("\n".join(p for p in paras if len(p.split()) >= 5), result.title, pattern)
+        if len(fallback) > len(text) and not selected:
             text = fallback
-    result.text = clean_text(text, result.title)
+    result.text = text
     return result
+
+
+def _same_story(a: str, b: str) -> bool:
+    wa, wb = set(_words(a)), set(_words(b))
+    return bool(wa and wb) and len(wa & wb) / min(len(wa), len(wb)) >= 0.6
+
+
+def _covers(longer: str, shorter: str) -> bool:
+    """Whether most words of ``shorter`` are in ``longer``."""
+    ws = _words(shorter)
+    if not ws:
+        return True
+    wl = set(_words(longer))
+    return sum(1 for w in ws if w in wl) / len(ws) >= 0.8

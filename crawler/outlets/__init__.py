@@ -1,0 +1,125 @@
+"""Per-outlet extraction data: one small module per publisher, chosen by domain.
+
+Rules:
+- Each module in this package defines ``OUTLET = Outlet(...)``: the outlet's
+  registrable domains, the brand names it decorates titles with, and CSS
+  selectors (title, body, date, author, elements to drop inside the body)
+  plus regexes of boilerplate lines. Selectors are listed newest layout
+  first; older layouts stay because old pages are still crawled. Code is
+  added only where data cannot say it (e.g. ``single_page``).
+- ``outlet_for(*urls, site_name=...)`` picks the outlet from the first URL
+  whose host ends with one of its domains (the page URL, then its canonical
+  and ``og:url`` — a page served from a mirror or test server is still
+  recognised by its canonical), else from ``og:site_name``. No match → None
+  and the generic extractor is used alone.
+- Selectors are hints, not trust: ``crawler.extract`` only uses an outlet's
+  body text when it agrees with the generic extraction (see there).
+- ``brand_keys()`` is every known outlet name, lower-cased alphanumerics
+  only ("kompas", "liputan6", "mediaindonesia"): used to strip site names
+  from titles.
+- Multi-page: ``single_page`` maps an article URL to the outlet's one-page
+  form (``?page=all``) when the outlet has one; otherwise the crawler follows
+  the page's own numbered pages (bounded, see ``crawler.extract.next_page_urls``).
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+
+@dataclass(frozen=True)
+class Outlet:
+    name: str
+    domains: tuple[str, ...]
+    brands: tuple[str, ...] = ()
+    title: tuple[str, ...] = ()
+    body: tuple[str, ...] = ()
+    drop: tuple[str, ...] = ()
+    date: tuple[str, ...] = ()
+    author: tuple[str, ...] = ()
+    drop_lines: tuple[str, ...] = ()
+    single_page: Callable[[str], str | None] | None = None
+    title_fix: Callable[[str, str], str] | None = None
+    _line_re: list = field(default_factory=list, compare=False, repr=False)
+
+    def line_pattern(self) -> re.Pattern | None:
+        if not self.drop_lines:
+            return None
+        if not self._line_re:
+            self._line_re.append(re.compile("|".join(f"(?:{p})" for p in self.drop_lines), re.IGNORECASE))
+        return self._line_re[0]
+
+    def keys(self) -> set[str]:
+        out = {_key(b) for b in self.brands} | {_key(d.split(".")[0]) for d in self.domains}
+        return {k for k in out if len(k) >= 4}
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "", (text or "").lower())
+
+
+def with_query(url: str, **params: str) -> str:
+    """``url`` with query parameters set (others kept)."""
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in params]
+    query += list(params.items())
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
+
+
+def page_all(url: str) -> str | None:
+    """The ``?page=all`` single-page form (kompas, tribunnews, okezone, suara, antara)."""
+    return with_query(url, page="all")
+
+
+_OUTLETS: list[Outlet] = []
+
+
+def all_outlets() -> list[Outlet]:
+    if not _OUTLETS:
+        for mod in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+            module = importlib.import_module(f"{__name__}.{mod.name}")
+            outlet = getattr(module, "OUTLET", None)
+            if isinstance(outlet, Outlet):
+                _OUTLETS.append(outlet)
+    return _OUTLETS
+
+
+def _host(url: str | None) -> str:
+    try:
+        return (urlsplit(url or "").hostname or "").lower().rstrip(".")
+    except ValueError:
+        return ""
+
+
+def outlet_for(*urls: str | None, site_name: str | None = None) -> Outlet | None:
+    """The outlet of a page, from its URLs (page, canonical, og:url) or its ``og:site_name``."""
+    for url in urls:
+        host = _host(url)
+        if not host:
+            continue
+        for outlet in all_outlets():
+            if any(host == d or host.endswith("." + d) for d in outlet.domains):
+                return outlet
+    key = _key(site_name or "")
+    if key:
+        for outlet in all_outlets():
+            if any(key == k or key.startswith(k) for k in outlet.keys()):
+                return outlet
+    return None
+
+
+_BRAND_KEYS: list[str] = []
+
+
+def brand_keys() -> list[str]:
+    if not _BRAND_KEYS:
+        keys = set()
+        for outlet in all_outlets():
+            keys |= outlet.keys()
+        _BRAND_KEYS.extend(sorted(keys, key=len, reverse=True))
+    return _BRAND_KEYS
