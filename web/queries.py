@@ -508,7 +508,7 @@ def _find_scores(data, path: str = "") -> tuple[dict, str] | None:
     return None
 
 
-EVAL_GLOBS = ("crawler/**/*eval*.json", "crawler/**/*metrics*.json", "models/**/*eval*.json")
+EVAL_GLOBS = ("crawler/**/*eval*.json", "crawler/**/*metrics*.json", "crawler/classify/*.json", "models/**/*eval*.json")
 
 
 def evaluation(root: Path = ROOT) -> dict | None:
