@@ -74,8 +74,6 @@ class Service:
                 await asyncio.to_thread(self._write_feed)
                 if self.settings.get("PANTAU_SITE_DIR"):
                     await asyncio.to_thread(self._build_site)
-                if self.settings.get("PANTAU_SITE_DIR"):
-                    await asyncio.to_thread(self._build_site)
 
     async def run_crawl(self) -> None:
         started = time.monotonic()
@@ -223,38 +221,6 @@ class Service:
             self.web_thread.join(timeout=5)
             self.web_server = None
 
-    def _build_site(self) -> None:
-        from web.build import build_site
-
-        try:
-            report = build_site(self.settings.db_path, self.settings.get("PANTAU_SITE_DIR"),
-                                self.settings.get("PANTAU_SITE_URL"))
-            log.info("%s", report.summary())
-        except Exception as exc:  # the site must never stop the service
-            log.error("static site not built: %s", exc)
-
-    def _start_web(self) -> None:
-        """Serve the tracker website in a thread (its own event loop; no signal handlers)."""
-        port = self.settings.get("PANTAU_WEB_PORT")
-        if not port:
-            return
-        import threading
-
-        from web.cli import _port, make_server
-
-        host = self.settings.get("PANTAU_WEB_HOST") or "127.0.0.1"
-        self.web_server = make_server(self.settings, host, _port(port, "PANTAU_WEB_PORT"))
-        self.web_thread = threading.Thread(target=self.web_server.run, name="pantau-web", daemon=True)
-        self.web_thread.start()
-        log.info("website on http://%s:%s/", host, port)
-
-    def _stop_web(self) -> None:
-        server = getattr(self, "web_server", None)
-        if server is not None:
-            server.should_exit = True
-            self.web_thread.join(timeout=5)
-            self.web_server = None
-
     # -- wiring -------------------------------------------------------------------------
     def build_scheduler(self):
         from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -315,10 +281,6 @@ class Service:
             log.error("bot could not start (%s); continuing without Telegram",
                       self.settings.redact(f"{type(exc).__name__}: {exc}"))
             self.app = None
-        try:
-            self._start_web()
-        except Exception as exc:
-            log.error("website could not start (%s); continuing without it", exc)
         try:
             self._start_web()
         except Exception as exc:
@@ -393,12 +355,6 @@ def build_parser():
         bot_cli = None
     if bot_cli is not None:
         bot_cli.register(sub)
-    try:
-        from web import cli as web_cli
-    except ImportError:  # pragma: no cover - web package missing
-        web_cli = None
-    if web_cli is not None:
-        web_cli.register(sub)
     try:
         from web import cli as web_cli
     except ImportError:  # pragma: no cover - web package missing
