@@ -8,6 +8,13 @@ Rules:
   the zones WIB (+07:00), WITA (+08:00) and WIT (+09:00).
 - A time with no zone on an Indonesian site is WIB (+07:00).
 - Nothing parseable → ``None`` (never "now": an undated entry stays undated).
+- A date outside [1990-01-01, now + 2 days] is unknown (``None``): typos,
+  placeholders like 9999-12-31 or 0001-01-01 and clock garbage. This holds
+  when a page is parsed (the crawler then falls back to the feed's date, then
+  the fetch time) and when a stored date is read back through ``parse_date``
+  (alerts, /terbaru, /cari, search, digest), so a bad date that reached the
+  database can never crash a reader (Python cannot shift year 9999 −12:00
+  to WIB).
 """
 
 from __future__ import annotations
@@ -62,8 +69,37 @@ def _build(y: int, mo: int, d: int, h: int, mi: int, s: int, tz: timezone) -> da
         return None
 
 
+EARLIEST = datetime(1990, 1, 1, tzinfo=timezone.utc)
+FUTURE_SLACK = timedelta(days=2)
+
+
+def plausible(dt: datetime | None) -> datetime | None:
+    """``dt`` if it lies in [1990-01-01, now + 2 days] (and can be shifted to any zone), else None."""
+    if dt is None:
+        return None
+    try:
+        if dt.tzinfo is None:
+            dt = dt.replace(tzinfo=WIB)
+        utc = dt.astimezone(timezone.utc)
+        if not (EARLIEST <= utc <= datetime.now(timezone.utc) + FUTURE_SLACK):
+            return None
+        dt.astimezone(timezone(timedelta(hours=14)))  # every display zone must work too
+        dt.astimezone(timezone(timedelta(hours=-12)))
+    except (OverflowError, ValueError, OSError):
+        return None
+    return dt
+
+
 def parse_date(value: object, default_tz: timezone = WIB) -> datetime | None:
-    """Parse one date string (or datetime / struct_time) into an aware datetime."""
+    """Parse one date string (or datetime / struct_time) into an aware datetime; None when unknown
+    or outside the plausible range (see the module rules)."""
+    try:
+        return plausible(_parse(value, default_tz))
+    except (OverflowError, ValueError):
+        return None
+
+
+def _parse(value: object, default_tz: timezone = WIB) -> datetime | None:
     if value is None:
         return None
     if isinstance(value, datetime):
@@ -88,6 +124,9 @@ def parse_date(value: object, default_tz: timezone = WIB) -> datetime | None:
     if not m_zone:
         try:
             dt = parsedate_to_datetime(text)
+            written = re.search(r"\b\d{1,2}\s+[A-Za-z]{3,9}\.?\s+(\d{4})\b", text)
+            if dt is not None and written and int(written.group(1)) != dt.year:
+                return None  # email.utils reads year 0001 as 2001
             if dt is not None:
                 return dt if dt.tzinfo else dt.replace(tzinfo=default_tz)
         except (TypeError, ValueError, IndexError):
