@@ -22,6 +22,14 @@ def _settings() -> Settings:
     return Settings()
 
 
+def _open_existing_store(settings: Settings) -> Store:
+    """For read-only commands: a missing database is an error, never created empty."""
+    path = settings.db_path
+    if not path.exists():
+        raise ConfigError(f"database {path} does not exist (run `pantau crawl` first, or set PANTAU_DB)")
+    return Store.open(path)
+
+
 def _open_store(settings: Settings) -> Store:
     return Store.open(settings.db_path)
 
@@ -73,7 +81,7 @@ def cmd_sources(args) -> int:
         return 0
     # list: health table
     sources = load_sources(settings.sources_path)
-    store = _open_store(settings)
+    store = _open_existing_store(settings)
     try:
         states = {r["name"]: r for r in store.sources_table()}
     finally:
@@ -103,7 +111,7 @@ def cmd_sources(args) -> int:
 def cmd_export(args) -> int:
     from .export import write_export
 
-    store = _open_store(_settings())
+    store = _open_existing_store(_settings())
     try:
         if getattr(args, "events", False):
             from . import stories
@@ -119,7 +127,7 @@ def cmd_search(args) -> int:
     from .search import search
 
     query = " ".join(args.query)
-    store = _open_store(_settings())
+    store = _open_existing_store(_settings())
     try:
         page = search(store, query, limit=args.limit, offset=0)
     finally:
@@ -230,7 +238,7 @@ def status_report(store: Store, interval_minutes: float) -> tuple[list[str], boo
 
 def cmd_status(args) -> int:
     settings = _settings()
-    store = _open_store(settings)
+    store = _open_existing_store(settings)
     try:
         lines, healthy = status_report(store, settings.interval_minutes)
     finally:
@@ -259,7 +267,7 @@ def cmd_feed(args) -> int:
     from .atom import build_feed, write_feed
 
     settings = _settings()
-    store = _open_store(settings)
+    store = _open_existing_store(settings)
     try:
         if args.output == "-":
             sys.stdout.write(build_feed(store))
@@ -336,7 +344,10 @@ def dispatch(args) -> int:
     try:
         from .logs import setup_logging
 
-        setup_logging(Settings(), default=getattr(args, "log_default", "WARNING"))
+        settings = Settings()
+        if args.func is not cmd_config:  # `pantau config` shows even a bad value
+            settings.validate()
+        setup_logging(settings, default=getattr(args, "log_default", "WARNING"))
         return int(args.func(args) or 0)
     except (ConfigError, DatabaseError) as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -348,7 +359,11 @@ def dispatch(args) -> int:
 
 
 def build_parser(prog: str = "pantau") -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]:
+    from .helptext import HelpfulSubParsers, package_version
+
     parser = argparse.ArgumentParser(prog=prog, description="Pantau PHK: AI-linked layoff news monitor")
+    parser.register("action", "parsers", HelpfulSubParsers)
+    parser.add_argument("--version", action="version", version=f"pantau {package_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     return parser, sub
 

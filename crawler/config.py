@@ -59,6 +59,51 @@ SETTINGS: tuple[Setting, ...] = (
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
+
+# What a valid value of a setting is: ("int", low, high) whole numbers in a range (None = open),
+# ("num", low, None) numbers greater than `low`, ("choice", values) one of the values
+# (case-insensitive). ``Settings.validate()`` checks them before any command runs.
+CHECKS: dict[str, tuple] = {
+    "PANTAU_CRAWL_INTERVAL": ("num", 0, None),
+    "PANTAU_CRAWL_TIMEOUT": ("num", 0, None),
+    "PANTAU_DOWNLOAD_TIMEOUT": ("num", 0, None),
+    "PANTAU_MAX_PAGE_MB": ("num", 0, None),
+    "PANTAU_POLITE": ("choice", ("0", "1")),
+    "PANTAU_MAX_ITEMS_PER_SOURCE": ("int", 1, None),
+    "PANTAU_PRUNE_DAYS": ("int", 1, None),
+    "PANTAU_DIGEST_HOUR": ("int", 0, 23),
+    "PANTAU_LOG_LEVEL": ("choice", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")),
+    "PANTAU_ALERT_MAX_AGE_HOURS": ("num", 0, None),
+    "PANTAU_WEB_PORT": ("int", 1, 65535),
+}
+
+
+def check_value(name: str, raw: str | None) -> None:
+    """Raise ConfigError (one line naming the setting) when ``raw`` is not valid for ``name``."""
+    rule = CHECKS.get(name)
+    if rule is None or raw is None:
+        return
+    kind = rule[0]
+    if kind == "choice":
+        if str(raw).strip().upper() not in {c.upper() for c in rule[1]}:
+            raise ConfigError(f"{name}={raw!r} must be one of {', '.join(rule[1])}")
+        return
+    try:
+        value = float(str(raw).strip())
+    except ValueError:
+        what = "a whole number" if kind == "int" else "a number"
+        raise ConfigError(f"{name}={raw!r} is not {what}") from None
+    if kind == "int":
+        low, high = rule[1], rule[2]
+        if not value.is_integer():
+            raise ConfigError(f"{name}={raw!r} must be a whole number")
+        if high is not None and low is not None and not low <= value <= high:
+            raise ConfigError(f"{name}={raw!r} must be between {low} and {high}")
+        if low is not None and value < low:
+            raise ConfigError(f"{name}={raw!r} must be at least {low}")
+    elif value <= rule[1]:
+        raise ConfigError(f"{name}={raw!r} must be greater than {rule[1]}")
+
 _LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$")
 
 
@@ -97,6 +142,12 @@ class Settings:
 
     def get(self, name: str) -> str | None:
         return self._values[_BY_NAME[name].name]
+
+    def validate(self) -> "Settings":
+        """Check every declared setting (``CHECKS``); the first bad one raises ConfigError."""
+        for name, value in self._values.items():
+            check_value(name, value)
+        return self
 
     def __getitem__(self, name: str) -> str | None:
         return self.get(name)
