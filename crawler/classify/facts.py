@@ -21,10 +21,11 @@ from .rules import (_F_AFFECTED, _F_AGGREGATE, _F_REPLACE, _FIRE, _I, _LOSE_JOB,
 
 def extract(f: dict) -> dict:
     """The fact fields of the Verdict for the rules' evaluation f of an article."""
-    companies = _companies(f["title"], f["paras"], f["names"]) if f["L"] >= 1.0 else []
+    cut = f["L"] >= 1.0 or _CUT_EXTRA.search(f["title"].text) is not None
+    companies = _companies(f["title"], f["paras"], f["names"]) if cut else []
     jobs_cut, percent = _numbers(f["title"], f["paras"], companies)
-    country = _country(f["title"], f["paras"], companies) if f["L"] >= 1.0 else None
-    evidence, attribution = _evidence(f, companies) if f["L"] >= 1.0 and f["A"] > 0 else (None, None)
+    country = _country(f["title"], f["paras"], companies) if cut else None
+    evidence, attribution = _evidence(f, companies) if cut and f["A"] > 0 else (None, None)
     return {"companies": companies, "jobs_cut": jobs_cut, "percent": percent, "country": country,
             "attribution": attribution, "evidence": evidence}
 
@@ -76,7 +77,7 @@ _FRACTIONS = {"sepertiga": 100 / 3, "seperempat": 25.0, "setengah": 50.0, "separ
               "dua pertiga": 200 / 3, "tiga perempat": 75.0, "seperlima": 20.0, "sepersepuluh": 10.0}
 _PCT = re.compile(
     r"(?<![\w.,])(\d+(?:[.,]\d+)?)\s*(?:%|persen\b)|\b(sepertiga|seperempat|setengah|separuh|dua\s+pertiga|"
-    r"tiga\s+perempat|seperlima|sepersepuluh)(?:nya)?\b", _I)
+    r"tiga\s+perempat|seperlima|sepersepuluh)(?:nya)?\b(?!\s*(?:juta|ribu|miliar)\b)", _I)
 
 
 def parse_percent(s: str) -> float | None:
@@ -175,6 +176,14 @@ _LEAD_WORDS = {"perusahaan", "raksasa", "startup", "platform", "maskapai", "bank
                "group", "produsen", "pabrikan", "induk", "e-commerce", "fintech", "unicorn", "decacorn", "emiten",
                "operator", "pengembang", "penyedia", "layanan", "pt", "studio", "pabrik", "aplikasi", "peritel",
                "jaringan", "media", "rintisan", "portal", "tabloid", "penerbit"}
+# trailing capitalised words that are never the end of a name
+_HARD_TAIL = ({"senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu", "januari", "februari", "maret",
+               "april", "mei", "juni", "juli", "agustus", "september", "oktober", "november", "desember", "ai",
+               "phk", "ceo", "cfo", "cto", "coo", "rp", "us", "usd", "wib", "as", "ri", "pt", "the", "dan", "di",
+               "ke", "dari", "yang", "untuk", "pada", "dengan", "atau", "of", "&"}
+              | _TITLES | _MEDIA)
+_PLACE_TAIL = _PLACES | set(_COUNTRY_NAMES)  # trimmed only off a well-known name ("Shopee Indonesia")
+_PERSON_WORDS |= _TITLES
 _CORP_SUFFIX = re.compile(
     r"\s+(?:group|grup|inc\.?|corp\.?|corporation|co\.?|ltd\.?|llc|plc|platforms|holdings|tbk\.?|sa|ag|gmbh|se|nv)$", _I)
 _CAP_SEQ = re.compile(
@@ -222,6 +231,17 @@ _HIRING_AFTER = re.compile(r"^\s*(?:baru|tambahan)\b", _I)
 _CUT_PASSIVE = re.compile(
     r"\b(?:dikurangi|dipangkas|di-?phk|diberhentikan|dirumahkan|dipecat|dihapus|digantikan|diganti|"
     r"kena\s+phk|terkena\s+phk|kehilangan\s+pekerjaan)\b", _I)
+# cut verbs the rules do not count as a layoff on their own
+_CUT_EXTRA = re.compile(
+    r"\b(?:memutus\s+hubungan\s+kerja|(?:me)?nyusutkan|disusutkan|melepas|dilepas|memangkas|pangkas|"
+    r"memberhentikan|berhentikan|merumahkan|memecat|mengganti(?:kan)?|menggantinya|susutkan)\b", _I)
+# a cut verb right before a number: the number counts whatever noun follows ("memberhentikan 80 tutor")
+_VERB_NUM = re.compile(
+    r"\b(?:PHK|mem-?PHK|memutus\s+hubungan\s+kerja|memberhentikan|memecat|merumahkan|memangkas|pangkas|"
+    r"mengurangi|kurangi|menggantikan|mengganti|melepas|(?:me)?nyusutkan)\s+"
+    r"(?:(?:terhadap|sekitar|sebanyak|hingga|lebih\s+dari|kurang\s+dari|hampir|setidaknya|total)\s+)*"
+    r"(" + _NUM_TOKEN + r"|setengah)(?:\s*(ribu|rb|juta))?\s+(?!persen\b|%|kali\b|tahun\b|bulan\b|hari\b|"
+    r"jam\b|miliar\b|triliun\b|dolar\b|rupiah\b|euro\b|unit\b|gerai\b|toko\b|kantor\b|cabang\b)[a-z]", _I)
 # an earlier round, or a rumour: never the headline cut
 _EARLIER = re.compile(
     r"\b(?:(?:gelombang\s+)?(?:PHK|pemangkasan|pemecatan)\s+(?:\S+\s+){0,2}?sebelumnya|tahun\s+lalu|"
@@ -237,7 +257,9 @@ _YEAR = re.compile(r"\d{4}$")
 _PCT_OTHER = re.compile(r"\b(?:pendapatan|saham|laba|harga|bunga|inflasi|tumbuh|naik|turun|"
                         r"kenaikan|penurunan|pangsa|interaksi|kode|operasi|proses)\b", _I)
 _PCT_WORKER_AFTER = re.compile(r"^\s*(?:dari\s+)?(?:total\s+)?(?:\S+\s+){0,3}?" + _WORKER, _I)
-_PCT_CUT_BEFORE = re.compile(r"(?:PHK|pangkas|memangkas|mengurangi|setara|sekitar|atau|memecat)\s*$", _I)
+_PCT_CUT_BEFORE = re.compile(r"(?:PHK|pangkas|memangkas|mengurangi|setara|sekitar|atau|memecat|"
+                             r"(?:susutkan|nyusutkan|mengurangi|memangkas|pangkas)\s+(?:jumlah\s+)?(?:karyawan|pekerja|pegawai|staf|"
+                             r"tenaga\s+kerja)(?:nya)?(?:\s+(?:hampir|sekitar|hingga|sebanyak))?)\s*$", _I)
 
 
 def _is_cut_context(r: _Text) -> bool:
@@ -308,9 +330,9 @@ def _numbers(title: _Text, paras: list[list[_Text]],
             s, low = r.text, r.low
             if not (r.lay_word or "kehilangan" in low or "ganti" in low or "alih" in low or "terdampak" in low
                     or "terkena" in low or "berdampak" in low or "kena" in low or "dikurangi" in low
-                    or "dipangkas" in low or "dipecat" in low):
+                    or "dipangkas" in low or "dipecat" in low or "susut" in low):
                 continue
-            if not (r.layoff or _is_cut_context(r) or _CUT_PASSIVE.search(s)
+            if not (r.layoff or _is_cut_context(r) or _CUT_PASSIVE.search(s) or _CUT_EXTRA.search(s)
                     or ("berdampak" in low and _AFFECTED.search(s))):
                 continue
             if idx > 3 and r.fflags & _F_AGGREGATE and _AGGREGATE.search(s):
@@ -320,7 +342,10 @@ def _numbers(title: _Text, paras: list[list[_Text]],
             if idx > 0 and _EARLIER.search(s):
                 continue
             earlier = idx > 0 and _EARLIER_WEAK.search(s) is not None
-            for val, pos in _jobs_in(s, r.fflags):
+            found = _jobs_in(s, r.fflags)
+            if not any(v for v, _ in found):
+                found = [(_num_from_match(m.group(1), m.group(2)), m.start(1)) for m in _VERB_NUM.finditer(s)]
+            for val, pos in found:
                 if val is None:
                     continue
                 prio = 0 if idx == 0 else (1 if idx <= 3 else 2)
@@ -361,16 +386,42 @@ def _norm_company(n: str) -> str:
     return n.strip()
 
 
+_ABBREV_END = {"inc.", "co.", "corp.", "ltd.", "tbk.", "bhd.", "jr.", "sr.", "st."}
+_SITE = re.compile(r"\.(?:com|id|co|net|org)\b|[-–—]$", _I)
+
+
 @lru_cache(maxsize=4096)
 def _trim_cap_seq(raw: str) -> tuple[str, ...]:
-    """Tokens of a capitalised sequence without leading/trailing stop words."""
-    toks = raw.split()
-    while toks and toks[-1].lower().strip(".,") in _STOP_CAP and toks[-1].lower() not in ("bank", "group", "grup"):
+    """Tokens of a capitalised sequence without leading/trailing stop words.  A trailing
+    capitalised common word stays (in prose a capital there means it is part of the name: "Warta
+    Kini"); days, months, places, countries, titles and acronyms such as PHK/AI are trimmed."""
+    toks = []
+    for t in raw.split():
+        toks.append(t)
+        if t[-1] in ".,:;" and len(t) > 2 and t.lower() not in _ABBREV_END:
+            break  # a sentence or clause ends inside the sequence
+    while toks and _SITE.search(toks[0]):
+        toks.pop(0)  # a dateline ("TRENASIA.ID-", "Bisnis.com,")
+    while toks and (toks[-1].lower().strip(".,:;") in _HARD_TAIL or (
+            len(toks) > 1 and toks[-1].lower().strip(".,:;") in _PLACE_TAIL
+            and " ".join(toks[:-1]).lower() in _KNOWN_SET)) and toks[-1].lower() not in ("bank", "group", "grup"):
         toks.pop()
-    while (toks and toks[0].lower().strip(".,") in _STOP_CAP and toks[0] != "PT"
+    while (toks and _is_lead_stop(toks[0].lower().strip(".,:;")) and toks[0] != "PT"
            and not (len(toks) > 1 and toks[0] == "Bank")):  # "Bank Mandiri" is a name
         toks.pop(0)
     return tuple(toks)
+
+
+@lru_cache(maxsize=4096)
+def _had_title(raw: str) -> bool:
+    """The sequence opens with a person's title ("Menteri Ketenagakerjaan", "CEO Budi")."""
+    first = raw.split()[0].lower().strip(".,:;") if raw.split() else ""
+    return first in _TITLES or first in _PERSON_WORDS
+
+
+def _is_lead_stop(w: str) -> bool:
+    return (w in _STOP_CAP or w in _LEAD_WORDS or w in _PLACES or w in _NOT_COMPANY or w in _TITLES
+            or w in _COUNTRY_NAMES)
 
 
 @lru_cache(maxsize=4096)
@@ -380,11 +431,25 @@ def _company_name(seq: str) -> tuple[str, str] | None:
     key = name.lower()
     if not name or key in _STOP_CAP or key in _MEDIA or len(name) < 2:
         return None
+    if key not in _KNOWN_SET and (key in _PLACES or key in _NOT_COMPANY or key in _TITLES or key in _COUNTRY_NAMES
+                                  or any(rx.fullmatch(name) for _, rx in _COUNTRIES)):
+        return None  # a place, a country, a title or a sentence-opening word
     if key.endswith((".com", ".co", ".id", ".net")):
         return None  # a news site (dateline "Bisnis.com, JAKARTA -")
     if _NUMERIC.fullmatch(name):
         return None
     return name, key
+
+
+def _longest_in(toks: list[str], body: str) -> list[str]:
+    """The longest run of toks that occurs in body (or is a known company); [] if none."""
+    n = len(toks)
+    for size in range(n, 0, -1):
+        for i in range(n - size + 1):
+            cand = " ".join(toks[i:i + size])
+            if cand in body or cand.lower() in _KNOWN_SET:
+                return toks[i:i + size]
+    return []
 
 
 def _is_lower_word(key: str, text: str) -> bool:
@@ -428,8 +493,8 @@ def _companies(t_rec: _Text, psents: list[list[_Text]], ai_names: set[str]) -> l
                     continue
                 if is_title and body_text:
                     # title case makes every word capitalised: keep the longest prefix seen in the body
-                    toks = list(toks)
-                    while toks and " ".join(toks) not in body_text and " ".join(toks).lower() not in _KNOWN_SET:
+                    toks = _longest_in(list(toks), body_text)
+                    while toks and toks[-1].lower() in _STOP_CAP and " ".join(toks).lower() not in _KNOWN_SET:
                         toks.pop()
                     if not toks:
                         continue
@@ -437,6 +502,11 @@ def _companies(t_rec: _Text, psents: list[list[_Text]], ai_names: set[str]) -> l
                 if cand is None:
                     continue
                 name, key = cand
+                if key in _ALIAS:
+                    name = _ALIAS[key]
+                    key = name.lower()
+                elif _had_title(m.group(1)):
+                    continue  # "Menteri Ketenagakerjaan", "CEO Budi Santoso": a person
                 if " " not in name and key not in _KNOWN_SET:
                     if key not in lower_words:
                         lower_words[key] = _is_lower_word(key, all_text)
@@ -459,7 +529,8 @@ def _companies(t_rec: _Text, psents: list[list[_Text]], ai_names: set[str]) -> l
                     w += 1.5
                 if _COMPANY_VERB_AFTER.match(after):
                     w += 2.0
-                if bw and bw[-1] in ("karyawan", "pekerja", "pegawai", "staf", "phk", "di-phk") or bw[-2:] == ["phk", "di"]:
+                if (bw and bw[-1] in ("karyawan", "pekerja", "pegawai", "staf", "phk", "di-phk") or bw[-2:] == ["phk", "di"]
+                        or any(x in ("karyawan", "pekerja", "pegawai", "staf", "buruh") for x in bw[-3:-1])):
                     w += 1.0
                 if gate and s_lay is None:
                     fold = r.fold
@@ -483,6 +554,14 @@ def _companies(t_rec: _Text, psents: list[list[_Text]], ai_names: set[str]) -> l
                 scores[key] = scores.get(key, 0.0) + w
                 if key not in display or (known and display[key] != _KNOWN_SET[key]):
                     display[key] = _KNOWN_SET.get(key, name)
+    # a name that only ever opens a longer one ("Kontakta" of "Kontakta Layan Nusantara", "Warta"
+    # of "Warta Kini") is that longer name, unless both are well-known companies
+    for k in sorted(scores, key=len):
+        if k in _KNOWN_SET:
+            continue
+        longer = [o for o in scores if o != k and o.startswith(k + " ") and scores[o] >= 1.0]
+        if len(longer) == 1:
+            scores[longer[0]] += scores.pop(k)
     # aliases / merge: "amazon web services" -> keep; drop names contained in a higher-scoring one
     ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
     ranked = [(k, v) for k, v in ranked if v >= 2.0]
@@ -509,7 +588,7 @@ _CAPS = r"([A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)"
 _CUT_IN = re.compile(r"\b(?:karyawan|pekerja|pegawai|staf|posisi|pekerjaan|tenaga\s+kerja|kantor|operasional|cabang)"
                      r"(?:nya)?\s+(?:\S+\s+){0,2}?di\s+" + _CAPS)
 # where the company is based: "asal Swedia", "berbasis di Israel", "raksasa teknologi AS"
-_HQ = re.compile(r"\b(?:asal|berbasis\s+di|berkantor\s+pusat\s+di|bermarkas(?:\s+besar)?\s+di|berpusat\s+di|"
+_HQ = re.compile(r"\b(?:asal|berbasis\s+di|(?i:kantor\s+pusat)(?:nya)?\s+(?:\S+\s+){0,2}?(?:berada\s+|ada\s+)?di|berkantor\s+pusat\s+di|bermarkas(?:\s+besar)?\s+di|berpusat\s+di|"
                  r"(?:perusahaan|raksasa|startup|maskapai|bank|platform|fintech|konsultan|produsen|pabrikan|"
                  r"operator|penerbit|surat\s+kabar|media|peritel|grup|firma)(?:\s+[a-z-]+){0,2})\s+" + _CAPS)
 # outlet names that carry a country ("CNBC Indonesia") say nothing about the cut
@@ -519,6 +598,7 @@ _OUTLET_COUNTRY = re.compile(r"\b(?:CNBC|CNN|Bisnis|Media|Republika|Koran|Tempo|
 
 
 def _country_in(text: str) -> str | None:
+    text = text.strip(" .,;:")
     low = text.lower()
     if low in _COUNTRY_NAMES:
         return _COUNTRY_NAMES[low]
@@ -579,8 +659,12 @@ _OWN_VOICE = re.compile(
     r"beralasan|berdalih|menuturkan|kata|ujar|tulis)\b", _I)
 # someone else linking the cut to AI
 _OTHER_VOICE = re.compile(
-    r"\b(?:analis|pengamat|ekonom|peneliti|pakar|akademisi|serikat|buruh\s+menilai|laporan|dilaporkan|"
-    r"menurut\s+(?:sumber|laporan|data|media)|media|survei|studi|riset)\b", _I)
+    r"\b(?:analis|pengamat|ekonom|peneliti|pakar|akademisi|serikat|laporan|dilaporkan|"
+    r"menurut\s+(?:sumber|laporan|data|media)|media|survei|studi|riset|diduga|menduga|disebut-sebut|dinilai|"
+    r"menilai|dianggap|dikaitkan|spekulasi|kabarnya|dikabarkan|mantan\s+karyawan)\b", _I)
+# the company as the subject of the sentence ("Perusahaan ...", "Manajemen ...", its name first)
+_SUBJECT_LEAD = re.compile(r"^(?:[A-Z][\w-]*\s+){0,3}?(?:perusahaan|manajemen|bank|maskapai|startup|raksasa|"
+                           r"grup|pihak\s+perusahaan)\b", _I)
 
 
 def _clip(text: str, limit: int = EVIDENCE_CHARS) -> str:
@@ -644,8 +728,10 @@ def _evidence(f: dict, companies: list[str]) -> tuple[str | None, str | None]:
             score = _link_score(x)
             if score <= 0:
                 continue
-            own = bool(_OWN_VOICE.search(s)) and not _OTHER_VOICE.search(s)
-            if score >= 3.0 and (own or ("“" in s or '"' in s) and (companies and _mentions(s.lower(), companies[0]))):
+            own = not _OTHER_VOICE.search(s) and bool(
+                _OWN_VOICE.search(s) or (score >= 3.0 and (_SUBJECT_LEAD.match(s) or (
+                    companies and _mentions(s[:60].lower(), companies[0])))))
+            if own:
                 own_link = True
             score -= 0.15 * min(i, 10)
             if best is None or score > best_score:

@@ -1,0 +1,173 @@
+"""Facts of an article (crawler/classify/facts.py): companies, jobs_cut, percent, country,
+attribution and evidence, on the repository's own cases (tests/fixtures/facts_cases.jsonl) and
+on single sentences."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from crawler.classify import classify, facts, rules
+from crawler.classify.verdict import Verdict
+
+CASES_PATH = Path(__file__).resolve().parents[1] / "fixtures" / "facts_cases.jsonl"
+CASES = [json.loads(line) for line in CASES_PATH.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _facts(title: str, text: str) -> dict:
+    """The fact fields before the final verdict (attribution is given whether or not it matches)."""
+    return facts.extract(rules.evaluate(title, text))
+
+
+def _norm(name: str) -> str:
+    return "".join(name.casefold().split())
+
+
+def test_cases_cover_every_field():
+    assert len(CASES) >= 15
+    for key in ("companies", "jobs_cut", "country", "attribution", "not_companies"):
+        assert any(key in c for c in CASES), key
+    assert {c.get("attribution") for c in CASES} >= {"explicit", "attributed", "disputed"}
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
+def test_case(case):
+    got = _facts(case["title"], case["text"])
+    names = {_norm(c) for c in got["companies"]}
+    if case["companies"]:
+        assert _norm(case["companies"][0]) == _norm(got["companies"][0]), got["companies"]
+    for bad in case.get("not_companies", []):
+        assert _norm(bad) not in names, got["companies"]
+    assert got["jobs_cut"] == case["jobs_cut"]
+    if "percent" in case:
+        assert got["percent"] == case["percent"]
+    if "country" in case:
+        assert got["country"] == case["country"]
+    if "attribution" in case:
+        assert got["attribution"] == case["attribution"], got["evidence"]
+
+
+# -- companies --------------------------------------------------------------------------------
+
+def test_sentence_opening_words_are_not_companies():
+    got = _facts("Perusahaan Ritel Tokoria PHK 70 Kasir, Diganti Mesin Swalayan Berbasis AI",
+                 "Tokoria memberhentikan 70 kasir setelah memasang mesin kasir swalayan berbasis AI.\n"
+                 "Sebanyak 70 kasir itu bekerja di gerai-gerai Tokoria di Bandung.\n"
+                 "Termasuk di antaranya kasir yang sudah bekerja lebih dari sepuluh tahun.")
+    assert got["companies"] == ["Tokoria"]
+
+
+def test_person_titles_and_places_are_not_companies():
+    got = _facts("Menteri Soroti PHK 90 Pekerja Gudang Lintasraya karena Robot",
+                 "Menteri Ketenagakerjaan menyoroti PHK 90 pekerja gudang Lintasraya di Karawang yang diganti robot.\n"
+                 "CEO Lintasraya Budi Santoso mengatakan robot kini mengerjakan pengepakan.")
+    keys = {_norm(c) for c in got["companies"]}
+    assert _norm("Lintasraya") in keys
+    assert not keys & {_norm(x) for x in ("Menteri", "Menteri Ketenagakerjaan", "Karawang", "CEO",
+                                          "CEO Lintasraya", "Budi Santoso")}
+
+
+def test_known_alias_is_shown_as_the_company():
+    got = _facts("BT PHK 10.000 Pegawai, Diganti AI",
+                 "Perusahaan telekomunikasi BT akan mengganti 10.000 pegawai dengan AI, kata CEO BT.")
+    assert got["companies"][0] == "BT Group"
+    assert got["country"] == "Inggris"
+
+
+# -- jobs_cut ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Perusahaan itu memangkas sekitar 250 karyawan atau 30 persen dari tenaga kerjanya.", (250, 30.0)),
+    ("Perusahaan itu memangkas 12 ribu karyawan.", (12000, None)),
+    ("Perusahaan itu memangkas 1,2 juta pekerjaan.", (1200000, None)),
+    ("Perusahaan itu memangkas 14.000 posisi.", (14000, None)),
+    ("Perusahaan itu menggantikan setengah juta pekerja dengan robot.", (500000, None)),
+    ("Perusahaan itu memangkas 30 persen karyawan.", (None, 30.0)),
+    ("Perusahaan itu membuka 500 lowongan dan merekrut 300 insinyur baru.", (None, None)),
+    ("Sebanyak 500 posisi, atau 5% dari tenaga kerjanya, akan dikurangi.", (500, 5.0)),
+    ("Kebijakan ini berdampak pada 780 posisi.", (780, None)),
+])
+def test_numbers_in_one_sentence(sentence, expected):
+    got = _facts("Gelombang PHK karena AI", sentence)
+    assert (got["jobs_cut"], got["percent"]) == expected
+
+
+def test_hiring_number_is_not_a_cut_even_next_to_layoff_words():
+    got = _facts("Rutera Buka 500 Lowongan di Tengah PHK Teknologi",
+                 "Di tengah gelombang PHK, Rutera justru membuka 500 posisi baru untuk insinyur AI.")
+    assert got["jobs_cut"] is None
+
+
+def test_earlier_round_and_other_company_figures_are_not_the_cut():
+    got = _facts("Microsoft Umumkan PHK Baru di Tengah Investasi AI",
+                 "Microsoft mengumumkan PHK baru yang menyasar tim penjualan, seiring investasi besar di AI.\n"
+                 "Ini menyusul gelombang PHK sebelumnya pada Mei yang menghapus sekitar 6.000 posisi.\n"
+                 "Amazon juga memangkas 14.000 posisi korporat bulan lalu.")
+    assert got["jobs_cut"] is None
+
+
+def test_range_takes_the_headline_figure():
+    got = _facts("Sinarpay PHK hingga 300 Karyawan",
+                 "Sinarpay akan memberhentikan antara 200 hingga 300 karyawan karena chatbot AI.")
+    assert got["jobs_cut"] == 300
+
+
+# -- country ----------------------------------------------------------------------------------
+
+def test_outlet_name_is_not_the_country():
+    got = _facts("Fiverr PHK 250 Karyawan demi AI",
+                 "Jakarta, CNBC Indonesia - Fiverr memangkas 250 karyawan demi menjadi perusahaan AI-first.")
+    assert got["country"] == "Israel"
+
+
+def test_country_unknown_stays_none():
+    got = _facts("Studio Animasi Garis PHK 30 Animator karena AI",
+                 "Studio animasi Garis memberhentikan 30 animator karena AI generatif kini membuat storyboard.")
+    assert got["country"] is None
+
+
+# -- evidence, attribution, reasons -----------------------------------------------------------
+
+def test_evidence_is_the_linking_sentence_trimmed_at_a_word():
+    long_tail = " ".join(["dan seterusnya"] * 40)
+    v = classify("Kontenesia Pangkas 90 Penulis, Beralih ke AI Generatif",
+                 "Agensi konten Kontenesia memangkas 90 penulis lepas.\n"
+                 "Perusahaan mengatakan PHK itu dilakukan karena artikel kini ditulis menggunakan AI generatif "
+                 + long_tail + ".\nKaryawan terdampak menerima pesangon.")
+    assert v.evidence is not None
+    assert v.evidence.startswith("Perusahaan mengatakan PHK itu dilakukan karena")
+    assert len(v.evidence) <= 200 and v.evidence.endswith("…")
+    assert not v.evidence[:-1].endswith(" ")
+    assert v.evidence[:-1] in ("Perusahaan mengatakan PHK itu dilakukan karena artikel kini ditulis menggunakan AI "
+                               "generatif " + long_tail)
+
+
+def test_no_evidence_without_a_link():
+    v = classify("Pabrik Tekstil PHK 500 Pekerja karena Order Turun",
+                 "Pabrik tekstil di Bandung memberhentikan 500 pekerja karena pesanan ekspor anjlok.")
+    assert v.evidence is None and v.attribution is None
+
+
+def test_attribution_only_for_a_match():
+    v = Verdict(match=False, score=0.1, attribution="explicit")
+    assert v.attribution is None
+    assert Verdict(match=True, score=0.9, attribution="explicit").attribution == "explicit"
+
+
+def test_reasons_have_no_repeats():
+    v = Verdict(match=True, score=0.9, reasons=["judul: PHK", "judul: PHK + AI", "judul: PHK"])
+    assert v.reasons == ["judul: PHK", "judul: PHK + AI"]
+
+
+def test_verdict_dict_carries_the_new_fields():
+    v = classify("Fiverr PHK 30 Persen Karyawan demi AI",
+                 "Fiverr memangkas sekitar 250 karyawan atau 30 persen dari tenaga kerjanya.\n"
+                 "CEO Fiverr mengatakan perusahaan akan menjadi perusahaan AI-first dengan tim yang lebih ramping "
+                 "dan memanfaatkan otomatisasi.")
+    d = v.to_dict()
+    assert d["jobs_cut"] == 250 and d["percent"] == 30.0
+    assert d["country"] == "Israel"
+    assert d["attribution"] in ("explicit", "attributed", "disputed")
+    assert d["evidence"]
