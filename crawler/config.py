@@ -45,6 +45,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PANTAU_MAX_ITEMS_PER_SOURCE", "60", "newest entries considered per source per crawl"),
     Setting("PANTAU_PRUNE_DAYS", "90", "days after which unflagged article text is pruned"),
     Setting("PANTAU_DIGEST_HOUR", "7", "hour (WIB) of the daily digest"),
+    Setting("PANTAU_ALERT_MAX_AGE_HOURS", "48",
+            "alerts and the digest cover only articles published within this many hours; older ones "
+            "are stored and searchable, never pushed (no backlog flood from a new install or source)"),
+    Setting("PANTAU_HEALTH_MIN_SOURCES_OK", "1",
+            "`pantau status` is OK only if this many sources (e.g. 1) or this share (e.g. 50%) answered "
+            "in the last crawl"),
+    Setting("PANTAU_HEALTH_MAX_PENDING_MINUTES", "60",
+            "`pantau status` is not OK when an alert has been pending longer than this"),
     Setting("PANTAU_FEED_PATH", "data/pantau-phk.xml", "Atom feed of flagged stories written by `pantau feed`"),
     Setting("PANTAU_LOG_LEVEL", "INFO", "log level (DEBUG, INFO, WARNING)"),
     Setting("PANTAU_WEB_PORT", None, "`pantau run` also serves the tracker website on this port when set"),
@@ -74,6 +82,7 @@ CHECKS: dict[str, tuple] = {
     "PANTAU_DIGEST_HOUR": ("int", 0, 23),
     "PANTAU_LOG_LEVEL": ("choice", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")),
     "PANTAU_ALERT_MAX_AGE_HOURS": ("num", 0, None),
+    "PANTAU_HEALTH_MAX_PENDING_MINUTES": ("num", 0, None),
     "PANTAU_WEB_PORT": ("int", 1, 65535),
 }
 
