@@ -18,16 +18,16 @@ ENTRIES = [
      "link_selector": "div.list > h2 a[href*='/berita/']"},
     {"name": "off", "url": "https://y.id/feed", "enabled": False},
     {"name": "gn", "url": "https://news.google.com/rss/search?q=PHK+AI&hl=id", "aggregator": True},
-    {"name": "agg", "url": "https://agregator.id/rss", "aggregator": True, "language": "en", "catatan": "kunci lain"},
+    {"name": "agg", "url": "https://agregator.id/rss", "aggregator": True, "language": "en", "note": "kunci lain"},
     {"name": "gn-off", "url": "https://news.google.com/rss/x", "aggregator": False},
 ]
 
 
 def test_parse_defaults_and_extras():
-    got = parse_sources({"source": [{"name": " a ", "url": " http://a.test/f ", "foo": 1},
+    got = parse_sources({"source": [{"name": " a ", "url": " http://a.test/f ", "note": 1},
                                     {"name": "g", "url": "https://news.google.com/rss/search?q=x"}]})
     assert got[0].name == "a" and got[0].url == "http://a.test/f" and got[0].type == "rss"
-    assert got[0].enabled and got[0].language == "id" and not got[0].aggregator and got[0].extra == {"foo": 1}
+    assert got[0].enabled and got[0].language == "id" and not got[0].aggregator and got[0].extra == {"note": 1}
     assert got[1].aggregator  # Google News detected from the URL
 
 
