@@ -10,7 +10,8 @@ Format: an array of ``[[source]]`` tables. Keys:
 ``enabled`` (default true); ``language`` (default ``id``);
 ``aggregator`` (default false; true for Google News searches: their links
           are resolved to the publisher and never duplicate a publisher's own
-          article); any other key is kept and ignored.
+          article); ``note`` (free text) is kept; any other key is an error
+          with a "did you mean" hint (``linkselector`` → ``link_selector``).
 
 A bad file raises ``ConfigError`` with one line naming the entry and problem.
 
@@ -24,6 +25,7 @@ keys; comments in the file are not kept.
 
 from __future__ import annotations
 
+import difflib
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +36,10 @@ from xml.sax.saxutils import quoteattr
 from .config import ConfigError
 
 TYPES = ("rss", "sitemap", "html")
+# every key a [[source]] may have; anything else is a typo (error with a "did you mean" hint).
+# `note` is free text for the operator. (`domains` is read by the fetch policy.)
+KNOWN_KEYS = frozenset({"name", "url", "type", "link_selector", "enabled", "language", "aggregator",
+                        "domains", "note"})
 
 
 @dataclass(frozen=True)
@@ -87,7 +93,13 @@ def parse_sources(data: dict, origin: str = "sources") -> list[Source]:
         if not isinstance(enabled, bool):
             raise ConfigError(f"{where}: enabled must be true or false")
         aggregator = entry.get("aggregator", "news.google." in url)
-        known = {"name", "url", "type", "link_selector", "enabled", "language", "aggregator"}
+        for key in entry:
+            if key not in KNOWN_KEYS:
+                close = difflib.get_close_matches(str(key), sorted(KNOWN_KEYS), n=1, cutoff=0.6)
+                hint = (f"did you mean {close[0]!r}?" if close
+                        else f"known keys: {', '.join(sorted(KNOWN_KEYS))}")
+                raise ConfigError(f"{where}: unknown key {key!r} ({hint})")
+        known = KNOWN_KEYS - {"note"}  # `note` travels in `extra` (kept when the file is rewritten)
         out.append(Source(
             name=name, url=url, type=typ, link_selector=selector, enabled=enabled,
             language=str(entry.get("language", "id")), aggregator=bool(aggregator),
