@@ -45,6 +45,14 @@ def cmd_crawl(args) -> int:
     if args.verbose:
         for name, err in sorted(result.failures.items()):
             print(f"  {name}: {err}")
+    from .health import crawl_notes
+
+    store = _open_store(settings)
+    try:
+        for line in crawl_notes(result, store, settings, verbose=args.verbose):
+            print(line)
+    finally:
+        store.close()
     return 0
 
 
@@ -239,16 +247,20 @@ def status_report(store: Store, interval_minutes: float) -> tuple[list[str], boo
 def cmd_status(args) -> int:
     settings = _settings()
     store = _open_existing_store(settings)
-    try:
-        lines, healthy = status_report(store, settings.interval_minutes)
+    try:  # exit code = crawler.health's: 0 OK, 3 stale, 4 sources, 5 Telegram, 6 outbox
+        from .health import health
+
+        lines, _ = status_report(store, settings.interval_minutes)
+        result = health(store, settings)
     finally:
         store.close()
+    if getattr(args, "json", False):
+        print(json.dumps({"ok": result.ok, "exit_code": result.exit_code, "reasons": result.reasons,
+                          "facts": result.facts}, ensure_ascii=False, indent=2))
+        return result.exit_code
     print("\n".join(lines))
-    if not healthy:
-        print("status: NOT OK (no successful crawl within three intervals)")
-        return 3
-    print("status: OK")
-    return 0
+    print(result.line())
+    return result.exit_code
 
 
 def cmd_housekeeping(args) -> int:
@@ -325,6 +337,8 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_reclassify)
 
     p = sub.add_parser("status", help="last crawl, counts, pending alerts, failing sources; exit 3 if stale")
+    p.add_argument("--json", action="store_true",
+                   help="ok, exit_code, reasons and facts as JSON (times ISO 8601 with offset)")
     p.set_defaults(func=cmd_status)
 
     p = sub.add_parser("housekeeping", help="prune old unflagged article text and optimise the index")
