@@ -182,12 +182,11 @@ _HARD_TAIL = ({"senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu", "
                "phk", "ceo", "cfo", "cto", "coo", "rp", "us", "usd", "wib", "as", "ri", "pt", "the", "dan", "di",
                "ke", "dari", "yang", "untuk", "pada", "dengan", "atau", "of", "&"}
               | _TITLES | _MEDIA)
-_PLACE_TAIL = _PLACES | set(_COUNTRY_NAMES)  # trimmed only off a well-known name ("Shopee Indonesia")
 _PERSON_WORDS |= _TITLES
 _CORP_SUFFIX = re.compile(
     r"\s+(?:group|grup|inc\.?|corp\.?|corporation|co\.?|ltd\.?|llc|plc|platforms|holdings|tbk\.?|sa|ag|gmbh|se|nv)$", _I)
 _CAP_SEQ = re.compile(
-    r"(?<![\w-])((?:PT\s+)?[A-Z][\w&'.-]*[\w&]?(?:\s+(?:[A-Z][\w&'.-]*[\w&]|&|of|de)){0,3})")
+    r"(?<![\w-])((?:PT\s+)?[A-ZÀ-ÖØ-Þ][\w&'.-]*[\w&]?(?:\s+(?:[A-ZÀ-ÖØ-Þ][\w&'.-]*[\w&]|&|of|de)){0,3})")
 _PERSON_CTX_BEFORE = re.compile(
     r"(?:CEO|CFO|CTO|COO|pendiri|co-?founder|bos|presiden|direktur|kepala|juru\s+bicara|jubir|analis|"
     r"ekonom|pengamat|profesor|peneliti|menteri|ketua|wakil|kata|ujar|ungkap|menurut|dikutip|oleh|"
@@ -226,6 +225,10 @@ _HIRING_BEFORE = re.compile(
     r"(?:membuka|buka|dibuka|merekrut|rekrut|direkrut|menambah|tambah|mempekerjakan|menciptakan|"
     r"ciptakan|menyerap|serap|lowongan|mencari|butuh|membutuhkan|mengangkat|menerima|melatih|"
     r"pelatihan|beasiswa)\s+(?:\S+\s+){0,2}$", _I)
+_EQUIVALENT_BEFORE = re.compile(r"\bsetara\s+(?:dengan\s+)?(?:\S+\s+){0,3}$|\bsebanding\s+(?:dengan\s+)?(?:\S+\s+){0,3}$", _I)
+# "90 dari 270 pegawai": the first number is the cut
+_N_OF_M = re.compile(r"(?<![\w.,])(" + _NUM_TOKEN + r")(?:\s*(ribu|juta))?\s+dari\s+(?:total\s+|sekitar\s+)?"
+                     + _NUM_TOKEN + r"(?:\s*(?:ribu|juta))?\s+(?:\S+\s+)?" + _WORKER + r"\b", _I)
 _HIRING_AFTER = re.compile(r"^\s*(?:baru|tambahan)\b", _I)
 # a passive cut after the number ("500 posisi ... akan dikurangi")
 _CUT_PASSIVE = re.compile(
@@ -281,6 +284,8 @@ def _jobs_in(s: str, fflags: int | None = None) -> list[tuple[int | None, int]]:
             continue  # "30 persen karyawan" is a share
         if _HIRING_BEFORE.search(s[max(0, m.start() - 40):m.start()]) or _HIRING_AFTER.match(s[m.end():]):
             continue  # hiring numbers are never a cut
+        if _EQUIVALENT_BEFORE.search(s[max(0, m.start() - 40):m.start()]):
+            continue  # "setara dengan beban kerja 700 agen" is a comparison
         before_words = _WS.split(s[max(0, m.start() - 40):m.start()].lower().strip())[-3:]
         if ("," not in " ".join(before_words[-2:])) and any(w.strip(",;") in _TOTAL_WORDS for w in before_words[-3:]) \
                 and before_words[-2:-1] not in (["lebih"], ["kurang"]):  # "lebih dari 100" is not a total
@@ -342,7 +347,8 @@ def _numbers(title: _Text, paras: list[list[_Text]],
             if idx > 0 and _EARLIER.search(s):
                 continue
             earlier = idx > 0 and _EARLIER_WEAK.search(s) is not None
-            found = _jobs_in(s, r.fflags)
+            found = [(_num_from_match(m.group(1), m.group(2)), m.start(1)) for m in _N_OF_M.finditer(s)]
+            found = found or _jobs_in(s, r.fflags)
             if not any(v for v, _ in found):
                 found = [(_num_from_match(m.group(1), m.group(2)), m.start(1)) for m in _VERB_NUM.finditer(s)]
             for val, pos in found:
@@ -386,6 +392,8 @@ def _norm_company(n: str) -> str:
     return n.strip()
 
 
+# "Artikel ini telah tayang di detikInet dengan judul ..." (a syndicated copy's credit line)
+_SYNDICATED = re.compile(r"^\s*(?:artikel|berita)\s+ini\s+(?:telah\s+|sudah\s+)?(?:tayang|terbit|dimuat)", _I)
 _ABBREV_END = {"inc.", "co.", "corp.", "ltd.", "tbk.", "bhd.", "jr.", "sr.", "st."}
 _SITE = re.compile(r"\.(?:com|id|co|net|org)\b|[-–—]$", _I)
 
@@ -402,10 +410,12 @@ def _trim_cap_seq(raw: str) -> tuple[str, ...]:
             break  # a sentence or clause ends inside the sequence
     while toks and _SITE.search(toks[0]):
         toks.pop(0)  # a dateline ("TRENASIA.ID-", "Bisnis.com,")
-    while toks and (toks[-1].lower().strip(".,:;") in _HARD_TAIL or (
-            len(toks) > 1 and toks[-1].lower().strip(".,:;") in _PLACE_TAIL
-            and " ".join(toks[:-1]).lower() in _KNOWN_SET)) and toks[-1].lower() not in ("bank", "group", "grup"):
+    while toks and toks[-1].lower().strip(".,:;") in _HARD_TAIL and toks[-1].lower() not in ("bank", "group", "grup"):
         toks.pop()
+    for size in (3, 2):
+        if len(toks) >= size and " ".join(toks[:size]).lower().strip(".,:;") in _PLACES:
+            toks = toks[size:]  # "Jawa Tengah", "Kuala Lumpur"
+            break
     while (toks and _is_lead_stop(toks[0].lower().strip(".,:;")) and toks[0] != "PT"
            and not (len(toks) > 1 and toks[0] == "Bank")):  # "Bank Mandiri" is a name
         toks.pop(0)
@@ -470,6 +480,7 @@ def _is_lower_word(key: str, text: str) -> bool:
 
 def _companies(t_rec: _Text, psents: list[list[_Text]], ai_names: set[str]) -> list[str]:
     title = t_rec.text
+    psents = [p for p in psents if not _SYNDICATED.match(p[0].text)]
     paras = [p[0].text if len(p) == 1 else " ".join([r.text for r in p]) for p in psents]
     scores: dict[str, float] = {}
     display: dict[str, str] = {}
@@ -667,6 +678,10 @@ _SUBJECT_LEAD = re.compile(r"^(?:[A-Z][\w-]*\s+){0,3}?(?:perusahaan|manajemen|ba
                            r"grup|pihak\s+perusahaan)\b", _I)
 
 
+_HEDGE = re.compile(r"\?|\b(?:ketimbang|daripada|jika|kalau|seandainya|mungkin|barangkali|kontras|justru|"
+                    r"bukan|tidak|tak|belum)\b", _I)
+
+
 def _clip(text: str, limit: int = EVIDENCE_CHARS) -> str:
     """At most ``limit`` characters, cut at a word boundary with "…"."""
     text = " ".join(text.split())
@@ -733,7 +748,11 @@ def _evidence(f: dict, companies: list[str]) -> tuple[str | None, str | None]:
                     companies and _mentions(s[:60].lower(), companies[0])))))
             if own:
                 own_link = True
-            score -= 0.15 * min(i, 10)
+            if companies and _mentions(s.lower(), companies[0]):
+                score += 0.5
+            if _HEDGE.search(s):
+                score -= 2.0  # a contrast, a hypothetical or a question explains less
+            score -= 0.3 * min(i, 10)
             if best is None or score > best_score:
                 best, best_score, best_own = s, score, own
     if best is None and _link_score(rules._analyse_sentence(-1, rules._strip_names(t.text, names))) >= 3.0:

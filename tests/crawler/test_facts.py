@@ -171,3 +171,36 @@ def test_verdict_dict_carries_the_new_fields():
     assert d["country"] == "Israel"
     assert d["attribution"] in ("explicit", "attributed", "disputed")
     assert d["evidence"]
+
+
+def test_multi_word_province_and_syndication_line_are_not_companies():
+    got = _facts("Pabrik Garmen di Jawa Tengah PHK 400 Pekerja Usai Pasang Mesin Jahit Otomatis",
+                 "PT Rajut Sentosa Abadi memberhentikan 400 pekerja di pabriknya di Jawa Tengah setelah memasang "
+                 "mesin jahit otomatis berbasis AI.\n"
+                 'Artikel ini telah tayang di Kabarpabrik dengan judul "Pabrik Garmen Di Jawa Tengah Usai Pasang '
+                 'Mesin Jahit Otomatis".')
+    assert got["companies"] == ["Rajut Sentosa Abadi"]
+
+
+def test_accented_capital_inside_a_name():
+    got = _facts("Pabrik Rumahkan 150 Pekerja karena Robot",
+                 "PT Kain Élok Nusantara merumahkan 150 pekerja setelah memasang robot pemotong kain.")
+    assert got["companies"] == ["Kain Élok Nusantara"]
+
+
+def test_part_of_a_total_and_an_equivalence():
+    got = _facts("Agensi PHK Penulis karena AI",
+                 "Sebanyak 90 dari 270 pegawai terkena PHK setelah konten dialihkan ke AI generatif.")
+    assert got["jobs_cut"] == 90
+    got = _facts("Fintech Susutkan Karyawan karena AI",
+                 "Asisten AI kini menangani percakapan yang setara dengan beban kerja 700 agen, sehingga PHK dilakukan.")
+    assert got["jobs_cut"] is None
+
+
+def test_evidence_prefers_the_direct_link_over_a_contrast():
+    v = classify("Salesforce Pangkas 4.000 Staf, Digantikan Agen AI",
+                 "Salesforce memangkas sekitar 4.000 posisi dukungan pelanggan karena pekerjaan itu kini dikerjakan "
+                 "agen AI.\n"
+                 "Sikap ini kontras dengan pernyataan bos Salesforce sebelumnya, ketika ia menilai AI tidak akan "
+                 "menggantikan pekerja ketimbang membantu mereka.")
+    assert v.evidence.startswith("Salesforce memangkas sekitar 4.000 posisi")
