@@ -22,7 +22,9 @@ Rules:
   the baseline. The outlet's body selector text (after dropping its noise
   elements) replaces it only when it agrees with it: most of its words are
   in trafilatura's text and it covers most of trafilatura's paragraph-length
-  lines — so a stale selector never makes the text worse. JSON-LD
+  lines — so a stale selector never makes the text worse. (Trafilatura's
+  fast mode is asked first; the full run happens only if the selector text
+  does not agree with the fast result.) JSON-LD
   ``articleBody`` is used when it is longer and covers the chosen text. If
   precision mode finds (almost) nothing, trafilatura's default mode runs.
 - Cleanup only removes boilerplate lines: "Baca juga", "Simak juga video",
@@ -71,7 +73,7 @@ _BOILERPLATE_LINE = re.compile(
     r"^\s*(?:baca\s+juga|simak\s+juga|lihat\s+juga|cek\s+juga|baca\s+selengkapnya|baca\s+berita\s+lainnya|"
     r"pilihan\s+editor\s*:|rekomendasi\s*:|"
     r"simak\s+video|saksikan\s+(?:juga\s+)?video|tonton\s+juga|berita\s+terkait|artikel\s+terkait|"
-    r"advertisement|scroll\s+to\s+continue|tags?\s*:|topik\s*:|editor\s*:|penulis\s*:|"
+    r"advertisement|scroll\s+to\s+continue|scroll\s+ke\s+bawah\s+untuk\s+melanjutkan|\[gambas:|tags?\s*:|topik\s*:|editor\s*:|penulis\s*:|"
     r"ikuti\s+(?:berita|kami|update)|dapatkan\s+update|follow\s+(?:us|kami)|"
     r"download\s+aplikasi|klik\s+di\s*sini|copyright|hak\s+cipta|\(\w{2,5}/\w{2,5}\)\s*$)",
     re.IGNORECASE)
@@ -125,13 +127,27 @@ class Extracted:
     next_pages: list[str] = field(default_factory=list)  # follow-up pages of a multi-page article
 
 
+_META_CACHE: list = [None, {}]  # [document, {(attr, name): [contents]}]: one document's <meta> index
+
+
 def _meta(doc, *names: str) -> str | None:
+    if _META_CACHE[0] is not doc:
+        index: dict = {}
+        for el in doc.iter("meta"):
+            content = el.get("content")
+            if not content or not content.strip():
+                continue
+            for attr in ("property", "name", "itemprop"):
+                key = el.get(attr)
+                if key:
+                    index.setdefault((attr, key), content.strip())
+        _META_CACHE[0], _META_CACHE[1] = doc, index
+    index = _META_CACHE[1]
     for name in names:
         for attr in ("property", "name", "itemprop"):
-            found = doc.xpath(f'//meta[@{attr}="{name}"]/@content')
-            for value in found:
-                if value and value.strip():
-                    return value.strip()
+            value = index.get((attr, name))
+            if value:
+                return value
     return None
 
 
@@ -158,7 +174,7 @@ def _json_ld(doc) -> dict:
 
 def _ld_author(value) -> str | None:
     if isinstance(value, list):
-        names = [n for n in (_ld_author(v) for v in value) if n]
+        names = list(dict.fromkeys(n for n in (_ld_author(v) for v in value) if n))  # Tempo lists a person twice
         return ", ".join(names) if names else None
     if isinstance(value, dict):
         value = value.get("name")
@@ -341,13 +357,13 @@ def _agrees(candidate: str, baseline: str) -> bool:
     return True
 
 
-def _trafilatura(doc, url: str, precision: bool) -> str:
+def _trafilatura(doc, url: str, precision: bool, fast: bool = False) -> str:
     try:
         import trafilatura
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             return trafilatura.extract(doc, url=url, include_comments=False, include_links=False, include_tables=False,
-                                       favor_precision=precision, deduplicate=False) or ""
+                                       favor_precision=precision, deduplicate=False, fast=fast) or ""
     except Exception:  # trafilatura can fail on odd trees
         return ""
 
@@ -406,6 +422,10 @@ def clean_title(title: str, names: set[str] = frozenset()) -> str:
         m = _SEP_PREFIX.match(title)
         if m and len(m.group(2).split()) >= 2 and _is_site(m.group(1), names, strict=True):
             title = m.group(2).strip()
+            # "KapanLagi.com: Musik - Judul": a one- or two-word channel right after the site name goes too
+            m = re.match(r"^(\w+(?:\s\w+)?)\s+[-–—|]\s+(.+)$", title)
+            if m and len(m.group(2).split()) >= 4:
+                title = m.group(2).strip()
             continue
         break
     return title
@@ -425,10 +445,13 @@ def clean_author(value: str | None, names: set[str] = frozenset()) -> str | None
     text = re.split(r"\s+[-–|]\s+", text)[0].strip(" ,:;-")
     if not text or text.startswith("http") or len(text) > 80:
         return None
+    people = [p.strip() for p in text.split(",") if p.strip() and not _is_outlet_name(p, names)]
+    return ", ".join(people) or None  # "Dinda Anggraeni, CNBC Indonesia" → "Dinda Anggraeni"
+
+
+def _is_outlet_name(text: str, names: set[str]) -> bool:
     k = _key(text)
-    if k in names or any(k.startswith(n) for n in names if len(n) >= 5):
-        return None
-    return text
+    return k in names or any(k.startswith(n) for n in names if len(n) >= 5)
 
 
 def _pagination(doc, url: str, canonical: str | None) -> list[int]:
@@ -444,10 +467,11 @@ def _pagination(doc, url: str, canonical: str | None) -> list[int]:
                 pass
     paths.discard("")
     numbers: set[int] = set()
-    hrefs = doc.xpath("//a[@href]|//link[@rel='next'][@href]")
-    for a in hrefs[:3000]:
+    hrefs = doc.xpath("//a[contains(@href, 'page=') or contains(@href, 'halaman=') or contains(., 'elanjutnya') "
+                      "or contains(., 'ELANJUTNYA')]|//link[@rel='next'][@href]")
+    for a in hrefs[:500]:
         href = a.get("href", "")
-        if "page" not in href and not re.search(r"/\d{1,2}/?$", href):
+        if "page" not in href and "halaman" not in href and not re.search(r"/\d{1,2}/?$", href):
             continue
         try:
             parts = urlsplit(urljoin(url, href))
@@ -575,8 +599,9 @@ def extract(html: str, url: str) -> Extracted:
     if not result.published and outlet is not None and outlet.date:
         for sel in outlet.date:
             for el in _css(doc, sel):
-                value = el.get("datetime") or el.text_content()
-                result.published = to_iso(" ".join(value.split())) if value and value.strip() else None
+                value = " ".join((el.get("datetime") or el.text_content() or "").split())
+                value = re.sub(r"(\d{4})\s*/\s*(\d{1,2}[:.]\d{2})", r"\1 \2", value)  # "28 Oktober 2025 / 14:30 WIB"
+                result.published = to_iso(value) if value else None
                 if result.published:
                     break
             if result.published:
@@ -635,12 +660,18 @@ def extract(html: str, url: str) -> Extracted:
         ld_body = " ".join(lxml.html.fragment_fromstring(ld_body, create_parent="div").itertext()) \
             if ld_body.strip() else ""
     ld_body = clean_text(html_unescape(ld_body), result.title, pattern) if ld_body else ""
-    base = clean_text(_trafilatura(doc, url, precision=True), result.title, pattern)
-    if len(_words(base)) < 30 and not selected:
-        default = clean_text(_trafilatura(doc, url, precision=False), result.title, pattern)
-        if len(default) > len(base):
-            base = default
-    text = selected if selected and _agrees(selected, base) else base
+    text = ""
+    if selected:  # a quick baseline first: if the selector text agrees with it, no full run is needed
+        quick = clean_text(_trafilatura(doc, url, precision=True, fast=True), result.title, pattern)
+        if _agrees(selected, quick):
+            text = selected
+    if not text:
+        base = clean_text(_trafilatura(doc, url, precision=True), result.title, pattern)
+        if len(_words(base)) < 30 and not selected:
+            default = clean_text(_trafilatura(doc, url, precision=False), result.title, pattern)
+            if len(default) > len(base):
+                base = default
+        text = selected if selected and _agrees(selected, base) else base
     if ld_body and len(_words(ld_body)) > 1.05 * len(_words(text)) and _covers(ld_body, text):
         text = ld_body
     if len(text) < 200:
