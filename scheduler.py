@@ -24,7 +24,6 @@ and ``bot/``.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
 import os
 import signal
@@ -38,6 +37,20 @@ from crawler.dates import WIB
 from crawler.store import Store
 
 log = logging.getLogger("pantau.service")
+
+
+class _LazyAsyncio:
+    """``asyncio``, imported on first use: ``pantau --help``, ``status`` and the other one-shot
+    commands never need it, and it costs more than the rest of their start-up (issue 15)."""
+
+    def __getattr__(self, name):
+        import asyncio as module
+
+        globals()["asyncio"] = module
+        return getattr(module, name)
+
+
+asyncio = _LazyAsyncio()
 
 STOP_GRACE_SECONDS = 5.0
 

@@ -7,7 +7,8 @@ schema, triggers, FTS indexes, URL aliases as a real crawl), in transactions
 of ``BLOCK`` articles, at about 3,000 articles a day ending today, 1 % of
 them flagged. The text is Indonesian news prose generated from this file's
 own word lists and sentence templates (no third-party text): common
-function words, a dozen news desks (economy, politics, sport, technology…),
+function words, nine news desks (business with ordinary layoff news,
+economy, politics, sport, technology with AI news, …),
 and for the flagged 1 % the vocabulary of AI-linked layoffs with company
 names, some frequent and some rare.
 
@@ -47,6 +48,9 @@ DESKS = {
     "ekonomi": ("harga beras cabai inflasi rupiah dolar bursa saham indeks investor ekspor impor neraca dagang "
                 "suku bunga bank sentral kredit pinjaman pajak anggaran pertumbuhan ekonomi konsumsi rumah tangga "
                 "pasar tradisional pedagang petani nelayan koperasi UMKM pembiayaan").split(),
+    "bisnis": ("perusahaan karyawan pekerja PHK pemutusan hubungan kerja pabrik tekstil garmen alas kaki buruh "
+               "upah minimum pesangon manufaktur produksi pesanan ekspor serikat pekerja direksi laba rugi "
+               "efisiensi restrukturisasi saham emiten kuartal pendapatan").split(),
     "politik": ("presiden menteri gubernur bupati wali kota DPR DPRD partai koalisi pemilu kampanye calon legislatif "
                 "rapat paripurna undang undang rancangan peraturan kebijakan pemerintah daerah anggaran "
                 "kementerian lembaga survei elektabilitas").split(),
@@ -54,7 +58,8 @@ DESKS = {
                  "juara turnamen medali atlet pebulu tangkis final semifinal skor kemenangan kekalahan").split(),
     "teknologi": ("aplikasi ponsel pintar internet jaringan seluler operator data pengguna platform digital "
                   "startup unicorn pendanaan investor modal ventura layanan daring e-commerce dompet digital "
-                  "pembayaran keamanan siber peretas server komputasi awan perangkat lunak").split(),
+                  "pembayaran keamanan siber peretas server komputasi awan perangkat lunak kecerdasan buatan AI "
+                  "model bahasa chatbot perusahaan karyawan").split(),
     "hukum": ("polisi tersangka penyidik kejaksaan pengadilan hakim vonis sidang saksi korupsi suap gratifikasi "
               "penangkapan barang bukti laporan pidana perdata banding kasasi").split(),
     "daerah": ("banjir longsor hujan deras warga desa kecamatan kabupaten jalan rusak jembatan bantuan sosial "

@@ -15,8 +15,9 @@ tests/crawler/test_query_plans.py asserts its ``EXPLAIN QUERY PLAN``):
 - The total is counted up to ``COUNT_CAP`` + 1 and reported as capped
   beyond it ("lebih dari 1.000"), so a very common word costs no more than
   a page.
-- A page sorts only the ids of the matching articles (by the partial index
-  ``idx_flagged_when``) and then reads the few rows it shows.
+- A page with few matches (<= ``FEW``) is sorted from those rows; with many,
+  the partial index ``idx_flagged_when`` is walked newest first (ids only)
+  until the page is full, and only the rows shown are read.
 """
 
 from __future__ import annotations
@@ -34,21 +35,29 @@ _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 COUNT_CAP = 1000
 
-SEARCH_COUNT_SQL = (
-    "SELECT COUNT(*) FROM (SELECT 1 FROM flagged_fts f CROSS JOIN articles a ON a.id = f.rowid "
-    "WHERE flagged_fts MATCH ? AND a.match = 1 LIMIT ?)")
-"""Matching flagged articles, counted up to the given limit (COUNT_CAP + 1): the FTS
-match runs once, then one primary-key look-up per match (CROSS JOIN fixes that order)."""
+SEARCH_COUNT_SQL = "SELECT COUNT(*) FROM (SELECT 1 FROM flagged_fts WHERE flagged_fts MATCH ? LIMIT ?)"
+"""Matching flagged articles, counted up to the given limit (COUNT_CAP + 1). ``flagged_fts``
+holds exactly the flagged articles (store triggers), so the count needs no look-ups."""
+
+FEW = 100
+"""Up to this many matches a page is sorted from the matching rows themselves."""
 
 _NEWEST_FIRST = "ORDER BY COALESCE(published, fetched) DESC, id DESC"
+
+SEARCH_FEW_SQL = (
+    "SELECT a.* FROM flagged_fts f CROSS JOIN articles a ON a.id = f.rowid WHERE flagged_fts MATCH ? "
+    "AND a.match = 1 ORDER BY COALESCE(a.published, a.fetched) DESC, a.id DESC LIMIT ? OFFSET ?")
+"""A page when at most FEW articles match (params: match, limit, offset): the FTS match runs
+once, then one primary-key look-up per match (CROSS JOIN fixes that order), then a small sort."""
 
 SEARCH_PAGE_SQL = (
     "SELECT * FROM articles WHERE id IN ("
     "SELECT id FROM articles INDEXED BY idx_flagged_when WHERE match = 1 AND id IN "
     f"(SELECT rowid FROM flagged_fts WHERE flagged_fts MATCH ?) {_NEWEST_FIRST} LIMIT ? OFFSET ?) "
     f"{_NEWEST_FIRST}")
-"""One page of matching flagged articles, newest first (params: match, limit, offset): walks
-the flagged-by-date index (ids only) against the matching ids, then reads the page's rows."""
+"""A page when more than FEW articles match (params: match, limit, offset): walks the
+flagged-by-date index (ids only) against the matching ids until the page is full — with many
+matches that is soon — then reads the page's rows."""
 
 LATEST_SQL = f"SELECT * FROM articles INDEXED BY idx_flagged_when WHERE match = 1 {_NEWEST_FIRST} LIMIT ?"
 """/terbaru: the newest flagged articles (param: n), read in index order."""
@@ -86,7 +95,10 @@ def search(store: Store, text: str, limit: int = 5, offset: int = 0) -> SearchPa
         return page
     n = store.db.execute(SEARCH_COUNT_SQL, [match, COUNT_CAP + 1]).fetchone()[0]
     page.total, page.capped = min(n, COUNT_CAP), n > COUNT_CAP
-    rows = store.db.query(SEARCH_PAGE_SQL, [match, max(1, limit), max(0, offset)])
+    limit, offset = max(1, limit), max(0, offset)
+    if n == 0 or offset >= n:
+        return page
+    rows = store.db.query(SEARCH_FEW_SQL if n <= FEW else SEARCH_PAGE_SQL, [match, limit, offset])
     page.hits = [_hit(row) for row in rows]
     return page
 

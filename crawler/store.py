@@ -23,7 +23,10 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
-import sqlite_utils
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 
 def now_iso() -> str:
@@ -254,13 +257,66 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
 ]
 
 
+class Database:
+    """``store.db``: the part of ``sqlite_utils.Database`` the project uses, without importing it.
+
+    ``execute`` returns the cursor; ``query`` yields one dict per row (duplicate
+    column names get ``_2``, ``_3``… as in sqlite-utils); ``table_names``.
+    Anything else (``db["t"].enable_fts`` …) goes to a real
+    ``sqlite_utils.Database`` on the same connection, imported on first use:
+    sqlite-utils imports numpy when it is installed, and ``pantau --help`` or
+    ``pantau status`` must not pay for that (issue 15).
+    """
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+        self._full = None
+        conn.execute("PRAGMA recursive_triggers = on")  # as sqlite_utils.Database does
+
+    def execute(self, sql: str, parameters=None) -> sqlite3.Cursor:
+        return self.conn.execute(sql, parameters) if parameters is not None else self.conn.execute(sql)
+
+    def query(self, sql: str, params=None) -> Iterator[dict]:
+        cursor = self.execute(sql, params)
+        if cursor.description is None:
+            raise ValueError("query() can only be used with SQL that returns rows - use execute()")
+        keys = [d[0] for d in cursor.description]
+        if len(set(keys)) != len(keys):
+            seen: set[str] = set()
+            for i, key in enumerate(keys):
+                new, n = key, 2
+                while new in seen:
+                    new, n = f"{key}_{n}", n + 1
+                seen.add(new)
+                keys[i] = new
+        return (dict(zip(keys, row)) for row in cursor)
+
+    def table_names(self) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+
+    def _sqlite_utils(self):
+        if self._full is None:
+            import sqlite_utils
+
+            self._full = sqlite_utils.Database(self.conn)
+        return self._full
+
+    def __getitem__(self, name: str):
+        return self._sqlite_utils()[name]
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(self._sqlite_utils(), name)
+
+
 class Store:
     """One SQLite database. Open with ``Store.open(path)``."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path):
         self.conn = conn
         self.path = path
-        self.db = sqlite_utils.Database(conn)
+        self.db = Database(conn)
 
     @classmethod
     def open(cls, path: Path | str, migrate: bool = True) -> "Store":
@@ -291,7 +347,7 @@ class Store:
 
     # -- transactions -------------------------------------------------------
     @contextmanager
-    def write(self) -> Iterator[sqlite_utils.Database]:
+    def write(self) -> Iterator[Database]:
         """A ``BEGIN IMMEDIATE`` transaction (nested calls join the outer one)."""
         if self.conn.in_transaction:
             yield self.db

@@ -76,6 +76,7 @@ def plan_problems(rows: list[tuple[int, int, str]]) -> list[str]:
 HOT = {
     "search count": (search.SEARCH_COUNT_SQL, ['"fiverr"*', search.COUNT_CAP + 1]),
     "search page": (search.SEARCH_PAGE_SQL, ['"fiverr"*', 5, 0]),
+    "search page, few hits": (search.SEARCH_FEW_SQL, ['"fiverr"*', 5, 0]),
     "latest (/terbaru)": (search.LATEST_SQL, [5]),
     "digest": (DIGEST_SQL, ["2025-10-20T00:00:00+00:00"]),
     "statistik events": (outbox.STATS_EVENTS_SQL, []),
@@ -93,7 +94,9 @@ def test_hot_query_plan(archive, name):
 
 
 def test_search_matches_flagged_index_once(archive):
-    rows = plan(archive, search.SEARCH_COUNT_SQL, ['"fiverr"*', 1001])
+    count = [d for _, _, d in plan(archive, search.SEARCH_COUNT_SQL, ['"fiverr"*', 1001])]
+    assert len([d for d in count if "VIRTUAL TABLE" in d]) == 1 and not any("articles" in d for d in count), count
+    rows = plan(archive, search.SEARCH_FEW_SQL, ['"fiverr"*', 5, 0])
     details = [d for _, _, d in rows]
     fts = [i for i, d in enumerate(details) if "flagged_fts" in d or d.startswith("SCAN f VIRTUAL")]
     lookup = [i for i, d in enumerate(details) if "INTEGER PRIMARY KEY" in d]
