@@ -59,28 +59,28 @@ def cmd_crawl(args) -> int:
 # -- sources ------------------------------------------------------------------------
 
 def cmd_sources(args) -> int:
-    from .sources import export_opml, import_opml, load_sources, merge, to_toml
+    from .sources import add_to_sources_file, export_opml, import_opml, load_sources, merge
 
     settings = _settings()
     if args.action == "export":
         sys.stdout.write(export_opml(load_sources(settings.sources_path)))
         return 0
     if args.action == "import":
+        if not args.file:
+            print("error: pantau sources import needs an OPML file", file=sys.stderr)
+            return 2
         try:
             data = Path(args.file).read_bytes()
         except OSError as exc:
             print(f"error: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
             return 2
-        new = import_opml(data, args.file)
+        new = import_opml(data, args.file, allow_private=getattr(args, "allow_private", False))
         path = settings.sources_path
         existing = load_sources(path) if path.exists() else []
         merged, added = merge(existing, new)
-        if added:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(path.suffix + ".tmp")
-            tmp.write_text(to_toml(merged), encoding="utf-8")
-            tmp.replace(path)
-        print(f"imported {len(added)} new sources ({len(new) - len(added)} already present) into {path}")
+        backup = add_to_sources_file(path, added) if added else None  # comments kept, atomic, validated
+        print(f"imported {len(added)} new sources ({len(new) - len(added)} already present) into {path}"
+              + (f" (previous version: {backup})" if backup else ""))
         return 0
     if args.action == "check":
         sources = load_sources(settings.sources_path)
@@ -312,8 +312,15 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_crawl)
 
     p = sub.add_parser("sources", help="source health table; import/export OPML")
-    p.add_argument("action", nargs="?", default="list", choices=["list", "import", "export", "check"])
-    p.add_argument("file", nargs="?", help="OPML file for import")
+    actions = p.add_subparsers(dest="action", metavar="{list,import,export,check}")
+    p.set_defaults(action="list", file=None, allow_private=False)
+    actions.add_parser("list", help="source health table (the default)")
+    imp = actions.add_parser("import", help="add the feeds of an OPML file")
+    imp.add_argument("file", nargs="?", help="OPML file")
+    imp.add_argument("--allow-private", action="store_true",
+                     help="accept feeds on loopback/private/link-local addresses (your own network)")
+    actions.add_parser("export", help="write OPML 2.0 to stdout")
+    actions.add_parser("check", help="validate the sources file")
     p.set_defaults(func=cmd_sources)
 
     p = sub.add_parser("export", help="export stored articles (JSON Lines or CSV) to stdout")
