@@ -337,6 +337,21 @@ def _remove_keep_tail(el) -> None:
     parent.remove(el)
 
 
+def _prune_foreign_lines(candidate: str, baseline: str) -> str:
+    """Selector text without short, unpunctuated lines trafilatura did not see (related-article titles,
+    widget labels left inside the body container); sentences and lines trafilatura also has stay."""
+    base_set = set(_words(baseline))
+    out = []
+    for line in candidate.splitlines():
+        words = _words(line)
+        if words and len(words) < 10 and not re.search(r"[.!?\"”:)]\s*$", line):
+            inside = sum(1 for w in words if w in base_set) / len(words)
+            if inside < 0.5:
+                continue
+        out.append(line)
+    return "\n".join(out)
+
+
 def _agrees(candidate: str, baseline: str) -> bool:
     """Whether selector text ``candidate`` is the article that trafilatura's ``baseline`` found (or better)."""
     cand = _words(candidate)
@@ -664,14 +679,14 @@ def extract(html: str, url: str) -> Extracted:
     if selected:  # a quick baseline first: if the selector text agrees with it, no full run is needed
         quick = clean_text(_trafilatura(doc, url, precision=True, fast=True), result.title, pattern)
         if _agrees(selected, quick):
-            text = selected
+            text = _prune_foreign_lines(selected, quick)
     if not text:
         base = clean_text(_trafilatura(doc, url, precision=True), result.title, pattern)
         if len(_words(base)) < 30 and not selected:
             default = clean_text(_trafilatura(doc, url, precision=False), result.title, pattern)
             if len(default) > len(base):
                 base = default
-        text = selected if selected and _agrees(selected, base) else base
+        text = _prune_foreign_lines(selected, base) if selected and _agrees(selected, base) else base
     if ld_body and len(_words(ld_body)) > 1.05 * len(_words(text)) and _covers(ld_body, text):
         text = ld_body
     if len(text) < 200:
