@@ -246,6 +246,19 @@ def _m006_flagged_ungrouped(db) -> None:
                "WHERE match = 1 AND story_id IS NULL")
 
 
+def _m008_flagged_fts_prefix(db) -> None:
+    """``flagged_fts`` with prefix indexes for 2- and 3-letter prefixes: /cari matches every
+    word as a prefix (``"di"*``), and without them a short prefix merges the lists of every
+    word it starts (di, dia, digital, direksi …) at each search (issue 15)."""
+    sql = db.execute("SELECT sql FROM sqlite_master WHERE name = 'flagged_fts'").fetchone()
+    if sql and "prefix" in sql[0]:
+        return
+    db.execute("DROP TABLE IF EXISTS flagged_fts")
+    db.execute("CREATE VIRTUAL TABLE flagged_fts USING fts5(title, text, content='articles', "
+               "content_rowid='id', tokenize='unicode61 remove_diacritics 2', prefix='2 3')")
+    db.execute("INSERT INTO flagged_fts (rowid, title, text) SELECT id, title, text FROM articles WHERE match = 1")
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_initial", _m001_initial),
     ("002_outbox", _m002_outbox),
@@ -254,6 +267,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("005_alert_decided", _m005_alert_decided),
     ("005_flagged_search", _m005_flagged_search),
     ("006_flagged_ungrouped", _m006_flagged_ungrouped),
+    ("008_flagged_fts_prefix", _m008_flagged_fts_prefix),
 ]
 
 
