@@ -6,9 +6,10 @@ Rules:
   UTF-8 is tried next, then windows-1252. A declared Latin-1/windows-1252
   over bytes that are valid non-ASCII UTF-8 is a mis-declaration: UTF-8
   wins. Nothing raises on bad bytes.
-- The outlet is recognised by domain (page URL, canonical, ``og:url``) or
-  ``og:site_name`` (``crawler.outlets``: one small data module per
-  publisher). Unknown outlets get the generic path only.
+- The outlet is recognised by domain (page URL, canonical, ``og:url``),
+  ``og:site_name``, or the site most of the page's absolute links point to
+  (a page fetched through a mirror; ``crawler.outlets``: one small data
+  module per publisher). Unknown outlets get the generic path only.
 - Title: the headline only. Candidates in order: the outlet's headline
   selector, ``og:title``, ``twitter:title``, JSON-LD ``headline``, the
   article ``<h1>``, ``<title>``. Site-name prefixes/suffixes are stripped
@@ -337,6 +338,39 @@ def _remove_keep_tail(el) -> None:
     parent.remove(el)
 
 
+def _outlet_from_links(doc):
+    """The outlet most of the page's absolute links point to (a saved or mirrored page without
+    canonical/og:url still links to its own site): at least 10 links and 40% of them."""
+    from collections import Counter
+    from urllib.parse import urlsplit
+
+    from .outlets import outlet_for
+
+    hosts: Counter = Counter()
+    for href in doc.xpath("//a/@href")[:800]:
+        if href.startswith(("http://", "https://", "//")):
+            try:
+                host = urlsplit(href if not href.startswith("//") else "http:" + href).hostname
+            except ValueError:
+                continue
+            if host:
+                hosts[host.lower()] += 1
+    total = sum(hosts.values())
+    if total < 10:
+        return None
+    by_outlet: Counter = Counter()
+    found = {}
+    for host, n in hosts.items():
+        outlet = outlet_for("http://" + host + "/")
+        if outlet is not None:
+            by_outlet[outlet.name] += n
+            found[outlet.name] = outlet
+    if not by_outlet:
+        return None
+    name, n = by_outlet.most_common(1)[0]
+    return found[name] if n >= 0.4 * total else None
+
+
 def _prune_foreign_lines(candidate: str, baseline: str) -> str:
     """Selector text without short, unpunctuated lines trafilatura did not see (related-article titles,
     widget labels left inside the body container); sentences and lines trafilatura also has stay."""
@@ -577,7 +611,7 @@ def extract(html: str, url: str) -> Extracted:
     if canonical_raw:
         result.canonical = canonical_url(canonical_raw, base=url)
     og_site = _meta(doc, "og:site_name")
-    outlet = outlet_for(url, canonical_raw, _meta(doc, "og:url"), site_name=og_site)
+    outlet = outlet_for(url, canonical_raw, _meta(doc, "og:url"), site_name=og_site) or _outlet_from_links(doc)
     names = site_names(doc, ld, outlet)
 
     # -- title -------------------------------------------------------------------------------
