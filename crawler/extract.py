@@ -218,10 +218,36 @@ def _visible_byline(doc) -> str | None:
         marker = f"{el.get('class', '')} {el.get('itemprop', '')} {el.get('rel', '')}"
         if not _BYLINE_ATTR.search(marker) or el.xpath(".//p|.//h1|.//h2"):
             continue
+        if el.xpath("ancestor::figure|ancestor::*[contains(@class, 'photo') or contains(@class, 'caption')]"):
+            continue  # a photo credit, not the story's author
         name = _BYLINE_PREFIX.sub("", " ".join(el.text_content().split()))
         name = re.split(r"\s+[-–|]\s+", name)[0].strip(" ,:")
-        if 2 <= len(name) <= 60 and len(name.split()) <= 6 and not re.search(r"\d{4}|http", name):
+        if 2 <= len(name) <= 60 and len(name.split()) <= 6 and not re.search(r"\d{4}|http|@", name):
             return name
+    return None
+
+
+_LABELS = ("penulis", "penulis:", "reporter", "reporter:", "pewarta", "pewarta:", "oleh", "oleh:")
+
+
+def _labelled_byline(doc) -> str | None:
+    """"<td>Penulis</td><td>: Nama</td>", "<span>Reporter:</span> Nama": the name right after a label."""
+    found = doc.xpath("//body//*[string-length(normalize-space(text())) < 12]"
+                      "[translate(normalize-space(text()), 'PENULISRTWAOH:', 'penulisrtwaoh:') = 'penulis' or "
+                      "translate(normalize-space(text()), 'PENULISRTWAOH:', 'penulisrtwaoh:') = 'penulis:' or "
+                      "translate(normalize-space(text()), 'PENULISRTWAOH:', 'penulisrtwaoh:') = 'reporter' or "
+                      "translate(normalize-space(text()), 'PENULISRTWAOH:', 'penulisrtwaoh:') = 'reporter:' or "
+                      "translate(normalize-space(text()), 'PENULISRTWAOH:', 'penulisrtwaoh:') = 'pewarta:']")
+    for el in found[:5]:
+        if len(el) and el.text_content().strip().lower() not in _LABELS:
+            candidates = [el[0].text_content()]
+        else:
+            nxt = el.getnext()
+            candidates = [el.tail or "", nxt.text_content() if nxt is not None else ""]
+        for value in candidates:
+            name = " ".join(value.split()).lstrip(":").strip()
+            if 2 <= len(name) <= 60 and len(name.split()) <= 6 and not re.search(r"\d{4}|http|@", name):
+                return name
     return None
 
 
@@ -670,6 +696,8 @@ def extract(html: str, url: str) -> Extracted:
         author = clean_author(_ld_author(ld.get("author")), author_names)
     if not author:
         author = clean_author(_meta(doc, "author", "article:author", "dtk:author", "content_author"), author_names)
+    if not author:
+        author = clean_author(_labelled_byline(doc), author_names)
     if not author:
         author = clean_author(_visible_byline(doc), author_names)
     result.author = author

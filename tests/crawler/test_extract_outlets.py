@@ -223,3 +223,14 @@ def test_join_pages():
     assert join_pages("a\nb", ["b\nc", "c\nd"]) == "a\nb\nc\nd"
     assert join_pages("a\nb", ["a\nb\nc d e"], single_page=True) == "a\nb\nc d e"
     assert join_pages("a\nb c d", ["a"], single_page=True) == "a\nb c d"  # a shorter single page never wins
+
+
+def test_labelled_byline_wins_over_a_photo_credit():
+    paras = "".join(f"<p>{p}</p>" for p in STORY)
+    html = f"""<html><head><title>Percetakan Kurangi Operator</title></head><body><article>
+    <div class="photo"><img src="/a.jpg"><span class="author">Twitter @Percetakan</span></div>{paras}
+    <table><tr><td>Penulis</td><td>: Ferdi Santoso</td></tr><tr><td>Editor</td><td>: Ani</td></tr></table>
+    </article></body></html>"""
+    assert extract(html, "http://koran.test/a").author == "Ferdi Santoso"
+    html = html.replace("<tr><td>Penulis</td><td>: Ferdi Santoso</td></tr>", "")
+    assert extract(html, "http://koran.test/a").author is None  # the photo credit is not the author
