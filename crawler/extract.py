@@ -57,6 +57,7 @@ from __future__ import annotations
 import copy
 import json
 import re
+import threading
 import warnings
 from dataclasses import dataclass, field
 from html import unescape as html_unescape
@@ -128,12 +129,15 @@ class Extracted:
     next_pages: list[str] = field(default_factory=list)  # follow-up pages of a multi-page article
 
 
-_META_CACHE: list = [None, {}]  # [document, {(attr, name): [contents]}]: one document's <meta> index
+_META_CACHE = threading.local()  # per thread: the last document's <meta> index (pages may be extracted in threads)
 
 
 def _meta(doc, *names: str) -> str | None:
-    if _META_CACHE[0] is not doc:
-        index: dict = {}
+    cached = getattr(_META_CACHE, "entry", None)
+    if cached is not None and cached[0] is doc:
+        index = cached[1]
+    else:
+        index = {}
         for el in doc.iter("meta"):
             content = el.get("content")
             if not content or not content.strip():
@@ -142,8 +146,7 @@ def _meta(doc, *names: str) -> str | None:
                 key = el.get(attr)
                 if key:
                     index.setdefault((attr, key), content.strip())
-        _META_CACHE[0], _META_CACHE[1] = doc, index
-    index = _META_CACHE[1]
+        _META_CACHE.entry = (doc, index)
     for name in names:
         for attr in ("property", "name", "itemprop"):
             value = index.get((attr, name))
@@ -299,11 +302,14 @@ def _text_of(el) -> str:
     return "".join(parts)
 
 
-_CSS_CACHE: dict = {}
+_CSS_LOCAL = threading.local()  # compiled selectors per thread (lxml XPath evaluators are not shared)
 
 
 def _css(doc, selector: str) -> list:
-    compiled = _CSS_CACHE.get(selector)
+    cache = getattr(_CSS_LOCAL, "cache", None)
+    if cache is None:
+        cache = _CSS_LOCAL.cache = {}
+    compiled = cache.get(selector)
     if compiled is None:
         try:
             from lxml.cssselect import CSSSelector
@@ -311,7 +317,7 @@ def _css(doc, selector: str) -> list:
             compiled = CSSSelector(selector, translator="html")
         except Exception:  # a selector lxml cannot compile
             compiled = False
-        _CSS_CACHE[selector] = compiled
+        cache[selector] = compiled
     if compiled is False:
         return []
     try:

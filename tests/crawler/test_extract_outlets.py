@@ -234,3 +234,15 @@ def test_labelled_byline_wins_over_a_photo_credit():
     assert extract(html, "http://koran.test/a").author == "Ferdi Santoso"
     html = html.replace("<tr><td>Penulis</td><td>: Ferdi Santoso</td></tr>", "")
     assert extract(html, "http://koran.test/a").author is None  # the photo credit is not the author
+
+
+def test_extraction_in_threads_keeps_each_page_apart():
+    """The spider extracts big pages in worker threads: per-document caches must not mix pages."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    names = sorted(EXPECTED) * 3
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda n: (n, extract(page(n), EXPECTED[n]["url"])), names))
+    for name, got in results:
+        assert (got.title, got.author, got.published) == \
+            (EXPECTED[name]["title"], EXPECTED[name]["author"], EXPECTED[name]["published"]), name
