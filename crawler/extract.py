@@ -15,8 +15,9 @@ Rules:
   article ``<h1>``, ``<title>``. Site-name prefixes/suffixes are stripped
   when they are joined by a separator (" - ", " | ", " : ", "::", "»", a
   leading "Name.com: ") and name the site: ``og:site_name``, the JSON-LD
-  publisher, the part ``<title>`` adds after ``og:title``, or a known outlet
-  name ("… - Kompas.com", "… | Republika Online", "KapanLagi.com: …",
+  publisher, the part ``<title>`` adds after ``og:title``, a segment repeated
+  at the end of three or more titles of the same host in this process,
+  or a known outlet name ("… - Kompas.com", "… | Republika Online", "KapanLagi.com: …",
   "… - ANTARA News Otomotif", "… | Tempo Gaya"). A segment is never
   stripped when less than two words would remain.
 - Text: trafilatura (precision mode, full algorithm) on the untouched page is
@@ -490,6 +491,54 @@ def _is_site(segment: str, names: set[str], strict: bool) -> bool:
     return False
 
 
+class _SiteParts:
+    """Title segments repeated across one site's pages ("… | Koran Kita" on every page) are its name.
+
+    Per process and bounded: the last ``MAX_SITES`` hosts, ``MAX_TITLES`` titles each. A segment seen at
+    the end of ``MIN_PAGES`` different titles of one host counts as that site's name (prefixes are not
+    learned: "FOTO: …", "VIDEO: …" repeat on many pages and belong to the headline)."""
+
+    MAX_SITES, MAX_TITLES, MIN_PAGES = 200, 50, 3
+
+    def __init__(self):
+        from collections import OrderedDict
+
+        self.sites: OrderedDict = OrderedDict()
+        self.lock = threading.Lock()
+
+    def learn(self, url: str, title: str, doc) -> set[str]:
+        from .urls import host_of
+
+        host = host_of(url)
+        t = doc.xpath("//title")
+        full = " ".join(t[0].text_content().split()) if t else ""
+        seen = {" ".join(title.split()), full}
+        segments = set()
+        for text in seen:
+            parts = re.split(r"\s+(?:-|\||–|—|::|:|»|·)\s+|\s*\|\s*", text)
+            if len(parts) >= 2:  # suffixes only: "FOTO: …" / "VIDEO: …" prefixes repeat too but are headline
+                segments.add(_key(parts[-1]))
+        segments = {k for k in segments if 3 <= len(k) <= 40}
+        if not host:
+            return set()
+        with self.lock:
+            titles = self.sites.setdefault(host, {})
+            self.sites.move_to_end(host)
+            while len(self.sites) > self.MAX_SITES:
+                self.sites.popitem(last=False)
+            key = _key(full or title)
+            if key and key not in titles and len(titles) < self.MAX_TITLES:
+                titles[key] = segments
+            counts: dict[str, int] = {}
+            for segs in titles.values():
+                for k in segs:
+                    counts[k] = counts.get(k, 0) + 1
+        return {k for k in segments if counts.get(k, 0) >= self.MIN_PAGES}
+
+
+_SITE_PARTS = _SiteParts()
+
+
 def clean_title(title: str, names: set[str] = frozenset()) -> str:
     """The headline without site-name prefixes/suffixes ("… - Kompas.com", "KapanLagi.com: …")."""
     title = _TITLE_SUFFIX.sub("", " ".join((title or "").split()))
@@ -665,6 +714,7 @@ def extract(html: str, url: str) -> Extracted:
     if not title:
         t = doc.xpath("//title")
         title = t[0].text_content().strip() if t else ""
+    names |= _SITE_PARTS.learn(result.canonical or url, title or "", doc)
     result.title = clean_title(title or "", names)
     if outlet is not None and outlet.title_fix is not None:
         result.title = outlet.title_fix(result.title, url)

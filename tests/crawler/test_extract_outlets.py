@@ -246,3 +246,30 @@ def test_extraction_in_threads_keeps_each_page_apart():
     for name, got in results:
         assert (got.title, got.author, got.published) == \
             (EXPECTED[name]["title"], EXPECTED[name]["author"], EXPECTED[name]["published"]), name
+
+
+def test_site_name_learned_from_the_repeated_part_of_a_sites_titles():
+    def one(title: str) -> str:
+        paras = "".join(f"<p>{p}</p>" for p in STORY)
+        html = f"<html><head><title>{title}</title></head><body><article>{paras}</article></body></html>"
+        return extract(html, "http://warta-lembah.test/berita/" + str(abs(hash(title)))).title
+
+    assert one("Panen Raya Padi di Lembah Hijau | Warta Lembah") == "Panen Raya Padi di Lembah Hijau | Warta Lembah"
+    assert one("Jalan Desa Diperbaiki Sebelum Musim Hujan | Warta Lembah") == \
+        "Jalan Desa Diperbaiki Sebelum Musim Hujan | Warta Lembah"
+    # the third page of the same site: "Warta Lembah" is now known as the site's name
+    assert one("Pasar Murah Digelar Akhir Pekan Ini | Warta Lembah") == "Pasar Murah Digelar Akhir Pekan Ini"
+    assert one("Panen Raya Padi di Lembah Hijau | Warta Lembah") == "Panen Raya Padi di Lembah Hijau"
+    # a different site does not inherit it
+    paras = "".join(f"<p>{p}</p>" for p in STORY)
+    html = f"<html><head><title>Kabar Pagi | Warta Lembah</title></head><body><article>{paras}</article></body></html>"
+    assert extract(html, "http://situs-lain.test/a").title == "Kabar Pagi | Warta Lembah"
+
+
+def test_repeated_headline_prefixes_are_not_learned_as_site_names():
+    paras = "".join(f"<p>{p}</p>" for p in STORY)
+    for i in range(5):
+        html = (f"<html><head><title>FOTO: Suasana Pasar Malam Hari Ke-{i} di Alun-alun</title></head>"
+                f"<body><article>{paras}</article></body></html>")
+        got = extract(html, f"http://galeri-foto.test/foto/{i}").title
+    assert got == "FOTO: Suasana Pasar Malam Hari Ke-4 di Alun-alun"
