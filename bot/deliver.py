@@ -232,6 +232,9 @@ class _Sender:
         from telegram.error import (BadRequest, ChatMigrated, Forbidden, InvalidToken, NetworkError,
                                     RetryAfter, TelegramError, TimedOut)
 
+        from crawler.xmlsafe import xml_safe
+
+        text_html = xml_safe(text_html)  # no control characters reach Telegram, whatever rendered them
         text, parse_mode = text_html, ParseMode.HTML
         network_failures = 0
         waits_429 = 0

@@ -25,7 +25,10 @@ MONTHS_LONG = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "
 
 
 def esc(value: object) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
+    """HTML-escaped, without characters XML 1.0 forbids (``crawler.xmlsafe``)."""
+    from crawler.xmlsafe import xml_safe
+
+    return html.escape(xml_safe("" if value is None else str(value)), quote=True)
 
 
 def fmt_int(n: int | float | None) -> str:
@@ -243,8 +246,12 @@ def build_digest(store, since: str | datetime, keywords: list[str] | None = None
     optionally only those matching ``keywords`` (same rule as alert subscriptions)."""
     if isinstance(since, datetime):
         since_dt = since if since.tzinfo else since.replace(tzinfo=timezone.utc)
-    else:
-        since_dt = parse_date(since) or datetime.fromtimestamp(0, timezone.utc)
+    else:  # an internal timestamp (not a page's date): taken as written, even in the future
+        try:
+            since_dt = datetime.fromisoformat(since)
+            since_dt = since_dt if since_dt.tzinfo else since_dt.replace(tzinfo=timezone.utc)
+        except (TypeError, ValueError):
+            since_dt = parse_date(since) or datetime.fromtimestamp(0, timezone.utc)
     since_iso = since_dt.astimezone(timezone.utc).replace(microsecond=0).isoformat()
     from crawler.store import decode_article
 

@@ -3,7 +3,9 @@
 One entry per story (the newest 50 by last report), linking to its first
 article; the entry lists every outlet that reported it. The file is written
 atomically (temp file + rename), so a reader never sees half a feed. The
-service rewrites it after each crawl.
+service rewrites it after each crawl. Every text goes through ``escape``,
+which also drops characters XML 1.0 forbids (``crawler.xmlsafe``), so one
+control character in a title cannot make the feed unreadable.
 """
 
 from __future__ import annotations
@@ -11,13 +13,19 @@ from __future__ import annotations
 import os
 from datetime import datetime, timezone
 from pathlib import Path
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape as _escape
 
 from .config import Settings
 from .stories import story_articles
 from .store import Store
+from .xmlsafe import xml_safe
 
 FEED_ID = "tag:pantau-phk,2026:stories"
+
+
+def escape(text, entities=None) -> str:
+    """XML-escape after removing characters XML 1.0 forbids (``crawler.xmlsafe``)."""
+    return _escape(xml_safe(text or ""), entities or {})
 
 
 def _fmt_number(n: int | None) -> str:

@@ -3,7 +3,8 @@
 Fields: id, url, title, source, outlet, published (ISO 8601 with offset),
 fetched, author, language, extracted, text, and the classifier's match,
 score, reasons, companies, jobs_cut, percent. ``flagged_only`` keeps
-articles the classifier flagged. Rows are streamed (constant memory).
+articles the classifier flagged. Rows are streamed (constant memory). Text
+values carry no XML-1.0-forbidden characters (``crawler.xmlsafe``).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Iterator
 from typing import TextIO
 
 from .store import Store, decode_article
+from .xmlsafe import xml_safe_value
 
 FIELDS = ["id", "url", "title", "source", "outlet", "published", "fetched", "author", "language",
           "extracted", "match", "score", "reasons", "companies", "jobs_cut", "percent", "text"]
@@ -25,7 +27,7 @@ def iter_articles(store: Store, flagged_only: bool = False) -> Iterator[dict]:
     for row in store.db.query(sql):
         row = decode_article(row)
         row["extracted"] = bool(row.get("extracted"))
-        yield {k: row.get(k) for k in FIELDS}
+        yield {k: xml_safe_value(row.get(k)) for k in FIELDS}
 
 
 def write_export(store: Store, out: TextIO, fmt: str = "jsonl", flagged_only: bool = False) -> int:

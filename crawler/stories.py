@@ -285,7 +285,9 @@ def events(store: Store) -> list[dict]:
 
 
 def write_events(store: Store, out: TextIO, fmt: str = "csv") -> int:
-    rows = events(store)
+    from .xmlsafe import xml_safe_value
+
+    rows = xml_safe_value(events(store))
     if fmt in ("json", "jsonl"):
         if fmt == "json":
             json.dump(rows, out, ensure_ascii=False, indent=2)

@@ -31,6 +31,14 @@ def store(db):
     s.close()
 
 
+def recent(**fields) -> dict:
+    """Seed fields for fresh news (alerts are only pushed for recent articles)."""
+    from datetime import datetime, timedelta, timezone
+
+    when = (datetime.now(timezone.utc) - timedelta(hours=1)).replace(microsecond=0).isoformat()
+    return {"published": when, "fetched": when, **fields}
+
+
 def statuses(store) -> Counter:
     return Counter(r[0] for r in store.db.execute("SELECT status FROM alerts").fetchall())
 
@@ -40,8 +48,8 @@ def statuses(store) -> Counter:
 def test_sigterm_during_pacing_wait_leaves_unsent_alerts_pending(tg, db, store):
     """22 channel alerts: 20 go out, the 21st waits for the 20/min channel window; SIGTERM then."""
     settings = make_settings(tg, db)
-    ids = [seed(store, title=f"Perusahaan Nomor{i} PHK {100 + i} karyawan karena AI", companies=[f"Nomor{i}"])
-           for i in range(22)]
+    ids = [seed(store, **recent(title=f"Perusahaan Nomor{i} PHK {100 + i} karyawan karena AI",
+                                companies=[f"Nomor{i}"])) for i in range(22)]
     outbox.enqueue_alerts(store, settings, ids)
     env = subprocess_env(make_env(tg, db))
     proc = subprocess.Popen([str(PANTAU), "send"], env=env, cwd=str(db.parent), stdout=subprocess.PIPE,
@@ -91,8 +99,7 @@ def assert_no_token(text: str, token: str, junk: str) -> None:
 def test_junk_padded_token_works_and_never_leaks_send_digest(tg, db, store, junk):
     settings = make_settings(tg, db)
     outbox.subscribe(store, 4242, daily=True)
-    outbox.enqueue_alerts(store, settings, [seed(store)])
-    store.db.execute("UPDATE articles SET fetched = datetime('now')")
+    outbox.enqueue_alerts(store, settings, [seed(store, **recent())])
     env = make_env(tg, db, PANTAU_LOG_LEVEL="DEBUG", TELEGRAM_BOT_TOKEN=tg.token + junk)
     for command in ("send", "digest"):
         proc = run_pantau(command, env=env)
@@ -124,3 +131,20 @@ def test_junk_padded_token_never_leaks_from_pantau_bot(tg, db):
     assert_no_token(out + err, tg.token, junk)
     assert "getUpdates" in err and "/bot***/" in err
     assert tg.tokens_seen == {tg.token}
+
+
+# -- item 12: no XML-forbidden characters in Telegram messages -----------------------------------------
+
+def test_telegram_messages_carry_no_forbidden_characters(tg, db, store):
+    import re
+
+    settings = make_settings(tg, db)
+    article = seed(store, **recent(title="Startup Kontrol\x01 PHK\x0b 400 karyawan karena AI\ufffe",
+                                   text="Teks\x00 dengan\x08 kontrol " * 5, outlet="Outlet\x02",
+                                   companies=["Kontrol\x03"]))
+    outbox.enqueue_alerts(store, settings, [article])
+    proc = run_pantau("send", env=make_env(tg, db))
+    assert proc.returncode == 0, proc.stderr
+    (msg,) = tg.messages_to(CHANNEL)
+    assert "Startup Kontrol PHK 400 karyawan karena AI" in msg["text"]
+    assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]", msg["text"])

@@ -12,6 +12,8 @@ import sqlite3
 import subprocess
 import time
 from collections import Counter
+from datetime import datetime, timedelta, timezone
+from email.utils import format_datetime
 
 from tests.crawler.conftest import PANTAU, db_rows, make_env, run_pantau, write_sources
 from tests.fakes.telegram_api import FakeTelegram
@@ -19,6 +21,11 @@ from tests.fakes.telegram_api import FakeTelegram
 NAMES = ["Lintasnusa", "Kirimcepat", "Gudangraya", "Paketindo", "Sortirku", "Antarkilat", "Logistara",
          "Kurirnesia", "Bongkarmuat", "Ekspedia", "Rakitmesin", "Tokotani", "Layanpintar", "Bantuhalo",
          "Kasirmaju", "Tagihbayar", "Rekamdata", "Arsipku", "Hitungpajak", "Terjemahin"]
+
+
+def published(i: int) -> datetime:
+    """Recent (alerts are only pushed for fresh news), one story a minute apart."""
+    return (datetime.now(timezone.utc) - timedelta(hours=2, minutes=i)).replace(microsecond=0)
 
 
 def story_title(i: int) -> str:
@@ -29,7 +36,7 @@ def story_page(i: int) -> str:
     n, cut, t = NAMES[i], 100 + 37 * i, story_title(i)
     return f"""<!doctype html><html lang="id"><head><meta charset="utf-8"><title>{t}</title>
 <meta property="og:title" content="{t}">
-<meta property="article:published_time" content="2025-10-{10 + i % 18:02d}T10:00:00+07:00"></head>
+<meta property="article:published_time" content="{published(i).isoformat()}"></head>
 <body><article><h1>{t}</h1><div class="isi">
 <p>Jakarta - Perusahaan rintisan {n} melakukan pemutusan hubungan kerja (PHK) terhadap {cut} karyawan pekan ini.
 Manajemen {n} menyebut keputusan itu diambil setelah pekerjaan mereka beralih ke sistem kecerdasan buatan (AI).</p>
@@ -42,7 +49,7 @@ memangkas {cut} posisi. Karyawan yang terkena PHK dijanjikan pesangon sesuai atu
 def story_feed(count: int) -> str:
     items = "".join(
         f"<item><title>{story_title(i)}</title><link>{{{{BASE}}}}/kill/berita-{i}.html</link>"
-        f"<guid isPermaLink=\"false\">kill-{i}</guid><pubDate>Fri, {10 + i % 18:02d} Oct 2025 10:00:00 +0700</pubDate>"
+        f"<guid isPermaLink=\"false\">kill-{i}</guid><pubDate>{format_datetime(published(i))}</pubDate>"
         f"<description>{NAMES[i]} memangkas karyawan karena AI.</description></item>" for i in range(count))
     return ('<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Kabar Kill</title>'
             f"<link>{{{{BASE}}}}/kill/</link><description>uji</description>{items}</channel></rss>")
