@@ -259,6 +259,23 @@ def _m008_flagged_fts_prefix(db) -> None:
     db.execute("INSERT INTO flagged_fts (rowid, title, text) SELECT id, title, text FROM articles WHERE match = 1")
 
 
+def _m009_story_sketch(db) -> None:
+    """``story_sketch``: the 8 smallest shingle hashes of every grouped article, indexed by hash, so
+    story assignment finds near-identical texts by look-up instead of comparing every article of
+    the window (crawler.stories, issue 15). Filled from ``articles.shingles`` of grouped articles."""
+    db.execute("CREATE TABLE IF NOT EXISTS story_sketch (hash INTEGER NOT NULL, article_id INTEGER NOT NULL, "
+               "PRIMARY KEY (hash, article_id)) WITHOUT ROWID")
+    if db.execute("SELECT 1 FROM story_sketch LIMIT 1").fetchone() is None:
+        rows = db.execute("SELECT id, shingles FROM articles WHERE story_id IS NOT NULL AND shingles IS NOT NULL")
+        for article_id, sketch in rows.fetchall():
+            try:
+                hashes = [int(h) for h in json.loads(sketch)[:8]]
+            except (ValueError, TypeError):
+                continue
+            db.conn.executemany("INSERT OR IGNORE INTO story_sketch (hash, article_id) VALUES (?, ?)",
+                                [(h, article_id) for h in hashes])
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_initial", _m001_initial),
     ("002_outbox", _m002_outbox),
@@ -268,6 +285,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("005_flagged_search", _m005_flagged_search),
     ("006_flagged_ungrouped", _m006_flagged_ungrouped),
     ("008_flagged_fts_prefix", _m008_flagged_fts_prefix),
+    ("009_story_sketch", _m009_story_sketch),
 ]
 
 

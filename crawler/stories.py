@@ -19,8 +19,13 @@ Every flagged article joins exactly one story. Rules, in order:
 When a story first learns its job-cut figure (earlier reports said only
 "ribuan" or nothing), the story is marked ``grown`` so delivery may send one
 follow-up. The cost of grouping one
-article is bounded: candidates come from an index on ``last_reported``
-within the window, never from a scan of the archive.
+article is bounded: candidate stories come from an index on ``last_reported``
+within the window, never from a scan of the archive; copies (rule 1) are
+looked up, not compared one by one — the equal content hash by its index, and
+near-identical texts through ``story_sketch`` (the ``SKETCH_KEYS`` smallest
+shingle hashes of every grouped article, indexed): two texts with Jaccard
+≥ 0.6 share one of them with probability > 0.999, and at most ``MAX_NEAR``
+such members are compared in full (issue 15).
 
 ``stories`` is the events table: company, companies, jobs_cut, percent,
 country (when stated), first_reported, last_reported, article_count; its
@@ -43,6 +48,8 @@ WINDOW_DAYS = 4
 SHINGLE = 5
 NEAR_DUP = 0.6
 TITLE_SIM = 0.6
+SKETCH_KEYS = 8
+MAX_NEAR = 50
 
 _LEGAL = re.compile(r"\b(inc|corp|corporation|co|ltd|llc|plc|tbk|pt|persero|group|company|the)\b\.?", re.I)
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
@@ -155,6 +162,24 @@ def _iso(dt: datetime) -> str:
     return dt.astimezone(timezone.utc).replace(microsecond=0).isoformat()
 
 
+def _copy_candidates(store: Store, art: dict, sketch: list[int], story_ids: list[int]) -> list[tuple]:
+    """(story_id, content_hash, shingles) of the window's grouped articles that may be copies of
+    ``art``: the same content hash first, then those sharing a sketch key, newest first."""
+    marks = ",".join("?" * len(story_ids))
+    rows: list[tuple] = []
+    if art.get("content_hash"):
+        rows += store.db.execute(
+            f"SELECT story_id, content_hash, shingles FROM articles WHERE content_hash = ? "
+            f"AND story_id IN ({marks}) ORDER BY id DESC LIMIT 1", [art["content_hash"], *story_ids]).fetchall()
+    keys = sketch[:SKETCH_KEYS]
+    if keys:
+        rows += store.db.execute(
+            f"SELECT story_id, content_hash, shingles FROM articles WHERE id IN "
+            f"(SELECT article_id FROM story_sketch WHERE hash IN ({','.join('?' * len(keys))})) "
+            f"AND story_id IN ({marks}) ORDER BY id DESC LIMIT {MAX_NEAR}", [*keys, *story_ids]).fetchall()
+    return rows
+
+
 def assign_story(store: Store, article_id: int) -> int | None:
     """Put a flagged article into a story (existing or new). Returns the story id."""
     rows = list(store.db.query("SELECT * FROM articles WHERE id = ?", [article_id]))
@@ -177,11 +202,7 @@ def assign_story(store: Store, article_id: int) -> int | None:
         chosen = None
         # 1. syndicated / near-duplicate text
         if candidates:
-            ids = [c["id"] for c in candidates]
-            marks = ",".join("?" * len(ids))
-            members = store.db.execute(
-                f"SELECT story_id, content_hash, shingles FROM articles WHERE story_id IN ({marks}) "
-                f"ORDER BY id DESC LIMIT 2000", ids).fetchall()
+            members = _copy_candidates(store, art, sketch, [c["id"] for c in candidates])
             for story_id, chash, sh in members:
                 if art.get("content_hash") and chash == art["content_hash"]:
                     chosen = story_id
@@ -233,6 +254,8 @@ def assign_story(store: Store, article_id: int) -> int | None:
                  detect_country(art.get("text") or ""), _iso(when), _iso(when), grown, stamp, chosen])
         store.db.execute("UPDATE articles SET story_id = ?, shingles = ? WHERE id = ?",
                          [chosen, json.dumps(sketch[:200]), article_id])
+        store.conn.executemany("INSERT OR IGNORE INTO story_sketch (hash, article_id) VALUES (?, ?)",
+                               [(h, article_id) for h in sketch[:SKETCH_KEYS]])
         store.db.execute("UPDATE stories SET article_count = (SELECT COUNT(*) FROM articles WHERE story_id = ?) "
                          "WHERE id = ?", [chosen, chosen])
     return chosen
