@@ -121,6 +121,7 @@ def crawl_pages(pages: list[dict]) -> dict[str, dict]:
                                   capture_output=True, text=True, cwd=tmp)
             if proc.returncode != 0:
                 print(proc.stdout, proc.stderr[-2000:], file=sys.stderr)
+                raise SystemExit(f"`pantau crawl` failed (exit {proc.returncode}); no crawl figures")
         db = sqlite3.connect(tmp / "t.db")
         for guid, title, text in db.execute("SELECT guid, title, text FROM articles"):
             stored[(guid or "").rsplit(":", 1)[-1]] = {"title": title, "text": text or ""}

@@ -677,8 +677,11 @@ def join_pages(first: str, others: list[str], single_page: bool = False) -> str:
     return "\n".join(out)
 
 
-def extract(html: str, url: str) -> Extracted:
-    """Extract an article from decoded HTML. Never raises on bad markup."""
+def extract(html: str, url: str, site_names_hint: tuple[str, ...] = ()) -> Extracted:
+    """Extract an article from decoded HTML. Never raises on bad markup.
+
+    ``site_names_hint``: names the site is known by elsewhere (e.g. the source's name in sources.toml),
+    stripped from titles like ``og:site_name``."""
     from .outlets import outlet_for
 
     result = Extracted()
@@ -715,9 +718,8 @@ def extract(html: str, url: str) -> Extracted:
         t = doc.xpath("//title")
         title = t[0].text_content().strip() if t else ""
     names |= _SITE_PARTS.learn(result.canonical or url, title or "", doc)
+    names |= {_key(n) for n in site_names_hint if len(_key(n)) >= 3}
     result.title = clean_title(title or "", names)
-    if outlet is not None and outlet.title_fix is not None:
-        result.title = outlet.title_fix(result.title, url)
 
     # -- date ----------------------------------------------------------------------------------
     published = (ld.get("datePublished") or _meta(doc, "article:published_time", "og:published_time",

@@ -44,7 +44,6 @@ class Outlet:
     author: tuple[str, ...] = ()
     drop_lines: tuple[str, ...] = ()
     single_page: Callable[[str], str | None] | None = None
-    title_fix: Callable[[str, str], str] | None = None
     _line_re: list = field(default_factory=list, compare=False, repr=False)
 
     def line_pattern(self) -> re.Pattern | None:

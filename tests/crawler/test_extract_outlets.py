@@ -273,3 +273,11 @@ def test_repeated_headline_prefixes_are_not_learned_as_site_names():
                 f"<body><article>{paras}</article></body></html>")
         got = extract(html, f"http://galeri-foto.test/foto/{i}").title
     assert got == "FOTO: Suasana Pasar Malam Hari Ke-4 di Alun-alun"
+
+
+def test_the_sources_name_is_stripped_from_titles():
+    paras = "".join(f"<p>{p}</p>" for p in STORY)
+    html = f"<html><head><title>Harga Cabai Naik Jelang Lebaran - Kabar Pantura</title></head><body><article>{paras}</article></body></html>"
+    assert extract(html, "http://pantura.test/a").title == "Harga Cabai Naik Jelang Lebaran - Kabar Pantura"
+    assert extract(html, "http://pantura.test/a", site_names_hint=("Kabar Pantura",)).title == \
+        "Harga Cabai Naik Jelang Lebaran"
