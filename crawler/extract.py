@@ -343,7 +343,12 @@ def _outlet_body(doc, outlet, title: str) -> str:
         found = _css(doc, sel)
         if not found:
             continue
-        tops = [el for el in found if not any(a in found for a in el.iterancestors())]
+        found_ids = {id(el) for el in found}
+        tops = [el for el in found if not any(id(a) in found_ids for a in el.iterancestors())]
+        if len(tops) > 1:  # paragraph-level selectors: skip paragraphs inside dropped boxes ("Ringkasan", "Baca juga")
+            dropped = {id(j) for drop_sel in outlet.drop for j in _css(doc, drop_sel)}
+            tops = [el for el in tops if id(el) not in dropped and
+                    not any(id(a) in dropped for a in el.iterancestors())]
         chunks = []
         for el in tops:
             el = copy.deepcopy(el)

@@ -7,7 +7,7 @@ OUTLET = Outlet(
     domains=("suara.com",),
     brands=("Suara.com", "suara.com", "Suara"),
     title=(".article-image h1", "div.info h1", "h1.title"),
-    body=(".article-content", "div.content-article", "article.detail-content"),
+    body=(".article-content > p", ".article-content", "div.content-article", "article.detail-content"),
     drop=(".ten-second", ".article-read", "#next-article", "[id*=div-ad]", ".placeholder_belt",
           ".placeholder_read_body", ".wrap-pagination", ".article-tags", ".baca-juga", ".ads"),
     date=(".date-article span", "div.date-article", ".article-info .date"),
