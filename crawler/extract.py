@@ -76,7 +76,8 @@ _BOILERPLATE_LINE = re.compile(
     r"^\s*(?:baca\s+juga|simak\s+juga|lihat\s+juga|cek\s+juga|baca\s+selengkapnya|baca\s+berita\s+lainnya|"
     r"pilihan\s+editor\s*:|rekomendasi\s*:|"
     r"simak\s+video|saksikan\s+(?:juga\s+)?video|tonton\s+juga|berita\s+terkait|artikel\s+terkait|"
-    r"advertisement|scroll\s+to\s+continue|scroll\s+ke\s+bawah\s+untuk\s+melanjutkan|\[gambas:|tags?\s*:|topik\s*:|editor\s*:|penulis\s*:|"
+    r"advertisement|scroll\s+to\s+continue|scroll\s+ke\s+bawah\s+untuk\s+melanjutkan|\[gambas:|"
+    r"tags?\s*:|topik\s*:|editor\s*:|penulis\s*:|"
     r"ikuti\s+(?:berita|kami|update)|dapatkan\s+update|follow\s+(?:us|kami)|"
     r"download\s+aplikasi|klik\s+di\s*sini|copyright|hak\s+cipta|\(\w{2,5}/\w{2,5}\)\s*$)",
     re.IGNORECASE)

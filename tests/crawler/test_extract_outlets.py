@@ -70,7 +70,8 @@ def test_served_from_another_host_the_outlet_is_known_by_its_canonical(name):
     ("Film Lokal Tembus 800 Ribu Penonton - ShowBiz Liputan6.com", "Film Lokal Tembus 800 Ribu Penonton"),
     ("Bank Pangkas Staf - Kompas.com - Halaman all", "Bank Pangkas Staf"),
     # a real part of a headline is never stripped
-    ("Sri Mulyani: Kita Tidak Akan Menaikkan Pajak Tahun Ini", "Sri Mulyani: Kita Tidak Akan Menaikkan Pajak Tahun Ini"),
+    ("Sri Mulyani: Kita Tidak Akan Menaikkan Pajak Tahun Ini",
+     "Sri Mulyani: Kita Tidak Akan Menaikkan Pajak Tahun Ini"),
     ("Kabar Bisnis: Harga Emas Naik Lagi", "Kabar Bisnis: Harga Emas Naik Lagi"),
     ("Cara Bertahan di Alam Liar - Survival Kit Wajib", "Cara Bertahan di Alam Liar - Survival Kit Wajib"),
     ("Jokowi - Kompas.com", "Jokowi - Kompas.com"),  # nothing left but one word: kept
@@ -83,7 +84,8 @@ def test_clean_title_learns_the_site_name_from_the_page():
     # an outlet nobody listed: og:site_name says what to strip
     html = """<html><head><title>Warga Gotong Royong Bersihkan Sungai | Kabar Lembah Hijau</title>
     <meta property="og:title" content="Warga Gotong Royong Bersihkan Sungai | Kabar Lembah Hijau">
-    <meta property="og:site_name" content="Kabar Lembah Hijau"></head><body><article><p>Isi.</p></article></body></html>"""
+    <meta property="og:site_name" content="Kabar Lembah Hijau"></head>
+    <body><article><p>Isi.</p></article></body></html>"""
     assert extract(html, "http://lembah.test/a").title == "Warga Gotong Royong Bersihkan Sungai"
     # and without og:site_name: the part <title> adds after og:title
     html = html.replace('<meta property="og:site_name" content="Kabar Lembah Hijau">', "").replace(
@@ -151,7 +153,8 @@ def test_a_selector_holding_only_part_of_the_story_is_not_used():
 
 def test_json_ld_article_body_used_when_longer_and_cleaner():
     body = "\n".join(STORY)
-    ld = json.dumps({"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Percetakan Kurangi Operator",
+    ld = json.dumps({"@context": "https://schema.org", "@type": "NewsArticle",
+                     "headline": "Percetakan Kurangi Operator",
                      "articleBody": body + "\nPilihan Editor: Berita lain"})
     html = f"""<html><head><title>Percetakan Kurangi Operator</title>
     <script type="application/ld+json">{ld}</script></head><body><article><h1>Percetakan Kurangi Operator</h1>
@@ -277,7 +280,8 @@ def test_repeated_headline_prefixes_are_not_learned_as_site_names():
 
 def test_the_sources_name_is_stripped_from_titles():
     paras = "".join(f"<p>{p}</p>" for p in STORY)
-    html = f"<html><head><title>Harga Cabai Naik Jelang Lebaran - Kabar Pantura</title></head><body><article>{paras}</article></body></html>"
+    html = (f"<html><head><title>Harga Cabai Naik Jelang Lebaran - Kabar Pantura</title></head>"
+            f"<body><article>{paras}</article></body></html>")
     assert extract(html, "http://pantura.test/a").title == "Harga Cabai Naik Jelang Lebaran - Kabar Pantura"
     assert extract(html, "http://pantura.test/a", site_names_hint=("Kabar Pantura",)).title == \
         "Harga Cabai Naik Jelang Lebaran"
