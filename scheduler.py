@@ -153,15 +153,22 @@ class Service:
         from bot.format import render_plain
         from crawler.store import decode_article
 
+        from crawler.outbox import alert_cutoff, is_recent
+
         rows = list(self.store.db.query(
             "SELECT * FROM articles WHERE id > ? AND match = 1 ORDER BY id", [self.printed_upto]))
+        seen = rows
+        cutoff = alert_cutoff(self.settings)
+        rows = [r for r in rows if is_recent(r, cutoff)]  # like real alerts: no backlog flood
         for row in rows:
             print(render_plain(decode_article(row)), file=self.out)
             print("-" * 40, file=self.out)
         self.out.flush()
-        self.printed_upto = max([self.printed_upto] + [r["id"] for r in rows])
+        self.printed_upto = max([self.printed_upto] + [r["id"] for r in seen])
         if rows:
-            log.info("printed %d new alerts (dry run: no TELEGRAM_BOT_TOKEN)", len(rows))
+            why = ("Telegram rejected the bot token" if getattr(self, "token_rejected", False)
+                   else "dry run: no TELEGRAM_BOT_TOKEN")
+            log.info("printed %d new alerts (%s)", len(rows), why)
 
     async def digest(self) -> None:
         if not (self.settings.token and self.app is not None):
@@ -291,8 +298,19 @@ class Service:
         try:
             await self._start_bot()
         except Exception as exc:
-            log.error("bot could not start (%s); continuing without Telegram",
-                      self.settings.redact(f"{type(exc).__name__}: {exc}"))
+            from telegram.error import InvalidToken
+
+            if isinstance(exc, InvalidToken):
+                self.token_rejected = True
+                from crawler.health import record_telegram
+
+                record_telegram(self.store, "auth", False, "401 Unauthorized")
+                log.error("Telegram rejected TELEGRAM_BOT_TOKEN (401 Unauthorized): no alerts are sent and the "
+                          "bot does not answer until the token is fixed (get a new one from @BotFather) and "
+                          "the service restarted; crawling goes on and alerts wait in the outbox")
+            else:
+                log.error("bot could not start (%s); continuing without Telegram",
+                          self.settings.redact(f"{type(exc).__name__}: {exc}"))
             self.app = None
         try:
             self._start_web()

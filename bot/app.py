@@ -40,6 +40,11 @@ async def on_startup(app: Application) -> None:
         log.warning("%s", exc)
         admins = set()
     await set_command_menu(app.bot, admins)
+    store = app.bot_data.get("store")
+    if store is not None:  # getMe answered during initialize(): Telegram accepts the token
+        from crawler.health import record_telegram
+
+        record_telegram(store, "auth", True)
     log.info("bot @%s ready", app.bot.username)
 
 

@@ -42,6 +42,7 @@ def cmd_bot(args) -> int:
     try:
         run_polling(settings)
     except InvalidToken:
+        _record_rejected(settings)
         raise ConfigError("Telegram rejected TELEGRAM_BOT_TOKEN (401 Unauthorized)") from None
     except (ConfigError, DatabaseError, KeyboardInterrupt):
         raise
@@ -49,6 +50,21 @@ def cmd_bot(args) -> int:
         print(f"error: bot stopped: {settings.redact(f'{type(exc).__name__}: {exc}')}", file=sys.stderr)
         return 1
     return 0
+
+
+def _record_rejected(settings) -> None:
+    """Keep Telegram's 401 in the database, so `pantau status` and /status report it."""
+    from crawler.health import record_telegram
+    from crawler.store import Store
+
+    try:
+        store = Store.open(settings.db_path)
+    except DatabaseError:
+        return
+    try:
+        record_telegram(store, "auth", False, "401 Unauthorized")
+    finally:
+        store.close()
 
 
 def cmd_digest(args) -> int:
@@ -72,8 +88,13 @@ def cmd_digest(args) -> int:
         finally:
             store.close()
 
+    from telegram.error import InvalidToken
+
     try:
         n = asyncio.run(run())
+    except InvalidToken:
+        _record_rejected(settings)
+        raise ConfigError("Telegram rejected TELEGRAM_BOT_TOKEN (401 Unauthorized); no digest was sent") from None
     except (ConfigError, DatabaseError, KeyboardInterrupt):
         raise
     except Exception as exc:  # noqa: BLE001 - one redacted line

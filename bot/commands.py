@@ -53,12 +53,14 @@ HELP = (
     "<b>PHK karena AI</b> (pemutusan hubungan kerja yang dikaitkan dengan kecerdasan buatan/otomatisasi), "
     "lalu mengirim peringatan dalam hitungan menit.\n\n"
     "<b>Perintah</b>\n"
-    "/cari &lt;kata kunci&gt; — cari berita, mis. <code>/cari Fiverr</code>\n"
+    "/cari &lt;kata kunci&gt; — cari berita{cari_example}\n"
     "/terbaru [jumlah] — berita terbaru (maks. 10)\n"
-    "/langganan — terima setiap peringatan di chat ini\n"
-    "/langganan &lt;kata kunci…&gt; — hanya peringatan yang memuat salah satu kata kunci, "
-    "mis. <code>/langganan bank fintech</code>\n"
-    "/langganan harian — ringkasan sekali sehari saja\n"
+    "/langganan — berlangganan peringatan, atau lihat pengaturan langganan chat ini\n"
+    "/langganan tambah &lt;kata&gt; / hapus &lt;kata&gt; — hanya berita yang memuat kata kunci, "
+    "mis. <code>/langganan tambah bank</code>\n"
+    "/langganan semua — semua berita, tanpa kata kunci\n"
+    "/langganan harian — ringkasan sekali sehari, pukul {digest_hour} WIB "
+    "(/langganan langsung untuk kembali)\n"
     "/berhenti — berhenti berlangganan\n"
     "/sumber — sumber berita dan kesehatannya\n"
     "/statistik — jumlah berita per bulan dan perusahaan yang paling sering disebut\n"
@@ -127,16 +129,64 @@ def _is_admin(update: Update, context) -> bool:
 
 
 REFUSAL = "Maaf, perintah ini hanya untuk admin Pantau PHK."
+UJI_EXAMPLE = "/uji Startup X PHK 200 karyawan karena AI"
+
+
+def uji_input(text: str) -> tuple[str, str]:
+    """/uji text → (title, body). Several lines: the first is the title, the rest the body. One
+    sentence: it is both the headline and the lead (the headline without its final stop, so the
+    classifier does not drop the lead as a repeated page header)."""
+    text = text.strip()
+    first, _, rest = text.partition("\n")
+    if rest.strip():
+        return first.strip()[:300], rest.strip()
+    sentence = " ".join(first.split())
+    title = sentence.rstrip(".!?… ")[:300]
+    body = sentence if sentence[-1:] in ".!?…" else sentence + "."
+    return title, body
 
 
 # -- public commands ------------------------------------------------------------------------------
 
+def search_examples(store: Store, n: int = 2) -> list[str]:
+    """Hint examples for /cari: the companies with most layoff events that a search finds (none on a
+    fresh archive, so no hint promises results that are not there)."""
+    out: list[str] = []
+    top = store.db.execute("SELECT MIN(company), COUNT(*) AS n FROM stories WHERE company IS NOT NULL "
+                           "AND company != '' GROUP BY lower(company) ORDER BY n DESC, MIN(company) LIMIT 8")
+    for name, _count in top.fetchall():
+        word = str(name).strip()
+        if not word or len(word) > 30 or word in out:
+            continue
+        if search(store, word, limit=1, offset=0).total:
+            out.append(word)
+        if len(out) >= n:
+            break
+    return out
+
+
+def _help_text(context, examples: list[str]) -> str:
+    example = f", mis. <code>/cari {fmt.esc(examples[0])}</code>" if examples else ""
+    return HELP.replace("{bot}", fmt.esc(context.bot.username or "bot")).replace("{cari_example}", example) \
+        .replace("{digest_hour}", f"{int(_settings(context).number('PANTAU_DIGEST_HOUR')) % 24:02d}.00")
+
+
 async def cmd_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await _reply(update, "👋 Halo! " + HELP.replace("{bot}", fmt.esc(context.bot.username or "bot")))
+    await _reply(update, "👋 Halo! " + _help_text(context, await _db(context, search_examples)))
 
 
 async def cmd_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await _reply(update, HELP.replace("{bot}", fmt.esc(context.bot.username or "bot")))
+    await _reply(update, _help_text(context, await _db(context, search_examples)))
+
+
+async def on_plain_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Text that is not a command, in a private chat: one line pointing to /cari."""
+    msg = update.effective_message
+    words = " ".join((msg.text or "").split()) if msg else ""
+    if not words:
+        return
+    await _reply(update, f"Untuk mencari berita, ketik /cari lalu kata kuncinya, misalnya "
+                         f"<code>/cari {fmt.esc(fmt.clip(words, 40))}</code>. Daftar perintah: /bantuan.")
 
 
 def _search_page(store: Store, query: str, page: int, query_id: int | None = None):
@@ -147,7 +197,7 @@ def _search_page(store: Store, query: str, page: int, query_id: int | None = Non
         page = max(0, (result.total - 1) // PER_PAGE)
         result = search(store, query, limit=PER_PAGE, offset=page * PER_PAGE)
     if not result.total:
-        return fmt.format_no_results(query), None
+        return fmt.format_no_results(query, search_examples(store)), None
     text = fmt.format_search(query, result.total, result.hits, page, PER_PAGE, capped=result.capped)
     pages = -(-result.total // PER_PAGE)
     if pages <= 1:
@@ -165,8 +215,11 @@ def _search_page(store: Store, query: str, page: int, query_id: int | None = Non
 async def cmd_cari(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = _args_text(update)[:MAX_QUERY]
     if not query.strip():
-        await _reply(update, "Tulis kata kunci setelah perintah, misalnya:\n"
-                             "<code>/cari Fiverr</code> atau <code>/cari PHK AI bank</code>")
+        examples = await _db(context, search_examples)
+        hint = "Tulis kata kunci setelah perintah"
+        if examples:
+            hint += ", misalnya:\n" + " atau ".join(f"<code>/cari {fmt.esc(e)}</code>" for e in examples)
+        await _reply(update, hint + ("" if examples else "."))
         return
     text, markup = await _db(context, _search_page, query, 0)
     await _reply(update, text, markup)
@@ -198,24 +251,12 @@ async def cmd_terbaru(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 
 async def cmd_langganan(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    from .subscriptions import langganan
+
     chat = update.effective_chat
-    words = outbox.parse_keywords(_args_text(update))
-    daily = bool(words) and words[0] == "harian"
-    if daily:
-        words = words[1:]
     title = chat.title or chat.full_name or chat.username
-    sub = outbox.subscribe(_store(context), chat.id, title=title, keywords=words, daily=daily)
-    kws = ", ".join(f"<code>{fmt.esc(k)}</code>" for k in sub["keywords"])
-    if daily:
-        text = "✅ Chat ini berlangganan <b>ringkasan harian</b> berita PHK karena AI."
-        if kws:
-            text += f"\nHanya berita yang memuat: {kws}."
-    elif kws:
-        text = (f"✅ Langganan aktif. Chat ini menerima peringatan PHK karena AI yang memuat salah satu kata kunci: "
-                f"{kws}.\nKirim /langganan tanpa kata kunci untuk menerima semua peringatan.")
-    else:
-        text = "✅ Langganan aktif. Chat ini menerima setiap peringatan PHK karena AI."
-    await _reply(update, text + "\nBerhenti kapan saja dengan /berhenti.")
+    hour = int(_settings(context).number("PANTAU_DIGEST_HOUR"))
+    await _reply(update, await _db(context, langganan, chat.id, title, _args_text(update), hour))
 
 
 async def cmd_berhenti(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -227,7 +268,9 @@ async def cmd_berhenti(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 
 async def cmd_sumber(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await _reply(update, fmt.format_sources(await _db(context, Store.sources_table)))
+    from crawler.health import sources_overview
+
+    await _reply(update, fmt.format_sources(await _db(context, sources_overview, _settings(context))))
 
 
 async def cmd_statistik(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -251,7 +294,17 @@ async def cmd_status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if not _is_admin(update, context):
         await _reply(update, REFUSAL)
         return
-    await _reply(update, fmt.format_status(await _db(context, outbox.status)))
+    await _reply(update, fmt.format_status(await _db(context, _status_data, _settings(context))))
+
+
+def _status_data(store: Store, settings) -> dict:
+    """/status: the outbox's view plus ``crawler.health`` (the verdict `pantau status` gives)."""
+    from crawler.health import backing_off, health
+
+    data = outbox.status(store)
+    data["health"] = health(store, settings)
+    data["backing_off"] = backing_off(store)
+    return data
 
 
 async def cmd_uji(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -260,14 +313,13 @@ async def cmd_uji(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     text = _args_text(update)[:20000]
     if not text.strip():
-        await _reply(update, "Tulis teks yang ingin diuji setelah perintah, misalnya:\n"
-                             "<code>/uji Startup X PHK 200 karyawan karena AI</code>")
+        await _reply(update, "Tulis teks yang ingin diuji setelah perintah: satu kalimat, atau judul di baris "
+                             "pertama lalu isi berita. Misalnya:\n"
+                             f"<code>{fmt.esc(UJI_EXAMPLE)}</code>")
         return
     from crawler.classify import classify
 
-    lines = text.strip().split("\n", 1)
-    title = lines[0][:300]
-    body = text.strip()
+    title, body = uji_input(text)
     try:
         verdict = classify(title, body)
     except Exception as exc:  # noqa: BLE001 - show the admin what went wrong
@@ -320,6 +372,7 @@ def register_handlers(app: Application) -> None:
         app.add_handler(CommandHandler(list(names), fn, block=fn not in _READ_ONLY))
     app.add_handler(CallbackQueryHandler(on_search_button, pattern=r"^cari:", block=False))
     app.add_handler(MessageHandler(filters.COMMAND, cmd_unknown))
+    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE, on_plain_text))
     app.add_error_handler(on_error)
 
 

@@ -45,6 +45,9 @@ Delivery policy
   update or follow-up waits while the story's first alert is still pending.
 - No token: dry run — the pending alerts are printed as plain text and stay
   pending.
+- Telegram's answers feed ``crawler.health``: the token accepted or rejected
+  (401) and the channel's last answer are recorded in the database; after each
+  run with a bot the admins are told if health changed (``bot.health``).
 - The token never reaches logs, errors or the database: every error text goes
   through ``settings.redact``.
 """
@@ -62,6 +65,7 @@ from datetime import datetime, timedelta, timezone
 from typing import TextIO
 
 from crawler import outbox
+from crawler.health import record_telegram, telegram_state
 from crawler.store import Store
 
 from .format import format_alert, format_followup, format_story, to_plain
@@ -371,18 +375,39 @@ async def deliver_pending(settings, store: Store | None = None, bot=None, *, lim
 
             try:
                 async with own_bot:
+                    record_telegram(store, "auth", True)  # getMe answered: the token is accepted
                     await _run(settings, store, own_bot, report, limit, pacing, backoff, read_timeout,
                                max_retry_wait)
+                    await _tell_admins(settings, store, own_bot)
             except InvalidToken:  # raised by getMe in initialize(); its text contains the token
+                record_telegram(store, "auth", False, "401 Unauthorized")
                 report.stopped = "Telegram rejected the bot token (401 Unauthorized)"
                 log.error("Telegram rejected the bot token; nothing was sent")
         else:
             await _run(settings, store, bot, report, limit, pacing, backoff, read_timeout, max_retry_wait)
+            await _tell_admins(settings, store, bot)
         report.pending = outbox.count_alerts(store, "pending")
         return report
     finally:
         if own_store:
             store.close()
+
+
+async def _tell_admins(settings, store: Store, bot) -> None:
+    """Health changed since the admins were last told? Tell them (``bot.health``), never failing."""
+    from .health import tell_admins_on_change
+
+    try:
+        await tell_admins_on_change(settings, store, bot)
+    except Exception as exc:  # noqa: BLE001 - delivery's report stands whatever happens here
+        log.warning("health message not sent: %s", settings.redact(f"{type(exc).__name__}: {exc}"))
+
+
+def _note_channel(store: Store, ok: bool, error: str | None = None) -> None:
+    """Record the channel's last answer for ``crawler.health`` (written only when it changes)."""
+    state = telegram_state(store, "channel")
+    if state is None or bool(state.get("ok")) != ok or (not ok and state.get("error") != error):
+        record_telegram(store, "channel", ok, error)
 
 
 async def _run(settings, store: Store, bot, report: DeliveryReport, limit, pacing, backoff,
@@ -447,6 +472,7 @@ async def _run(settings, store: Store, bot, report: DeliveryReport, limit, pacin
                 result = await sender.send(chat, text_html, reply_to=reply_to, edit_id=edit_id,
                                            claim=lambda: outbox.claim_alert(store, alert["id"], owner))
             except InvalidToken:
+                record_telegram(store, "auth", False, "401 Unauthorized")
                 outbox.mark_retry(store, alert["id"], "401: bot token rejected", undo_attempt=True)
                 report.stopped = "Telegram rejected the bot token (401 Unauthorized)"
                 log.error("Telegram rejected the bot token; nothing more is sent")
@@ -459,6 +485,8 @@ async def _run(settings, store: Store, bot, report: DeliveryReport, limit, pacin
                 continue  # another deliverer claimed it while this one waited
             if result.kind == "sent":
                 outbox.mark_sent(store, alert["id"], result.message_id)
+                if chat == channel:
+                    _note_channel(store, True)
                 if edit_id is not None:
                     report.edited += 1
                 else:
@@ -472,6 +500,7 @@ async def _run(settings, store: Store, bot, report: DeliveryReport, limit, pacin
                             "been delivered, so it is not resent", alert["id"], chat)
             elif result.kind in ("forbidden", "bad_request") and chat == channel:
                 outbox.mark_retry(store, alert["id"], result.error)
+                _note_channel(store, False, result.error)
                 skip_chats.add(chat)
                 if report.channel_error is None:
                     report.channel_error = result.error

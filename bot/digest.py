@@ -3,7 +3,9 @@
 ``send_digests(settings, store, bot)`` sends each active daily subscriber one
 message (``bot.format.build_digest``) with the flagged stories fetched since
 its previous digest (first time: the last 24 h), filtered by its keywords,
-and records ``last_digest``. A chat that got a digest less than 20 hours ago
+one line per story, only articles published within PANTAU_ALERT_MAX_AGE_HOURS
+(no backlog of year-old stories), and records ``last_digest``. A chat that
+got a digest less than 20 hours ago
 is skipped, so a restart or a second call the same day sends nothing twice.
 403 deactivates the subscriber (as for alerts); other errors leave
 ``last_digest`` unchanged so the next day's digest covers the gap.
@@ -40,7 +42,7 @@ async def send_digests(settings, store: Store, bot, now: datetime | None = None)
         if last and now - last < MIN_GAP:
             continue
         since = last or (now - timedelta(hours=24))
-        text = build_digest(store, since, keywords=sub["keywords"])
+        text = build_digest(store, since, keywords=sub["keywords"], cutoff=outbox.alert_cutoff(settings, now))
         try:
             await bot.send_message(chat_id=sub["chat_id"], text=text, parse_mode=ParseMode.HTML,
                                    link_preview_options=LinkPreviewOptions(is_disabled=True))

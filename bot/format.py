@@ -222,9 +222,12 @@ def format_search(query: str, total: int, hits: list[dict], page: int, per_page:
     return fit(lines)
 
 
-def format_no_results(query: str) -> str:
-    return (f"🔎 Tidak ada berita PHK karena AI untuk “{esc(clip(query, 80))}”.\n"
-            "Coba kata kunci lain, misalnya: <code>PHK</code>, <code>Amazon</code>, <code>otomatisasi</code>.")
+def format_no_results(query: str, examples: list[str] | None = None) -> str:
+    """``examples``: words that do find something (``bot.commands.search_examples``); none → no hint."""
+    text = f"🔎 Tidak ada berita PHK karena AI untuk “{esc(clip(query, 80))}”.\nCoba kata kunci lain"
+    if examples:
+        return text + ", misalnya: " + ", ".join(f"<code>{esc(e)}</code>" for e in examples) + "."
+    return text + "."
 
 
 def format_latest(rows: list[dict]) -> str:
@@ -241,9 +244,12 @@ DIGEST_SQL = ("SELECT * FROM articles INDEXED BY idx_flagged_fetched WHERE match
 """The digest's articles: flagged, fetched since ? (the partial index reads only those)."""
 
 
-def build_digest(store, since: str | datetime, keywords: list[str] | None = None) -> str:
+def build_digest(store, since: str | datetime, keywords: list[str] | None = None,
+                 cutoff: datetime | None = None) -> str:
     """Daily digest (HTML): flagged stories fetched since ``since`` (ISO or datetime),
-    optionally only those matching ``keywords`` (same rule as alert subscriptions)."""
+    optionally only those matching ``keywords`` (same rule as alert subscriptions) and published
+    after ``cutoff`` (``crawler.outbox.alert_cutoff``: no year-old stories). One line per story
+    (``crawler.stories``), newest first, with the other outlets that reported it."""
     if isinstance(since, datetime):
         since_dt = since if since.tzinfo else since.replace(tzinfo=timezone.utc)
     else:  # an internal timestamp (not a page's date): taken as written, even in the future
@@ -260,14 +266,31 @@ def build_digest(store, since: str | datetime, keywords: list[str] | None = None
         from crawler.outbox import keywords_match
 
         rows = [r for r in rows if keywords_match(keywords, r)]
+    if cutoff is not None:
+        from crawler.outbox import is_recent
+
+        rows = [r for r in rows if is_recent(r, cutoff)]
+    stories: dict[object, list[dict]] = {}
+    for row in rows:  # newest first: each story is shown by its newest report
+        stories.setdefault(row.get("story_id") or ("article", row["id"]), []).append(row)
     day = datetime.now(WIB)
     head = f"🗞 <b>Ringkasan harian PHK karena AI</b> — {day.day} {MONTHS_LONG[day.month - 1]} {day.year}"
-    if not rows:
+    if not stories:
         return head + "\n\nTidak ada berita baru sejak ringkasan terakhir."
-    lines = [head, f"{len(rows)} berita baru:", ""]
-    for i, row in enumerate(rows, start=1):
+    count = f"{len(stories)} peristiwa PHK baru"
+    if len(rows) > len(stories):
+        count += f" (dari {len(rows)} berita)"
+    lines = [head, count + ":", ""]
+    for i, group in enumerate(stories.values(), start=1):
+        row = group[0]
         row.setdefault("published_short", short_date(row.get("published") or row.get("fetched")))
-        lines += hit_lines(i, row)
+        item = hit_lines(i, row)
+        others = list(dict.fromkeys(str(r.get("outlet") or r.get("source") or "?") for r in group[1:]))
+        others = [o for o in others if o != (row.get("outlet") or row.get("source"))]
+        if others:
+            shown = ", ".join(clip(o, 40) for o in others[:3]) + (f" +{len(others) - 3}" if len(others) > 3 else "")
+            item[-1] += f"\n   <i>Juga diberitakan: {esc(shown)}</i>"
+        lines += item
     return fit(lines, more=f"… dan lainnya (/terbaru)")
 
 
@@ -301,27 +324,57 @@ def when_short(iso: str | None) -> str:
     return format_wib(iso) if iso else "belum pernah"
 
 
-def format_sources(rows: list[dict]) -> str:
+def format_sources(view: dict | list[dict]) -> str:
+    """/sumber for everyone: a short Indonesian state per source ("normal", "tidak bisa dihubungi
+    sejak 09.12 WIB"), never raw error text (that stays in /status and ``pantau sources``).
+    ``view`` is ``crawler.health.sources_overview`` (or just the source rows)."""
+    from crawler.health import wib_id
+
+    view = {"rows": view} if isinstance(view, list) else view
+    rows = view.get("rows") or []
     if not rows:
         return "Belum ada sumber yang tercatat. Sumber muncul di sini setelah crawl pertama."
     ok = sum(1 for r in rows if r.get("last_success") and not r.get("consecutive_failures"))
-    lines = [f"📡 <b>{len(rows)} sumber</b> ({ok} sehat)", ""]
+    lines = [f"📡 <b>{len(rows)} sumber berita</b>, {ok} normal"]
+    if view.get("all_failed"):
+        nxt = view.get("next_crawl")
+        lines.append("⚠️ Saat ini tidak ada sumber yang bisa dihubungi"
+                     + (f"; dicoba lagi sekitar pukul {esc(wib_id(nxt))}." if nxt else "."))
+    lines.append("")
     for r in rows:
         name = esc(clip(r.get("name") or "?", 60))
         if r.get("consecutive_failures"):
-            err = esc(clip(r.get("last_error") or "", 80))
-            lines.append(f"⚠️ {name} — gagal {r['consecutive_failures']}× berturut-turut"
-                         + (f" ({err})" if err else "")
-                         + f"; terakhir sukses: {esc(when_short(r.get('last_success')))}")
+            since = r.get("failing_since") or r.get("last_error_at") or r.get("last_attempt")
+            lines.append(f"⚠️ {name} — tidak bisa dihubungi" + (f" sejak {esc(wib_id(since))}" if since else ""))
         elif r.get("last_success"):
-            lines.append(f"✅ {name} — terakhir sukses {esc(when_short(r.get('last_success')))}")
+            lines.append(f"✅ {name} — normal")
         else:
             lines.append(f"⏳ {name} — belum pernah diambil")
     return fit(lines)
 
 
 def format_status(data: dict) -> str:
+    """/status for admins: ``crawler.health`` first (the same verdict as ``pantau status``), then
+    the details (errors included)."""
+    from crawler.health import wib_id
+
     lines = ["🛠 <b>Status Pantau PHK</b>"]
+    health = data.get("health")
+    if health is not None:
+        if health.ok:
+            lines.append("✅ Sehat: crawl berjalan, sumber menjawab, peringatan terkirim.")
+        else:
+            lines.append("❌ <b>Bermasalah</b>")
+            lines += [f"• {esc(p.id)}" for p in health.problems]
+        facts = health.facts
+        if facts.get("next_crawl"):
+            lines.append(f"Crawl berikutnya: sekitar {esc(wib_id(facts['next_crawl']))}")
+        telegram = {"ok": "token diterima", "token rejected": "token DITOLAK (401)",
+                    "unknown": "belum dicek"}.get(facts.get("telegram"), "tidak dipakai (tanpa token)")
+        channel = facts.get("channel")
+        lines.append(f"Telegram: {telegram}" + (f"; kanal: {esc('normal' if channel == 'ok' else channel)}"
+                                                 if channel else ""))
+        lines.append("")
     crawl = data.get("last_crawl")
     if crawl:
         lines.append(f"Crawl terakhir: {esc(when_short(crawl.get('started')))} — {esc(crawl.get('status'))}, "
@@ -345,21 +398,33 @@ def format_status(data: dict) -> str:
                          f"{esc(clip(s.get('last_error') or '', 80))}")
     else:
         lines.append("Sumber bermasalah: tidak ada")
+    waiting = data.get("backing_off") or []
+    if waiting:
+        lines.append(f"Ditunda (back-off), {len(waiting)} sumber:")
+        lines += [f"• {esc(w['name'])}: sampai {esc(wib_id(w['until']))}" for w in waiting[:20]]
     return fit(lines)
 
 
 def format_verdict(verdict) -> str:
+    """/uji's answer: the verdict, *Kenapa* (the same word and reasons as the channel alert), the
+    evidence sentence, the facts, then every reason."""
     d = verdict.to_dict() if hasattr(verdict, "to_dict") else dict(verdict)
     mark = "✅ YA — PHK karena AI" if d.get("match") else "❌ TIDAK"
     lines = [f"🧪 <b>Hasil klasifikasi</b>: {mark}",
              f"Skor: {esc(format(d.get('score') or 0, '.2f')).replace('.', ',')}"]
+    if d.get("evidence"):
+        lines.append(f"Kalimat bukti: “{esc(clip(str(d['evidence']), 300))}”")
     companies = d.get("companies") or []
     lines.append("Perusahaan: " + (esc(", ".join(map(str, companies))) if companies else "-"))
-    lines.append("Jumlah PHK: " + (fmt_int(d["jobs_cut"]) if d.get("jobs_cut") is not None else "-"))
-    lines.append("Persentase: " + (fmt_percent(d["percent"]) if d.get("percent") is not None else "-"))
-    reasons = d.get("reasons") or []
-    lines.append("Alasan:" if reasons else "Alasan: -")
-    lines += [f"• {esc(clip(str(r), 300))}" for r in reasons[:15]]
+    lines.append("Jumlah PHK: " + (fmt_int(d["jobs_cut"]) if d.get("jobs_cut") is not None else "-")
+                 + (f" ({fmt_percent(d['percent'])})" if d.get("percent") is not None else ""))
+    if d.get("country"):
+        lines.append(f"Negara: {esc(d['country'])}")
+    reasons = [str(r) for r in d.get("reasons") or [] if str(r).strip()]
+    linked = [r for r in reasons if "+" in r]  # the channel alert's order: links to AI first
+    ordered = linked + [r for r in reasons if r not in linked]
+    lines.append("<i>Kenapa:</i>" if ordered else "<i>Kenapa:</i> -")
+    lines += [f"• {esc(clip(r, 300))}" for r in ordered[:15]]
     return fit(lines)
 
 

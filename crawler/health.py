@@ -287,6 +287,8 @@ def transition(store: Store, h: Health) -> str | None:
     """"bad" when health turned bad since the admins were last told, "recovered" when it turned
     good again, else None. The caller marks it told with ``mark_told`` once the message went out."""
     told = store.get_meta(META_NOTIFIED) or "ok"
+    if not h.ok and h.facts.get("last_crawl_finished") is None and told != "bad":
+        return None  # a new installation that has not crawled yet is not a fault to report
     if not h.ok and told != "bad":
         return "bad"
     if h.ok and told == "bad":
@@ -323,3 +325,14 @@ def crawl_notes(result, store: Store, settings, verbose: bool = False, now: date
                          "failures" + (f" ({err})" if err else ""))
         lines.append(f"  ({len(waiting)} backing off: `pantau crawl --force` tries them now)")
     return lines
+
+
+def sources_overview(store: Store, settings, now: datetime | None = None) -> dict:
+    """What /sumber shows: every source row, whether the last crawl that tried any source got no
+    answer at all, and the next crawl's time (ISO 8601)."""
+    now = now or datetime.now(timezone.utc)
+    tried = store.db.execute("SELECT sources_ok FROM crawls WHERE status != 'running' "
+                             "AND sources_ok + sources_failed > 0 ORDER BY id DESC LIMIT 1").fetchone()
+    nxt = next_crawl(store, settings, now)
+    return {"rows": store.sources_table(), "all_failed": bool(tried is not None and tried[0] == 0),
+            "next_crawl": iso(nxt), "now": iso(now)}

@@ -10,6 +10,11 @@ Rules:
   decides every flagged article that has no decision yet; each crawl calls it
   at its start and end, so articles stored by a crawl that was killed
   (SIGKILL, the service's time limit) are alerted by the next one, once.
+- No backlog flood: only articles published within PANTAU_ALERT_MAX_AGE_HOURS
+  (default 48; ``is_recent``) get alerts. An older flagged article (the first
+  crawl of a new installation, a newly added source, a late-found archive
+  page) is decided without alert rows: it is stored, grouped into its story
+  and searchable, never pushed. The digest uses the same window.
 - ``enqueue_alerts`` creates ``pending`` rows in ``alerts`` for flagged
   articles and their destinations: the channel (TELEGRAM_CHANNEL_ID, if set)
   (or, when it is unset, the ``console`` destination that ``pantau send``
@@ -189,6 +194,7 @@ def enqueue_alerts(store: Store, settings, article_ids: Iterable[int]) -> int:
     if settings is not None:
         channel = str(settings.channel_id) if settings.channel_id else CONSOLE
     subscribers = [s for s in list_subscribers(store) if not s["daily"]]
+    cutoff = alert_cutoff(settings)
     created = 0
     now = now_iso()
     with store.write():
@@ -196,9 +202,12 @@ def enqueue_alerts(store: Store, settings, article_ids: Iterable[int]) -> int:
             chunk = ids[i:i + 500]
             marks = ",".join("?" * len(chunk))
             rows = list(store.db.query(
-                f"SELECT id, title, text, companies, story_id, jobs_cut FROM articles WHERE match = 1 "
-                f"AND id IN ({marks}) ORDER BY COALESCE(published, fetched), id", chunk))
+                f"SELECT id, title, text, companies, story_id, jobs_cut, published, fetched FROM articles "
+                f"WHERE match = 1 AND id IN ({marks}) ORDER BY COALESCE(published, fetched), id", chunk))
             for art in rows:
+                if not is_recent(art, cutoff):  # old news: stored and searchable, never pushed
+                    store.db.execute("UPDATE articles SET alert_decided = ? WHERE id = ?", [now, art["id"]])
+                    continue
                 targets: list[str] = [channel] if channel else []
                 targets += [s["chat_id"] for s in subscribers if keywords_match(s["keywords"], art)]
                 for chat in dict.fromkeys(targets):
@@ -211,6 +220,20 @@ def enqueue_alerts(store: Store, settings, article_ids: Iterable[int]) -> int:
                     created += cur.rowcount or 0
                 store.db.execute("UPDATE articles SET alert_decided = ? WHERE id = ?", [now, art["id"]])
     return created
+
+
+def alert_cutoff(settings, now: datetime | None = None) -> datetime:
+    """Articles published before this are too old to push (PANTAU_ALERT_MAX_AGE_HOURS, default 48)."""
+    hours = settings.number("PANTAU_ALERT_MAX_AGE_HOURS") if settings is not None else 48.0
+    return (now or datetime.now(timezone.utc)) - timedelta(hours=hours)
+
+
+def is_recent(article: dict, cutoff: datetime) -> bool:
+    """Published (else fetched) at or after ``cutoff``; an article with no readable date is recent."""
+    from .dates import parse_date
+
+    when = parse_date(article.get("published")) or parse_date(article.get("fetched"))
+    return when is None or when >= cutoff
 
 
 def enqueue_undecided(store: Store, settings) -> int:

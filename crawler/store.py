@@ -276,6 +276,24 @@ def _m009_story_sketch(db) -> None:
                                 [(h, article_id) for h in hashes])
 
 
+def _m008_source_failing_since(db) -> None:
+    """``sources.failing_since``: when the current run of failures began (NULL while the source
+    answers), for "tidak bisa dihubungi sejak 09.12 WIB" in /sumber. Kept by two triggers on
+    ``consecutive_failures``, so every writer of the source's health keeps it right; sources
+    failing when this runs get their last error time."""
+    cols = {row[1] for row in db.execute("PRAGMA table_info(sources)").fetchall()}
+    if "failing_since" not in cols:
+        db.execute("ALTER TABLE sources ADD COLUMN failing_since TEXT")
+        db.execute("UPDATE sources SET failing_since = COALESCE(last_error_at, last_attempt) "
+                   "WHERE consecutive_failures > 0")
+    db.execute("""CREATE TRIGGER IF NOT EXISTS sources_failing_start AFTER UPDATE OF consecutive_failures ON sources
+        WHEN NEW.consecutive_failures > 0 AND (OLD.consecutive_failures = 0 OR NEW.failing_since IS NULL)
+        BEGIN UPDATE sources SET failing_since = COALESCE(NEW.last_error_at, NEW.last_attempt) WHERE name = NEW.name; END""")
+    db.execute("""CREATE TRIGGER IF NOT EXISTS sources_failing_end AFTER UPDATE OF consecutive_failures ON sources
+        WHEN NEW.consecutive_failures = 0 AND NEW.failing_since IS NOT NULL
+        BEGIN UPDATE sources SET failing_since = NULL WHERE name = NEW.name; END""")
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_initial", _m001_initial),
     ("002_outbox", _m002_outbox),
@@ -286,6 +304,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("006_flagged_ungrouped", _m006_flagged_ungrouped),
     ("008_flagged_fts_prefix", _m008_flagged_fts_prefix),
     ("009_story_sketch", _m009_story_sketch),
+    ("008_source_failing_since", _m008_source_failing_since),
 ]
 
 

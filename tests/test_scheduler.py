@@ -65,6 +65,7 @@ def service_env(tmp: Path, **extra) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PANTAU_", "TELEGRAM_"))}
     env.update(PANTAU_DB=str(tmp / "pantau.db"), PANTAU_SOURCES=str(tmp / "sources.toml"),
                PANTAU_POLITE="0", PANTAU_DOWNLOAD_TIMEOUT="3", PANTAU_FEED_PATH=str(tmp / "feed.xml"),
+               PANTAU_ALERT_MAX_AGE_HOURS="876000",  # the fixture stories are from 2025
                PYTHONUNBUFFERED="1")
     env.update({k: str(v) for k, v in extra.items()})
     return env

@@ -296,7 +296,7 @@ def test_digest(tg, db, store):
     new = [seed(store, title=f"Baru <{i}> & AI", fetched="2025-10-21T00:00:00+00:00") for i in range(60)]
     text = build_digest(store, "2025-10-20T00:00:00+00:00")
     plain = to_plain(text)
-    assert "Ringkasan harian PHK karena AI" in plain and "60 berita baru" in plain
+    assert "Ringkasan harian PHK karena AI" in plain and "60 peristiwa PHK baru:" in plain  # 60 stories
     assert "Baru <" in plain and "> & AI" in plain and "Lama" not in plain and len(text) <= LIMIT
     assert "dan lainnya" in plain
     assert old and new

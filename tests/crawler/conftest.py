@@ -61,6 +61,7 @@ def make_env(tmp: Path, **extra: str) -> dict[str, str]:
         "PANTAU_POLITE": "0",
         "PANTAU_DOWNLOAD_TIMEOUT": "3",
         "PANTAU_LOG_LEVEL": "WARNING",
+        "PANTAU_ALERT_MAX_AGE_HOURS": "876000",  # fixture stories are from 2025: alert them (tests/crawler/test_backlog.py)
         "PANTAU_TMP": str(tmp),  # also the working directory (no stray .env)
     })
     env.update(extra)

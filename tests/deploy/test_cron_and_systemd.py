@@ -36,7 +36,8 @@ def test_cron_loads_env_file_crawls_then_prints_alerts(tmp_path):
             f"PANTAU_DB={tmp_path / 'state' / 'pantau.db'}\n"
             f"PANTAU_SOURCES={tmp_path / 'sources.toml'}\n"
             f"PANTAU_FEED_PATH={tmp_path / 'feed.xml'}\n"
-            "PANTAU_POLITE=0\nPANTAU_DOWNLOAD_TIMEOUT=3\n", encoding="utf-8")
+            "PANTAU_POLITE=0\nPANTAU_DOWNLOAD_TIMEOUT=3\n"
+            "PANTAU_ALERT_MAX_AGE_HOURS=876000\n", encoding="utf-8")  # the fixture stories are from 2025
         workdir = tmp_path / "elsewhere"
         workdir.mkdir()
         proc = subprocess.run([str(PANTAU), "cron", "--env-file", str(env_file)], cwd=workdir,
