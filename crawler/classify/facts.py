@@ -314,8 +314,15 @@ def _other_company_only(s: str, companies: list[str]) -> bool:
 
 
 def _mentions(low: str, company: str) -> bool:
+    return _mention_re(company).search(low) is not None
+
+
+@lru_cache(maxsize=4096)
+def _mention_re(company: str) -> re.Pattern:
+    """One compiled pattern per company (its name and aliases as whole words): built once, not
+    for every sentence -- it ran per cut sentence and dominated long articles (issue 15)."""
     names = [company.lower()] + [a for a, n in _ALIAS.items() if n == company]
-    return any(re.search(r"(?<!\w)" + re.escape(n) + r"(?!\w)", low) for n in names)
+    return re.compile("|".join(r"(?<!\w)" + re.escape(n) + r"(?!\w)" for n in names))
 
 
 def _numbers(title: _Text, paras: list[list[_Text]],

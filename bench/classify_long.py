@@ -1,0 +1,88 @@
+"""Classification cost vs. text length: ``crawler.classify.classify`` on 1–100 KB articles.
+
+    .venv/bin/python bench/classify_long.py [--reps 7] [--profile]
+
+Texts are AI-layoff news prose from bench/archive.py's own word lists (no
+third-party text), with title, concatenated to 1, 3, 10, 30 and 100 KB — so
+every rule has material to work on. For each size: median ms of
+``classify(title, text)``, median ms of a bare regex pass over the same text
+(``re.findall(r"\\w+", text)``, the baseline), their ratio, and ms per KB
+(flat = linear growth). Targets: at most linear growth; 30 KB in <= 5 ms.
+``--profile`` prints the top functions (cProfile, by own time) for 30 KB.
+Figures only: nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import pstats
+import re
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.archive import Writer  # noqa: E402
+
+SIZES_KB = [1, 3, 10, 30, 100]
+
+
+def long_text(kb: int, seed: int = 3) -> tuple[str, str]:
+    w = Writer(seed=seed)
+    first = w.article(flagged=True)
+    parts = [first["text"]]
+    while sum(len(p) + 2 for p in parts) < kb * 1024:
+        parts.append(w.article(flagged=w.rng.random() < 0.5)["text"])
+    return first["title"], "\n\n".join(parts)[: kb * 1024]
+
+
+def timed(fn, reps: int) -> float:
+    out = []
+    for _ in range(reps):
+        t = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - t) * 1000)
+    return statistics.median(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--reps", type=int, default=7)
+    ap.add_argument("--profile", action="store_true")
+    args = ap.parse_args(argv)
+    t = time.perf_counter()
+    from crawler.classify import classify
+
+    classify("pemanasan", "PHK karena AI.")  # load lexicon / model once
+    print(f"classifier import + first call: {(time.perf_counter() - t) * 1000:.0f} ms")
+    word = re.compile(r"\w+")
+    print(f"{'size':>6} {'classify ms':>12} {'bare regex ms':>14} {'ratio':>7} {'ms per KB':>10}  verdict")
+    for kb in SIZES_KB:
+        title, text = long_text(kb)
+        verdict = classify(title, text)
+        ms = timed(lambda: classify(title, text), args.reps)
+        bare = timed(lambda: word.findall(text), args.reps)
+        print(f"{kb:>4} KB {ms:>12.2f} {bare:>14.3f} {ms / bare:>7.0f} {ms / kb:>10.3f}  "
+              f"match={verdict.match}")
+    print("(targets: ms per KB roughly flat = linear; 30 KB <= 5 ms)")
+    if args.profile:
+        title, text = long_text(30)
+        prof = cProfile.Profile()
+        prof.enable()
+        for _ in range(10):
+            classify(title, text)
+        prof.disable()
+        out = io.StringIO()
+        pstats.Stats(prof, stream=out).sort_stats("tottime").print_stats(14)
+        print("\ncProfile, 10 x classify(30 KB), by own time:")
+        print("\n".join(out.getvalue().splitlines()[4:32]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
