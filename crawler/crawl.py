@@ -101,6 +101,7 @@ def classify_columns(title: str, text: str, summary: str | None = None) -> dict:
     v = classify(title or "", text or "", summary)
     return {"match": 1 if v.match else 0, "score": round(float(v.score), 4), "reasons": list(v.reasons),
             "companies": list(v.companies), "jobs_cut": v.jobs_cut, "percent": v.percent,
+            "country": v.country, "attribution": v.attribution, "evidence": v.evidence,
             "rules_version": RULES_VERSION, "classified_at": now_iso()}
 
 

@@ -2,7 +2,8 @@
 
 Fields: id, url, title, source, outlet, published (ISO 8601 with offset),
 fetched, author, language, extracted, text, and the classifier's match,
-score, reasons, companies, jobs_cut, percent. ``flagged_only`` keeps
+score, reasons, companies, jobs_cut, percent, country, attribution and
+evidence (see crawler.classify.facts). ``flagged_only`` keeps
 articles the classifier flagged. Rows are streamed (constant memory). Text
 values carry no XML-1.0-forbidden characters (``crawler.xmlsafe``).
 """
@@ -18,7 +19,8 @@ from .store import Store, decode_article
 from .xmlsafe import xml_safe_value
 
 FIELDS = ["id", "url", "title", "source", "outlet", "published", "fetched", "author", "language",
-          "extracted", "match", "score", "reasons", "companies", "jobs_cut", "percent", "text"]
+          "extracted", "match", "score", "reasons", "companies", "jobs_cut", "percent", "country", "attribution",
+          "evidence", "text"]
 
 
 def iter_articles(store: Store, flagged_only: bool = False) -> Iterator[dict]:

@@ -42,9 +42,11 @@ def reclassify(store: Store, settings=None, batch: int = 500) -> ReclassifyRepor
                 cols = classify_columns(row["title"], row["text"], row["summary"])
                 store.db.execute(
                     "UPDATE articles SET match = ?, score = ?, reasons = ?, companies = ?, jobs_cut = ?, "
-                    "percent = ?, rules_version = ?, classified_at = ? WHERE id = ?",
+                    "percent = ?, country = ?, attribution = ?, evidence = ?, rules_version = ?, "
+                    "classified_at = ? WHERE id = ?",
                     [cols["match"], cols["score"], json.dumps(cols["reasons"], ensure_ascii=False),
                      json.dumps(cols["companies"], ensure_ascii=False), cols["jobs_cut"], cols["percent"],
+                     cols.get("country"), cols.get("attribution"), cols.get("evidence"),
                      cols["rules_version"], cols["classified_at"], row["id"]])
                 was, now = bool(row["match"]), bool(cols["match"])
                 if now and not was:

@@ -294,6 +294,18 @@ def _m008_source_failing_since(db) -> None:
         BEGIN UPDATE sources SET failing_since = NULL WHERE name = NEW.name; END""")
 
 
+def _m010_facts_attribution(db) -> None:
+    """Facts of issue 9: ``articles.country`` / ``attribution`` / ``evidence`` (the classifier's
+    country of the cut, who links it to AI -- explicit, attributed or disputed -- and the sentence
+    that links it) and the same three on ``stories`` (``country`` exists since 003)."""
+    for table, new in (("articles", ("country", "attribution", "evidence")),
+                       ("stories", ("country", "attribution", "evidence"))):
+        cols = {row[1] for row in db.execute(f"PRAGMA table_info({table})").fetchall()}
+        for col in new:
+            if col not in cols:
+                db.execute(f"ALTER TABLE {table} ADD COLUMN {col} TEXT")
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_initial", _m001_initial),
     ("002_outbox", _m002_outbox),
@@ -305,6 +317,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("008_flagged_fts_prefix", _m008_flagged_fts_prefix),
     ("009_story_sketch", _m009_story_sketch),
     ("008_source_failing_since", _m008_source_failing_since),
+    ("010_facts_attribution", _m010_facts_attribution),
 ]
 
 

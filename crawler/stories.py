@@ -28,8 +28,11 @@ shingle hashes of every grouped article, indexed): two texts with Jaccard
 such members are compared in full (issue 15).
 
 ``stories`` is the events table: company, companies, jobs_cut, percent,
-country (when stated), first_reported, last_reported, article_count; its
-outlets and links come from the articles that point to it.
+country (the classifier's country of the cut, else one the text states),
+attribution and evidence (the first report's, replaced once by the first
+report whose attribution is ``explicit``: the first explicit statement wins),
+first_reported, last_reported, article_count; its outlets and links come
+from the articles that point to it.
 """
 
 from __future__ import annotations
@@ -144,6 +147,11 @@ def _same_company(keys: list[str], story: dict) -> bool:
     return keys[0] in story_keys and story_key in keys
 
 
+def _article_country(art: dict) -> str | None:
+    """The classifier's country of the cut; for articles classified before it had one, the text's."""
+    return art.get("country") or detect_country(art.get("text") or "")
+
+
 def _figures_agree(a: int | None, b: int | None) -> bool:
     if a is None or b is None:
         return True
@@ -226,11 +234,12 @@ def assign_story(store: Store, article_id: int) -> int | None:
         if chosen is None:
             chosen = store.db.execute(
                 "INSERT INTO stories (company, company_key, companies, jobs_cut, percent, country, title, "
-                "first_reported, last_reported, article_count, grown, created, updated) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?)",
+                "first_reported, last_reported, article_count, grown, created, updated, attribution, evidence) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?, ?, ?)",
                 [companies[0] if companies else None, keys[0] if keys else None,
                  json.dumps(companies, ensure_ascii=False), art.get("jobs_cut"), art.get("percent"),
-                 detect_country(art.get("text") or ""), art.get("title"), _iso(when), _iso(when), stamp, stamp],
+                 _article_country(art), art.get("title"), _iso(when), _iso(when), stamp, stamp,
+                 art.get("attribution"), art.get("evidence")],
             ).lastrowid
         else:
             story = store.db.execute("SELECT jobs_cut, percent, companies, first_reported, last_reported, country "
@@ -251,7 +260,12 @@ def assign_story(store: Store, article_id: int) -> int | None:
                 "last_reported = MAX(last_reported, ?), grown = MAX(grown, ?), updated = ? WHERE id = ?",
                 [new_cut, art.get("percent"), json.dumps(merged, ensure_ascii=False),
                  merged[0] if merged else None, company_key(merged[0]) if merged else None,
-                 detect_country(art.get("text") or ""), _iso(when), _iso(when), grown, stamp, chosen])
+                 _article_country(art), _iso(when), _iso(when), grown, stamp, chosen])
+            # attribution and evidence: the first report's, until the first explicit statement
+            store.db.execute(
+                "UPDATE stories SET attribution = ?, evidence = ? WHERE id = ? AND ("
+                "(attribution IS NULL AND evidence IS NULL) OR (? = 'explicit' AND COALESCE(attribution, '') != 'explicit'))",
+                [art.get("attribution"), art.get("evidence"), chosen, art.get("attribution")])
         store.db.execute("UPDATE articles SET story_id = ?, shingles = ? WHERE id = ?",
                          [chosen, json.dumps(sketch[:200]), article_id])
         store.conn.executemany("INSERT OR IGNORE INTO story_sketch (hash, article_id) VALUES (?, ?)",
@@ -301,6 +315,7 @@ def events(store: Store) -> list[dict]:
         out.append({
             "id": s["id"], "company": s["company"], "companies": json.loads(s["companies"] or "[]"),
             "jobs_cut": s["jobs_cut"], "percent": s["percent"], "country": s["country"],
+            "attribution": s.get("attribution"), "evidence": s.get("evidence"),
             "title": s["title"], "first_reported": s["first_reported"], "last_reported": s["last_reported"],
             "articles": len(arts), "outlets": outlets, "links": [a["url"] for a in arts],
         })
@@ -319,8 +334,8 @@ def write_events(store: Store, out: TextIO, fmt: str = "csv") -> int:
             for r in rows:
                 out.write(json.dumps(r, ensure_ascii=False) + "\n")
         return len(rows)
-    fields = ["id", "company", "companies", "jobs_cut", "percent", "country", "first_reported",
-              "last_reported", "articles", "outlets", "links", "title"]
+    fields = ["id", "company", "companies", "jobs_cut", "percent", "country", "attribution", "first_reported",
+              "last_reported", "articles", "outlets", "links", "title", "evidence"]
     w = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
     w.writeheader()
     for r in rows:
