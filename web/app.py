@@ -30,7 +30,6 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from crawler.atom import build_feed
 from crawler.store import Store
 
 from .pages import (articles_csv, event_page, events_csv, events_json, events_page, home_page, method_page,
@@ -211,6 +210,8 @@ def create_app(db_path: Path | str, site_url: str | None = None) -> FastAPI:
 
     @app.get("/feed.xml", include_in_schema=False)
     def feed(request: Request):
+        from crawler.atom import build_feed
+
         with reader() as r:
             xml = build_feed(Store(r.conn, r.path), self_url=origin(request) + "/feed.xml")
         return cached(request, xml.encode("utf-8"), "application/atom+xml; charset=utf-8")
@@ -272,7 +273,7 @@ def create_app(db_path: Path | str, site_url: str | None = None) -> FastAPI:
                      hal: str | None = _q("hal"), per: str | None = Query(None, description="baris per halaman (1-100)")):
         q, page_no, per_page, result = _articles(request)
         pages = max(1, math.ceil(result["total"] / per_page))
-        body = {"query": q, "total": result["total"], "page": page_no, "per_page": per_page, "pages": pages,
+        body = {"query": q, "total": result["total"], "total_capped": result["capped"], "page": page_no, "per_page": per_page, "pages": pages,
                 "next": (str(request.url.include_query_params(hal=page_no + 1)) if page_no < pages else None),
                 "items": result["hits"]}
         return cached(request, json.dumps(body, ensure_ascii=False).encode("utf-8"), "application/json")

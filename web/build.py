@@ -30,11 +30,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from crawler.atom import build_feed
 from crawler.store import Store
 
 from .pages import event_page, events_csv, events_json, events_page, home_page, method_page
-from .queries import EventFilter, Reader, as_json
+from .queries import PER_PAGE, EventFilter, Reader, as_json
 from .render import STATIC, Urls, environment
 
 MARKER = ".pantau-site"
@@ -65,7 +64,8 @@ def _check_target(out: Path) -> None:
                          "choose an empty or new folder")
 
 
-def build_site(db_path: Path | str, out: Path | str, site_url: str | None = None) -> BuildReport:
+def build_site(db_path: Path | str, out: Path | str, site_url: str | None = None,
+               per_page: int = PER_PAGE) -> BuildReport:
     out = Path(out).absolute()
     _check_target(out)
     started = time.monotonic()
@@ -103,11 +103,11 @@ def build_site(db_path: Path | str, out: Path | str, site_url: str | None = None
         with Reader(db_path) as r:
             render("index.html", *home_page(r, urls, absolute(urls.home())))
             render("metodologi/index.html", *method_page(r, urls, absolute(urls.method())))
-            f = EventFilter()
+            f = EventFilter(per=per_page)
             _, total = r.events(EventFilter(per=1))
             pages = max(1, math.ceil(total / f.per))
             for n in range(1, pages + 1):
-                page_f = EventFilter(hal=n)
+                page_f = EventFilter(hal=n, per=per_page)
                 rel = "peristiwa/index.html" if n == 1 else f"peristiwa/hal/{n}/index.html"
                 render(rel, *events_page(r, urls, page_f, absolute(urls.events(page=n))))
             api_items = []
@@ -124,6 +124,8 @@ def build_site(db_path: Path | str, out: Path | str, site_url: str | None = None
                                                 ensure_ascii=False))
             write("peristiwa.csv", "".join(events_csv(r, f, permalink)))
             write("peristiwa.json", "".join(events_json(r, f, permalink)))
+            from crawler.atom import build_feed
+
             write("feed.xml", build_feed(Store(r.conn, r.path),
                                          self_url=(origin + base + "feed.xml") if origin else None))
             html = env.get_template("error.html").render(

@@ -7,6 +7,7 @@ folder (one line on stderr); 2 bad usage.
 
 from __future__ import annotations
 
+import signal
 import sys
 
 from crawler.config import ConfigError, Settings
@@ -43,7 +44,15 @@ def cmd_web(args) -> int:
               file=sys.stderr)
     server = make_server(settings, host, port)
     print(f"Pantau PHK website on http://{host}:{port}/ (database {settings.db_path}, read-only)", flush=True)
+    # uvicorn stops gracefully on SIGINT/SIGTERM and then re-raises the signal to the handlers
+    # it found: these ones, so a requested stop ends with exit 0 like the service
+    stops: list[int] = []
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda signum, frame: stops.append(signum))
     server.run()
+    if not server.started and not stops:
+        print(f"error: could not serve on {host}:{port} (address in use or not allowed)", file=sys.stderr)
+        return 1
     return 0
 
 

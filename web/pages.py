@@ -88,7 +88,13 @@ def method_page(reader: Reader, urls: Urls, canonical: str | None = None) -> tup
     ctx = base_context(reader, urls, "method", "Metodologi",
                        "Apa yang dihitung Pantau PHK, akurasi pengklasifikasi, sumber yang dipantau, cara mengutip "
                        "dan lisensi data.", canonical)
-    ctx.update(rules=classifier_rules(), evaluation=evaluation(), sources=reader.sources(),
+    try:
+        from crawler.config import Settings
+
+        settings = Settings()
+    except Exception:  # a bad setting elsewhere must not take the page down
+        settings = None
+    ctx.update(rules=classifier_rules(), evaluation=evaluation(settings=settings), sources=reader.sources(),
                last_crawl=reader.last_crawl())
     return "method.html", ctx
 

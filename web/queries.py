@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import threading
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -192,18 +193,49 @@ def _like(text: str) -> str:
 
 # -- the reader ------------------------------------------------------------------------
 
+def data_signature(path: Path) -> tuple:
+    """Changes whenever the database file or its WAL changes (size or modification time)."""
+    sig = []
+    for p in (path, path.with_name(path.name + "-wal")):
+        try:
+            st = p.stat()
+            sig += [st.st_mtime_ns, st.st_size]
+        except OSError:
+            sig += [None, None]
+    return tuple(sig)
+
+
+_CACHE: dict[tuple, dict] = {}
+_CACHE_LOCK = threading.Lock()
+
+
 class Reader:
-    """Queries over one read-only connection. ``with Reader(path) as r: …``"""
+    """Queries over one read-only connection. ``with Reader(path) as r: …``
+
+    Whole-table aggregates (counters, months, top companies, countries, the
+    schema) are the same for every visitor; they are cached per process and
+    recomputed when ``data_signature`` of the file changes.
+    """
 
     def __init__(self, path: Path | str):
         self.path = Path(path)
         self.conn = connect_ro(self.path)
-        self.story_cols = self._columns("stories")
-        self.article_cols = self._columns("articles")
-        tables = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        key = (str(self.path.resolve()), data_signature(self.path))
+        with _CACHE_LOCK:
+            cache = _CACHE.get(key)
+            if cache is None:
+                if len(_CACHE) >= 8:
+                    _CACHE.clear()
+                cache = _CACHE[key] = {}
+        self.cache = cache
+        if "schema" not in cache:
+            tables = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            cache["schema"] = (tables, self._columns("stories"), self._columns("articles"),
+                               self._columns("corrections") if "corrections" in tables else set())
+        tables, self.story_cols, self.article_cols, self.corrections_cols = cache["schema"]
         self.has_fts = "articles_fts" in tables
+        self.fts_table = "flagged_fts" if "flagged_fts" in tables else ("articles_fts" if self.has_fts else None)
         self.has_sources = "sources" in tables
-        self.corrections_cols = self._columns("corrections") if "corrections" in tables else set()
         if not self.story_cols:
             raise NoDatabase(f"database {self.path} has no events table yet")
         self.has_attribution = "attribution" in self.story_cols
@@ -279,9 +311,10 @@ class Reader:
             params.append(f.min)
         if f.q:
             match = fts_query(f.q)
-            if match and self.has_fts:
-                conds.append("s.id IN (SELECT a.story_id FROM articles_fts JOIN articles a "
-                             "ON a.id = articles_fts.rowid WHERE articles_fts MATCH ? AND a.match = 1 "
+            if match and self.fts_table:
+                # flagged_fts (the flagged articles only, crawler.search) when the schema has it
+                conds.append(f"s.id IN (SELECT a.story_id FROM articles a WHERE a.id IN (SELECT rowid FROM "
+                             f"{self.fts_table} WHERE {self.fts_table} MATCH ?) AND a.match = 1 "
                              "AND a.story_id IS NOT NULL)")
                 params.append(match)
         return " AND ".join(conds), params
@@ -299,7 +332,8 @@ class Reader:
         if paged:
             sql += " LIMIT ? OFFSET ?"
             params = params + [f.per, (f.hal - 1) * f.per]
-        rows = [self._event(r) for r in self._rows(sql, params)]
+        raw = self._rows(sql, params)
+        rows = [self._event(r) for r in raw]
         self._attach_outlets(rows)
         return rows, total
 
@@ -388,13 +422,24 @@ class Reader:
             })
         return out
 
+    def _cached(self, key, compute):
+        if key not in self.cache:
+            self.cache[key] = compute()
+        return self.cache[key]
+
     def countries(self) -> list[str]:
+        return self._cached("countries", self._countries)
+
+    def _countries(self) -> list[str]:
         return [r[0] for r in self.conn.execute(
             f"SELECT DISTINCT s.country FROM stories s WHERE s.country IS NOT NULL AND {self.hidden} ORDER BY 1")]
 
     # -- home -------------------------------------------------------------------------
     def counters(self, now: datetime | None = None) -> dict:
         now = (now or datetime.now(timezone.utc)).astimezone(WIB)
+        return self._cached(("counters", now.year, now.month), lambda: self._counters(now))
+
+    def _counters(self, now: datetime) -> dict:
         start, end = month_bounds(f"{now.year:04d}-{now.month:02d}")
         row = self.conn.execute(
             "SELECT COUNT(*), COALESCE(SUM(s.jobs_cut), 0), COUNT(DISTINCT s.company_key), "
@@ -405,6 +450,9 @@ class Reader:
     def monthly(self, months: int = 24, now: datetime | None = None) -> list[dict]:
         """Events and jobs cut per WIB month, oldest first, empty months included (at most ``months``)."""
         now = (now or datetime.now(timezone.utc)).astimezone(WIB)
+        return self._cached(("monthly", months, now.year, now.month), lambda: self._monthly(months, now))
+
+    def _monthly(self, months: int, now: datetime) -> list[dict]:
         data = {m: (n, jobs) for m, n, jobs in self.conn.execute(
             "SELECT strftime('%Y-%m', s.first_reported, '+7 hours') AS m, COUNT(*), COALESCE(SUM(s.jobs_cut), 0) "
             f"FROM stories s WHERE {self.hidden} GROUP BY m")
@@ -430,6 +478,9 @@ class Reader:
         return rows
 
     def top_companies(self, n: int = 10) -> list[dict]:
+        return self._cached(("top", n), lambda: self._top_companies(n))
+
+    def _top_companies(self, n: int) -> list[dict]:
         return self._rows(
             "SELECT MAX(s.company) AS company, COUNT(*) AS events, COALESCE(SUM(s.jobs_cut), 0) AS jobs "
             f"FROM stories s WHERE s.company_key IS NOT NULL AND {self.hidden} GROUP BY s.company_key "
@@ -448,7 +499,8 @@ class Reader:
                 "story_id": h.get("story_id"), "companies": h.get("companies") or [],
                 "jobs_cut": h.get("jobs_cut"), "evidence": h.get("evidence"),
             })
-        return {"query": q, "total": result.total, "hits": hits, "error": result.error}
+        return {"query": q, "total": result.total, "hits": hits, "error": result.error,
+                "capped": bool(getattr(result, "capped", False))}
 
     # -- methodology ---------------------------------------------------------------------
     def sources(self) -> list[dict]:
@@ -466,6 +518,9 @@ class Reader:
         return rows
 
     def last_crawl(self) -> str | None:
+        return self._cached("last_crawl", self._last_crawl)
+
+    def _last_crawl(self) -> str | None:
         try:
             row = self.conn.execute("SELECT MAX(finished) FROM crawls WHERE status != 'running'").fetchone()
         except sqlite3.Error:
@@ -511,9 +566,46 @@ def _find_scores(data, path: str = "") -> tuple[dict, str] | None:
 EVAL_GLOBS = ("crawler/**/*eval*.json", "crawler/**/*metrics*.json", "crawler/classify/*.json", "models/**/*eval*.json")
 
 
-def evaluation(root: Path = ROOT) -> dict | None:
-    """The classifier's measured precision/recall, read from the newest evaluation output file
-    in the package (never typed in). None when nothing has been measured."""
+def model_meta(settings=None) -> tuple[dict, Path] | None:
+    """The ``meta`` JSON stored in the classifier's model file in use (crawler.classify.model), if any."""
+    try:
+        import numpy as np
+
+        from crawler.classify import model as M
+
+        path = M.model_path(settings)
+        with np.load(path, allow_pickle=False) as z:
+            return json.loads(z["meta"].tobytes().decode("utf-8")), Path(path)
+    except Exception:  # no model module or file, or another format: the site shows "belum diukur"
+        return None
+
+
+def scores_from_meta(meta: dict, path: Path | None = None) -> dict | None:
+    """Grouped cross-validation figures that training wrote into the model's meta (hybrid first)."""
+    cv = meta.get("cv") if isinstance(meta, dict) else None
+    if not isinstance(cv, dict):
+        return None
+    for name in ("hybrid", "model", "rules"):
+        fig = cv.get(name)
+        if isinstance(fig, dict) and isinstance(fig.get("precision"), (int, float)) \
+                and isinstance(fig.get("recall"), (int, float)):
+            file = str(path.relative_to(ROOT)) if path and path.is_relative_to(ROOT) else (path.name if path else "model")
+            return {"precision": float(fig["precision"]), "recall": float(fig["recall"]), "f1": fig.get("f1"),
+                    "n": fig.get("n"), "version": str(meta.get("version") or "") or None, "file": file,
+                    "section": f"validasi silang dikelompokkan per peristiwa, {name}", "measured": None}
+    return None
+
+
+def evaluation(root: Path = ROOT, use_model: bool = True, settings=None) -> dict | None:
+    """The classifier's measured precision/recall, never typed in: the cross-validation figures in
+    the model file in use, else the newest evaluation output file in the package. None when
+    nothing has been measured."""
+    if use_model:
+        found = model_meta(settings)
+        if found:
+            scores = scores_from_meta(*found)
+            if scores:
+                return scores
     candidates = sorted({p for g in EVAL_GLOBS for p in root.glob(g) if p.is_file()},
                         key=lambda p: p.stat().st_mtime, reverse=True)
     for path in candidates:

@@ -49,7 +49,16 @@ def pct(p) -> str:
 def _dt(iso):
     if not iso:
         return None
-    dt = parse_date(iso) if isinstance(iso, str) else iso
+    dt = None
+    if isinstance(iso, str):
+        try:  # the stored form (ISO 8601 with offset) without the general parser
+            dt = datetime.fromisoformat(iso)
+        except ValueError:
+            dt = None
+        if dt is None or dt.tzinfo is None:
+            dt = parse_date(iso)
+    else:
+        dt = iso
     return dt.astimezone(WIB) if dt else None
 
 
@@ -125,15 +134,15 @@ class Urls:
         return self.base + "static/" + name
 
 
-def chart(months: list[dict], key: str, width: int = 720, height: int = 200) -> dict:
+def chart(months: list[dict], key: str, width: int = 600, height: int = 260) -> dict:
     """Bar geometry of one monthly series for the inline SVG (empty months are zero-height bars)."""
-    pad_l, pad_b, pad_t = 48, 28, 12
+    pad_l, pad_b, pad_t = 70, 36, 16
     n = max(1, len(months))
     top = max([m[key] for m in months] + [1])
     inner_w, inner_h = width - pad_l - 8, height - pad_b - pad_t
     step = inner_w / n
     bar_w = max(2.0, step * 0.7)
-    every = max(1, (n + 7) // 8)
+    every = max(1, (n + 3) // 4)
     bars = []
     for i, m in enumerate(months):
         h = round(inner_h * m[key] / top, 1)
@@ -142,7 +151,7 @@ def chart(months: list[dict], key: str, width: int = 720, height: int = 200) -> 
                      "label": month_label(m["month"]) if (n - 1 - i) % every == 0 else "",
                      "lx": round(pad_l + i * step + step / 2, 1)})
     return {"width": width, "height": height, "bars": bars, "top": top, "base_y": pad_t + inner_h,
-            "pad_l": pad_l, "top_y": pad_t, "label_y": height - 8}
+            "pad_l": pad_l, "top_y": pad_t, "label_y": height - 10}
 
 
 def environment() -> Environment:
