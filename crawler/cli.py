@@ -106,7 +106,7 @@ def cmd_sources(args) -> int:
         else:
             status = "ok"
         rows.append((s.name, s.type, status, str(st.get("consecutive_failures") or 0),
-                     str(st.get("articles_found") or 0), (st.get("last_success") or "-")[:19],
+                     str(st.get("articles_found") or 0), st.get("last_success") or "-",  # ISO 8601 with offset
                      (st.get("last_error") or "-")[:60] if st.get("consecutive_failures") else "-"))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for r in rows:

@@ -115,3 +115,17 @@ def test_crawl_with_every_source_failing_says_so_and_lists_back_off(tmp_path, ne
     shown = re.search(rf"satu: backing off until ({HHMM_WIB})", proc.stdout).group(1)
     wib = datetime.fromisoformat(until["next_attempt_after"]).astimezone(timezone(timedelta(hours=7)))
     assert shown == f"{wib:%H:%M} WIB"
+
+
+def test_sources_table_times_carry_their_offset(tmp_path):
+    env = _fresh_db(tmp_path)
+    conn = sqlite3.connect(env["PANTAU_DB"])
+    conn.execute("INSERT OR REPLACE INTO sources (name, url, type, last_attempt, last_success, consecutive_failures) "
+                 "VALUES ('a', 'http://127.0.0.1:9/a.xml', 'rss', '2026-01-01T01:00:00+00:00', "
+                 "'2026-01-01T01:00:00+00:00', 0)")
+    conn.commit()
+    conn.close()
+    proc = run_pantau("sources", env=env)
+    assert proc.returncode == 0, proc.stderr
+    row = [line for line in proc.stdout.splitlines() if line.startswith("a ")][0]
+    assert "2026-01-01T01:00:00+00:00" in row.split()
