@@ -98,7 +98,23 @@ def facts_line(article: dict) -> str:
     return " · ".join(parts)
 
 
+ATTRIBUTION_WORDS = {
+    "explicit": "diakui perusahaan",
+    "attributed": "menurut media atau pengamat",
+    "disputed": "diperdebatkan — AI disebut hanya dalih",
+}
+
+
 def reasons_line(article: dict, limit: int = 200) -> str:
+    """*Kenapa:* the classifier's evidence sentence in quotes, and who links the cut to AI; for
+    articles without one (classified before it existed), the reasons that link layoffs to AI."""
+    evidence = " ".join(str(article.get("evidence") or "").split())
+    if evidence:
+        line = "<i>Kenapa:</i> “" + esc(clip(evidence, limit)) + "”"
+        who = ATTRIBUTION_WORDS.get(str(article.get("attribution") or ""))
+        if who:
+            line += f"\n🔎 Kaitan dengan AI: {esc(who)}"
+        return line
     reasons = [str(r) for r in _list(article.get("reasons")) if str(r).strip()]
     if not reasons:
         return ""
