@@ -37,7 +37,7 @@ NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 PUBLIC_COMMANDS = [
     ("cari", "Cari berita PHK karena AI: /cari <kata kunci>"),
     ("terbaru", "Berita PHK karena AI terbaru"),
-    ("langganan", "Langganan peringatan (bisa dengan kata kunci atau 'harian')"),
+    ("langganan", "Atur langganan peringatan: kata kunci, harian, atau semua"),
     ("berhenti", "Berhenti berlangganan"),
     ("sumber", "Daftar sumber berita dan kesehatannya"),
     ("statistik", "Statistik per bulan dan perusahaan"),

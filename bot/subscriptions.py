@@ -46,7 +46,7 @@ def describe(sub: dict | None, digest_hour: int) -> str:
     if not sub or not sub.get("active"):
         return "Chat ini tidak sedang berlangganan. Mulai dengan /langganan."
     kws = sub.get("keywords") or []
-    which = f"hanya yang memuat {_kw_list(kws)}" if kws else "semua berita PHK karena AI (tanpa kata kunci)"
+    which = f"hanya yang memuat kata kunci {_kw_list(kws)}" if kws else "semua berita PHK karena AI (tanpa kata kunci)"
     how = (f"ringkasan harian, setiap hari pukul {hour_text(digest_hour)}" if sub.get("daily")
            else "setiap peringatan langsung dikirim")
     return f"📬 <b>Langganan chat ini</b>\nBerita: {which}\nPengiriman: {how}"

@@ -227,7 +227,7 @@ def test_langganan_shows_and_changes_settings_step_by_step(bot):
 
     text = ask(tg, "/langganan hapus bank tokopedia", chat)["plain_text"]
     assert "Kata kunci dihapus: bank." in text and "Tidak ada di daftar: tokopedia." in text
-    assert "hanya yang memuat fintech, gojek" in text
+    assert "hanya yang memuat kata kunci fintech, gojek" in text
 
     text = ask(tg, "/langganan harian", chat)["plain_text"]
     assert "ringkasan harian setiap hari pukul 07.00 WIB" in text
