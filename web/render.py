@@ -77,6 +77,12 @@ def iso_wib(iso) -> str:
     return dt.isoformat() if dt else ""
 
 
+def safe_url(url) -> str:
+    """An article link only if it is http(s); anything else (javascript:, data:, file:) becomes '#'."""
+    text = str(url or "").strip()
+    return text if text.lower().startswith(("http://", "https://")) else "#"
+
+
 def month_label(key: str, long: bool = False) -> str:
     y, m = int(key[:4]), int(key[5:])
     return f"{(MONTHS_LONG if long else MONTHS_SHORT)[m - 1]} {y}"
@@ -149,7 +155,9 @@ def chart(months: list[dict], key: str, width: int = 600, height: int = 260) -> 
         bars.append({"x": round(pad_l + i * step + (step - bar_w) / 2, 1), "y": round(pad_t + inner_h - h, 1),
                      "w": round(bar_w, 1), "h": h, "value": m[key], "month": m["month"],
                      "label": month_label(m["month"]) if (n - 1 - i) % every == 0 else "",
-                     "lx": round(pad_l + i * step + step / 2, 1)})
+                     "lx": round(pad_l + i * step + step / 2, 1), "anchor": "middle"})
+    if bars and n > 1:  # the newest month's label ends at the chart's right edge instead of running past it
+        bars[-1].update(lx=width - 8, anchor="end")
     return {"width": width, "height": height, "bars": bars, "top": top, "base_y": pad_t + inner_h,
             "pad_l": pad_l, "top_y": pad_t, "label_y": height - 10}
 
@@ -158,7 +166,7 @@ def environment() -> Environment:
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(default=True),
                       trim_blocks=True, lstrip_blocks=True)
     env.filters.update(num=num, pct=pct, date_wib=date_wib, datetime_wib=datetime_wib, iso_wib=iso_wib,
-                       month_label=month_label)
+                       month_label=month_label, safe_url=safe_url)
     env.globals.update(LICENCE=LICENCE, LICENCE_URL=LICENCE_URL, chart=chart)
     return env
 

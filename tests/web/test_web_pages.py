@@ -404,3 +404,21 @@ def test_event_filter_params_roundtrip():
     f = EventFilter(perusahaan="A", min=0, urut="jumlah")
     assert f.params() == {"perusahaan": "A", "min": "0", "urut": "jumlah"}
     assert f.filtered and not EventFilter(urut="jumlah").filtered
+
+
+def test_only_http_links_are_rendered_as_links(tmp_path):
+    from crawler.stories import assign_story
+    from crawler.store import Store
+    from tests.web.site_fixture import _record
+
+    db = tmp_path / "js.db"
+    store = Store.open(db)
+    aid, _ = store.insert_article(_record("javascript:alert(document.cookie)", "Warta Tekno",
+                                          "2026-02-01T10:00:00+07:00", "Judul biasa PHK karena AI",
+                                          "Teks berita PHK karena AI.", ["Contoh"], 10, None), [])
+    sid = assign_story(store, aid)
+    store.close()
+    with TestClient(create_app(db)) as c:
+        html = c.get(f"/peristiwa/{sid}").text
+        assert "javascript:" not in html and 'href="#"' in html
+        assert "javascript:" not in c.get("/cari?q=biasa").text
