@@ -23,7 +23,7 @@ def extract(f: dict) -> dict:
     """The fact fields of the Verdict for the rules' evaluation f of an article."""
     cut = f["L"] >= 1.0 or _CUT_EXTRA.search(f["title"].text) is not None
     companies = _companies(f["title"], f["paras"], f["names"]) if cut else []
-    jobs_cut, percent = _numbers(f["title"], f["paras"], companies)
+    jobs_cut, percent = _numbers(f["title"], f["paras"], companies) if cut or f["L"] > 0 else (None, None)
     country = _country(f["title"], f["paras"], companies) if cut else None
     evidence, attribution = _evidence(f, companies) if cut and f["A"] > 0 else (None, None)
     return {"companies": companies, "jobs_cut": jobs_cut, "percent": percent, "country": country,
