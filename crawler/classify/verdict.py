@@ -21,9 +21,8 @@ class Verdict:
     evidence: str | None = None  # the sentence that best links the cut to AI (~200 characters)
 
     def __post_init__(self) -> None:
-        # reasons without repeats (first occurrence kept); attribution only describes a match
-        object.__setattr__(self, "reasons", list(dict.fromkeys(self.reasons)))
-        if not self.match:
+        object.__setattr__(self, "reasons", tidy_reasons(self.reasons, self.match))
+        if not self.match:  # attribution only describes a match
             object.__setattr__(self, "attribution", None)
 
     def to_dict(self) -> dict:
@@ -38,3 +37,23 @@ class Verdict:
             "attribution": self.attribution,
             "evidence": self.evidence,
         }
+
+
+# the rules' lines saying there is no link; a match contradicts them
+_NO_LINK = ("tanpa kaitan sebab PHK-AI", "tidak terkait AI", "PHK bukan pokok berita", "AI hanya disebut sekali")
+
+
+def tidy_reasons(reasons, match: bool) -> list:
+    """``reasons`` without repeats (first kept), without lines a more specific one says already
+    ("judul: PHK" beside "judul: PHK + AI (…)"; "tidak terkait AI" beside "tanpa kaitan sebab
+    PHK-AI") and, for a match, without the rules' no-link lines the final verdict contradicts."""
+    out = list(dict.fromkeys(reasons))
+    linked_places = {r.split(":")[0] for r in out if isinstance(r, str) and ": PHK + AI" in r}
+    drop = set()
+    for place in linked_places:
+        drop |= {f"{place}: PHK", f"{place}: AI"}
+    if "tanpa kaitan sebab PHK-AI" in out:
+        drop.add("tidak terkait AI")
+    if match:
+        drop.update(_NO_LINK)
+    return [r for r in out if r not in drop]

@@ -157,8 +157,8 @@ def test_attribution_only_for_a_match():
 
 
 def test_reasons_have_no_repeats():
-    v = Verdict(match=True, score=0.9, reasons=["judul: PHK", "judul: PHK + AI", "judul: PHK"])
-    assert v.reasons == ["judul: PHK", "judul: PHK + AI"]
+    v = Verdict(match=True, score=0.9, reasons=["judul: PHK", "AI di 2 paragraf", "judul: PHK"])
+    assert v.reasons == ["judul: PHK", "AI di 2 paragraf"]
 
 
 def test_verdict_dict_carries_the_new_fields():
@@ -204,3 +204,13 @@ def test_evidence_prefers_the_direct_link_over_a_contrast():
                  "Sikap ini kontras dengan pernyataan bos Salesforce sebelumnya, ketika ia menilai AI tidak akan "
                  "menggantikan pekerja ketimbang membantu mereka.")
     assert v.evidence.startswith("Salesforce memangkas sekitar 4.000 posisi")
+
+
+def test_reasons_without_subsumed_or_contradicting_lines():
+    v = Verdict(match=True, score=0.9, reasons=[
+        "judul: PHK", "paragraf 1: PHK", "judul: AI", "judul: PHK + AI (sebab/diganti)",
+        "paragraf 1: PHK + AI (sebab/strategi)", "paragraf 3: PHK", "tanpa kaitan sebab PHK-AI", "tidak terkait AI"])
+    assert v.reasons == ["judul: PHK + AI (sebab/diganti)", "paragraf 1: PHK + AI (sebab/strategi)", "paragraf 3: PHK"]
+    v = Verdict(match=False, score=0.2, reasons=[
+        "judul: PHK", "AI di 2 paragraf", "tanpa kaitan sebab PHK-AI", "tidak terkait AI", "tidak terkait AI"])
+    assert v.reasons == ["judul: PHK", "AI di 2 paragraf", "tanpa kaitan sebab PHK-AI"]
