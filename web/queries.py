@@ -312,11 +312,14 @@ class Reader:
         if f.q:
             match = fts_query(f.q)
             if match and self.fts_table:
-                # flagged_fts (the flagged articles only, crawler.search) when the schema has it
-                conds.append(f"s.id IN (SELECT a.story_id FROM articles a WHERE a.id IN (SELECT rowid FROM "
-                             f"{self.fts_table} WHERE {self.fts_table} MATCH ?) AND a.match = 1 "
-                             "AND a.story_id IS NOT NULL)")
-                params.append(match)
+                # flagged_fts (the flagged articles only, crawler.search) when the schema has it; the
+                # matching stories are found once and passed to the count and the page as one JSON list
+                ids = [r[0] for r in self.conn.execute(
+                    f"SELECT DISTINCT a.story_id FROM articles a WHERE a.id IN (SELECT rowid FROM "
+                    f"{self.fts_table} WHERE {self.fts_table} MATCH ?) AND a.match = 1 "
+                    "AND a.story_id IS NOT NULL", [match])]
+                conds.append("s.id IN (SELECT value FROM json_each(?))")
+                params.append(json.dumps(ids))
         return " AND ".join(conds), params
 
     def _order(self, f: EventFilter) -> str:
