@@ -149,7 +149,10 @@ def scrapy_settings(settings: Settings) -> dict:
         "LOG_ENABLED": level == "DEBUG",
         "LOG_INSTALL_ROOT_HANDLER": False,
         "ITEM_PIPELINES": {"crawler.spider.StorePipeline": 100},
-        "DOWNLOADER_MIDDLEWARES": {"crawler.spider.DeadHostMiddleware": 560},
+        "DOWNLOADER_MIDDLEWARES": {"crawler.spider.FetchPolicyMiddleware": 40,  # before robots.txt and offsite
+                                   "crawler.spider.DeadHostMiddleware": 560},
+        # only http(s) is ever requested (netpolicy): no file:, data:, ftp:, s3: handlers at all
+        "DOWNLOAD_HANDLERS": {"file": None, "data": None, "ftp": None, "s3": None},
         "REQUEST_FINGERPRINTER_IMPLEMENTATION": "2.7",
         "HTTPERROR_ALLOWED_CODES": [],
         "MEMUSAGE_ENABLED": False,
@@ -235,10 +238,11 @@ def _record_outcomes(store: Store, due: list[Source], outcomes: dict, interval: 
                 store.db.execute(
                     "UPDATE sources SET last_attempt = ?, last_success = ?, consecutive_failures = 0, "
                     "next_attempt_after = NULL, articles_found = articles_found + ?, last_new = ?, "
+                    "skipped_entries = ?, skip_reason = ?, "
                     "etag = COALESCE(?, CASE WHEN ? THEN etag END), "
                     "last_modified = COALESCE(?, CASE WHEN ? THEN last_modified END) WHERE name = ?",
-                    [stamp, stamp, out.new, out.new, out.etag, out.unchanged, out.last_modified, out.unchanged,
-                     s.name])
+                    [stamp, stamp, out.new, out.new, out.skipped, out.skip_reason, out.etag, out.unchanged,
+                     out.last_modified, out.unchanged, s.name])
             elif not blame_unanswered and (out is None or out.ok is None):
                 result.sources_skipped += 1
             else:
@@ -253,8 +257,10 @@ def _record_outcomes(store: Store, due: list[Source], outcomes: dict, interval: 
                     wait = (now + timedelta(minutes=minutes)).replace(microsecond=0).isoformat()
                 store.db.execute(
                     "UPDATE sources SET last_attempt = ?, last_error = ?, last_error_at = ?, "
-                    "consecutive_failures = ?, next_attempt_after = ?, last_new = ? WHERE name = ?",
-                    [stamp, error, stamp, failures, wait, out.new if out else 0, s.name])
+                    "consecutive_failures = ?, next_attempt_after = ?, last_new = ?, "
+                    "skipped_entries = ?, skip_reason = ? WHERE name = ?",
+                    [stamp, error, stamp, failures, wait, out.new if out else 0,
+                     out.skipped if out else 0, out.skip_reason if out else None, s.name])
             if out is not None:
                 result.new_articles += out.new
                 result.flagged += out.flagged
@@ -272,7 +278,8 @@ def _run_spider(settings: Settings, store: Store, due: list[Source]) -> dict:
     process = CrawlerProcess(scrapy_settings(settings))
     crawler = process.create_crawler(NewsSpider)
     max_items = int(settings.number("PANTAU_MAX_ITEMS_PER_SOURCE"))
-    process.crawl(crawler, sources=due, store=store, max_items=max_items, classify=_classifier())
+    process.crawl(crawler, sources=due, store=store, max_items=max_items, classify=_classifier(),
+                  time_limit=settings.number("PANTAU_CRAWL_TIMEOUT"))
     process.start(install_signal_handlers=True)
     spider = crawler.spider
     reason = (crawler.stats.get_value("finish_reason") if crawler.stats else None) or "finished"

@@ -16,6 +16,16 @@ Rules:
   ``news:publication_date`` (or ``lastmod``), newest first.
 - Listing pages: links matched by the source's ``link_selector`` (default:
   heuristics for article-looking URLs on the same site).
+- A link that is not an absolute http(s) URL (``javascript:``, ``mailto:``,
+  ``tel:``, ``data:``, ``file:``, a broken URL) skips only its own entry; the
+  parsers return an ``Entries`` list whose ``skipped`` says what was skipped
+  and why (the crawler records it in the source's health). The rest of the
+  feed is kept.
+- A GUID is an identity only when it occurs once in the feed and is not the
+  site root (or the feed's own or channel URL): ``<guid>0</guid>`` on every
+  item, or the homepage as GUID, must not merge different stories.
+- Sitemap indexes list their children newest first (``lastmod``; news
+  sitemaps first among equals); the crawler caps depth and count.
 """
 
 from __future__ import annotations
@@ -29,6 +39,7 @@ import lxml.etree as etree
 import lxml.html
 
 from .dates import to_iso
+from .netpolicy import is_http_url
 from .urls import canonical_url, host_of
 
 
@@ -47,6 +58,27 @@ class Entry:
     guid: str | None = None
     publisher: str | None = None
     aliases: list[str] = field(default_factory=list)
+
+
+class Entries(list):
+    """A list of ``Entry`` plus ``skipped``: one reason per entry left out (bad link)."""
+
+    def __init__(self, items=(), skipped=None):
+        super().__init__(items)
+        self.skipped: list[str] = list(skipped or [])
+
+    def skip(self, link: object, why: str = "not an http(s) link") -> None:
+        self.skipped.append(f"{why}: {str(link)[:80]!r}")
+
+
+def _is_root(url: str) -> bool:
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return bool(parts.hostname) and parts.path in ("", "/") and not parts.query
 
 
 _TAGS = re.compile(r"<[^>]+>")
@@ -99,20 +131,39 @@ def parse_feed(body: bytes, base_url: str, aggregator: bool = False) -> list[Ent
         if not version and not parsed.get("feed"):
             raise FeedError("not an RSS/Atom feed")
         return []
-    out: list[Entry] = []
-    for e in entries:
+    out = Entries()
+    raw_guids = [(e.get("id") or "").strip() for e in entries]
+    counts: dict[str, int] = {}
+    for g in raw_guids:
+        if g:
+            counts[g] = counts.get(g, 0) + 1
+    channel_link = (parsed.get("feed") or {}).get("link") or ""
+    not_ids = {canonical_url(u) for u in (base_url, channel_link) if u}
+    for e, raw_guid in zip(entries, raw_guids):
         link = e.get("link") or ""
         if not link:
             for l in e.get("links") or []:
                 if l.get("href"):
                     link = l["href"]
                     break
-        guid = e.get("id") or None
+        guid = raw_guid or None
+        if guid and counts.get(guid, 0) > 1:
+            guid = None  # repeated inside the feed: not an identity
+        if guid and guid.startswith(("http://", "https://")):
+            g = canonical_url(guid)
+            if _is_root(g) or g in not_ids:
+                guid = None  # the homepage (or the feed itself) identifies nothing
         if not link and guid and guid.startswith("http"):
             link = guid
         if not link:
+            if raw_guid or e.get("title"):
+                out.skip(raw_guid or e.get("title"), "entry without a link")
             continue
+        link = link.strip()
         url = canonical_url(link, base=base_url)
+        if not is_http_url(url):
+            out.skip(link)
+            continue
         title = " ".join(htmllib.unescape(e.get("title") or "").split())
         publisher = None
         src = e.get("source")
@@ -131,11 +182,14 @@ def parse_feed(body: bytes, base_url: str, aggregator: bool = False) -> list[Ent
         if not published:
             parsed_t = e.get("published_parsed") or e.get("updated_parsed")
             published = to_iso(parsed_t) if parsed_t else None
-        aliases = [link] if link != url else []
+        aliases = [link] if link != url and is_http_url(link) else []
         guid_alias = None
         if guid and guid != link:
-            guid_alias = canonical_url(guid) if guid.startswith(("http://", "https://")) \
-                else f"guid:{host_of(url)}:{guid}"
+            if guid.startswith(("http://", "https://")):
+                g = canonical_url(guid)
+                guid_alias = g if is_http_url(g) else None
+            else:
+                guid_alias = f"guid:{host_of(url)}:{guid}"
         out.append(Entry(
             url=url, title=title, summary=html_to_text(e.get("summary") or ""),
             content=html_to_text(content), published=published,
@@ -167,24 +221,51 @@ def parse_sitemap(body: bytes, base_url: str) -> tuple[list[str], list[Entry]]:
         raise FeedError("malformed sitemap: no XML root")
     tag = etree.QName(root).localname
     if tag == "sitemapindex":
-        locs = [canonical_url(loc.text.strip(), base_url) for loc in root.iter(f"{_NS_SM}loc", "loc") if loc.text]
-        locs.sort(key=lambda u: (0 if "news" in u.lower() else 1))
-        return locs, []
+        skipped = Entries()
+        children: list[tuple[str, str]] = []
+        for node in root:
+            if not isinstance(node.tag, str) or etree.QName(node).localname != "sitemap":
+                continue
+            loc = _child_text(node, "loc")
+            if not loc:
+                continue
+            url = canonical_url(loc, base_url)
+            if not is_http_url(url):
+                skipped.skip(loc)
+                continue
+            lastmod = _child_text(node, "lastmod")
+            children.append((url, (to_iso(lastmod) if lastmod else None) or ""))
+        children.sort(key=lambda c: (0 if "news" in c[0].lower() else 1))  # stable: news first among equals
+        children.sort(key=lambda c: _instant(c[1]), reverse=True)           # newest first
+        return [u for u, _ in children], skipped
     if tag != "urlset":
         raise FeedError(f"not a sitemap (root <{tag}>)")
-    entries: list[Entry] = []
+    entries = Entries()
     for node in root:
-        if etree.QName(node).localname != "url":
+        if not isinstance(node.tag, str) or etree.QName(node).localname != "url":
             continue
         loc = _child_text(node, "loc")
         if not loc:
             continue
+        url = canonical_url(loc, base_url)
+        if not is_http_url(url):
+            entries.skip(loc)
+            continue
         title = _child_text(node, "title", _NS_NEWS) or ""
         date = _child_text(node, "publication_date", _NS_NEWS) or _child_text(node, "lastmod")
-        entries.append(Entry(url=canonical_url(loc, base_url), title=" ".join(title.split()),
+        entries.append(Entry(url=url, title=" ".join(title.split()),
                              published=to_iso(date) if date else None))
     entries.sort(key=lambda e: e.published or "", reverse=True)
     return [], entries
+
+
+def _instant(iso: str) -> float:
+    from datetime import datetime
+
+    try:
+        return datetime.fromisoformat(iso).timestamp() if iso else float("-inf")
+    except (ValueError, OverflowError, OSError):
+        return float("-inf")
 
 
 def _child_text(node, local: str, ns: str | None = None) -> str | None:
@@ -209,7 +290,7 @@ def parse_listing(html: str, base_url: str, selector: str | None) -> list[Entry]
         raise FeedError("listing page is not HTML") from None
     site = host_of(base_url)
     seen: set[str] = set()
-    out: list[Entry] = []
+    out = Entries()
     if selector:
         try:
             from cssselect import GenericTranslator
@@ -223,9 +304,13 @@ def parse_listing(html: str, base_url: str, selector: str | None) -> list[Entry]
         anchors = doc.xpath("//a[@href]")
     for a in anchors:
         href = (a.get("href") or "").strip()
-        if not href or href.startswith(("#", "javascript:", "mailto:")):
+        if not href or href.startswith("#"):
             continue
         url = canonical_url(href, base_url)
+        if not is_http_url(url):
+            if selector:  # a chosen link that is not a page: counted; stray page links are just ignored
+                out.skip(href)
+            continue
         if not selector:
             if host_of(url) != site or not _ARTICLE_PATH.search(url.split("?")[0]):
                 continue

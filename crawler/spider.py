@@ -6,22 +6,54 @@ Rules:
   nothing more.
 - Article pages are requested only for entries whose URL, aliases and GUID
   are not already stored, newest first, at most ``max_items`` per source.
+- Fetch policy (``crawler/netpolicy.py``): only http(s) URLs are requested
+  or stored; a link, redirect or canonical URL on a loopback, private,
+  link-local or multicast address (DNS answers included) is followed only
+  when it has the same origin as its source's URL. ``FetchPolicyMiddleware``
+  sees every request, redirects included, before robots.txt and the network.
+  An entry whose link is bad or refused is skipped and counted in the
+  source's health (``skipped_entries``, ``skip_reason``); the rest is kept.
+- ``rel=canonical`` is accepted only on the page's registrable domain (or a
+  domain the source declares in ``domains``) and only if the fetch policy
+  allows it; otherwise the page is stored under the URL it was fetched
+  from. The outlet is the source's name (for aggregators: the publisher the
+  feed names), never the page's ``og:site_name``.
 - Aggregator links (Google News) are followed to the publisher; an article
   already stored under the publisher's URL is not stored again. A link that
   redirected counts as resolved even when the publisher page is on the same
   host. When the link does not redirect and stays on the aggregator's host,
   the link is kept and the publisher named from the title suffix.
+- Bodies that are not HTML (content type, or magic bytes: PDF, PNG, ZIP,
+  JPEG, GIF, gzip, office files…, or NUL bytes) are never extracted: the
+  feed's summary is stored instead. Pages are extracted in a worker thread,
+  at most ``EXTRACT_THREADS`` at a time, from at most ``MAX_EXTRACT_CHARS``
+  of HTML (scripts and styles removed first), so a few huge pages cannot
+  starve the downloader; after the crawl's time limit nothing more is
+  extracted (the summary is stored).
 - A page that cannot be fetched or extracted is stored from the feed's own
-  content/summary (``extracted = 0``, ``extract_error`` says why).
+  content/summary (``extracted = 0``, ``extract_error`` says why). When the
+  failure was transient (timeout, connection failure, HTTP 5xx/429, a host
+  skipped this crawl, the time limit) the article is marked ``refetch = 1``
+  and fetched again on the next crawls, at most ``MAX_FETCH_ATTEMPTS``
+  times in all; when the text arrives it replaces the summary and the
+  article is re-classified (a newly flagged article is grouped into a story
+  and alerted like a new one).
+- Sitemap indexes are followed newest child first, at most
+  ``MAX_SITEMAP_DEPTH`` levels below the source and ``MAX_CHILD_SITEMAPS``
+  child sitemaps per source per crawl.
 - Every source ends the crawl with a recorded outcome: ok (with counts) or
-  an error message; a host that timed out is not asked again in the same
-  crawl (``DeadHostMiddleware``), so one dead site never stalls the rest.
+  an error message. A host is "dead" for the rest of the crawl after a
+  connection failure (refused, DNS, reset before an answer), or after
+  ``DEAD_AFTER_TIMEOUTS`` timeouts in a row with no answer in between — one
+  slow page never blanks the rest of its site (``DeadHostMiddleware``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import re
+import time
 from dataclasses import dataclass, field
 
 import scrapy
@@ -35,15 +67,23 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import (ConnectError, ConnectionLost, DNSLookupError, TCPTimedOutError,
                                     TimeoutError as TxTimeoutError)
 
+from . import netpolicy
 from .extract import decode_html, extract
-from .feeds import Entry, FeedError, parse_feed, parse_listing, parse_sitemap
+from .feeds import Entries, Entry, FeedError, parse_feed, parse_listing, parse_sitemap
 from .sources import Source
 from .store import Store, now_iso
 from .urls import canonical_url, host_of
 
 log = logging.getLogger("pantau.crawl")
 
-MAX_CHILD_SITEMAPS = 5
+MAX_CHILD_SITEMAPS = 10   # child sitemaps per source per crawl
+MAX_SITEMAP_DEPTH = 2     # levels of sitemap indexes below the source's own URL
+MAX_FETCH_ATTEMPTS = 3    # page fetches per article in all (first crawl + retries)
+DEAD_AFTER_TIMEOUTS = 3   # timeouts in a row (no answer between) before a host is skipped
+MAX_EXTRACT_CHARS = 600_000   # HTML characters handed to the extractor (after scripts/styles are dropped)
+MAX_TEXT_CHARS = 200_000      # article text kept
+EXTRACT_THREADS = 2
+THREAD_PARSE_BYTES = 256 * 1024  # feeds/sitemaps larger than this are parsed in a worker thread
 
 
 @dataclass
@@ -59,6 +99,29 @@ class SourceOutcome:
     last_modified: str | None = None
     pending: int = 0  # child sitemap requests still out
     new_ids: list[int] = field(default_factory=list)
+    skipped: int = 0  # entries left out: bad or refused links
+    skip_reason: str | None = None
+    sitemaps: int = 0  # child sitemaps requested
+    seen_sitemaps: set = field(default_factory=set)
+    refetched: int = 0  # summary-only articles whose text arrived this crawl
+
+    def skip(self, reason: str, n: int = 1) -> None:
+        self.skipped += n
+        if self.skip_reason is None:
+            self.skip_reason = reason[:200]
+
+
+class PolicyRefused(IgnoreRequest):
+    """The fetch policy refused this URL (scheme or internal address)."""
+
+    def __init__(self, url: str, reason: str):
+        super().__init__(f"refused by the fetch policy: {reason}")
+        self.url = url
+        self.reason = reason
+
+
+class HostSkipped(IgnoreRequest):
+    """The host failed earlier in this crawl."""
 
 
 def describe_failure(failure) -> str:
@@ -88,16 +151,74 @@ def _is_timeout(exc) -> bool:
         type(exc).__name__ in ("TimeoutError", "ResponseNeverReceived", "DownloadTimeoutError")
 
 
-def _is_dead_host(exc) -> bool:
-    return _is_timeout(exc) or isinstance(exc, (ConnectError, DNSLookupError, DownloadConnectionRefusedError)) or \
-        "DNS" in type(exc).__name__
+def _is_connection_failure(exc) -> bool:
+    return isinstance(exc, (ConnectError, DNSLookupError, DownloadConnectionRefusedError)) or \
+        "DNS" in type(exc).__name__ or "ConnectionRefused" in type(exc).__name__
+
+
+def _is_transient(exc) -> bool:
+    """A failure worth another try on a later crawl."""
+    if isinstance(exc, HttpError):
+        return exc.response.status >= 500 or exc.response.status in (408, 429)
+    if isinstance(exc, HostSkipped):
+        return True
+    if isinstance(exc, IgnoreRequest):
+        return False  # robots.txt, fetch policy
+    return _is_timeout(exc) or _is_connection_failure(exc) or isinstance(exc, ConnectionLost) or \
+        type(exc).__name__ in ("ResponseDataLossError", "DownloadFailedError", "ConnectionDone")
+
+
+class FetchPolicyMiddleware:
+    """Downloader middleware: every request (redirects included) must pass ``netpolicy.check_url``."""
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls()
+
+    async def process_request(self, request, spider=None):
+        url = request.url
+        src = request.meta.get("source")
+        if src is None and request.meta.get("dont_obey_robotstxt") and request.url.endswith("/robots.txt"):
+            if not netpolicy.is_http_url(url):
+                raise PolicyRefused(url, "not an http(s) URL")
+            return None  # Scrapy's robots.txt request for a host whose page request already passed
+        # a request the spider derives from a page (e.g. page 2 of an article) is judged against that page
+        source_url = src.url if src is not None else request.meta.get("page_of")
+        reason = netpolicy.check_url(url, source_url, lookup=False)
+        if reason is None and not netpolicy.same_origin(url, source_url):
+            host = host_of(url)
+            if host and not _is_ip(host):  # a DNS lookup: off the reactor thread
+                from scrapy.utils.defer import maybe_deferred_to_future
+                from twisted.internet.threads import deferToThread
+
+                internal = await maybe_deferred_to_future(deferToThread(netpolicy.host_is_internal, host))
+                if internal:
+                    reason = f"internal address refused ({host})"
+        if reason:
+            log.info("refused %s: %s", url[:200], reason)
+            raise PolicyRefused(url, reason)
+        return None
+
+
+def _is_ip(host: str) -> bool:
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+        return True
+    except ValueError:
+        return False
 
 
 class DeadHostMiddleware:
-    """Downloader middleware: after a timeout/connection failure, a host is not asked again this crawl."""
+    """Downloader middleware: a host that cannot be reached is not asked again this crawl.
+
+    Connection failures (refused, DNS, reset) kill a host at once; timeouts only after
+    ``DEAD_AFTER_TIMEOUTS`` in a row with no answer from that host in between."""
 
     def __init__(self):
         self.dead: dict[str, str] = {}
+        self.timeouts: dict[str, int] = {}
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -106,22 +227,83 @@ class DeadHostMiddleware:
     def process_request(self, request, spider=None):
         host = _netloc(request.url)
         if host in self.dead:
-            raise IgnoreRequest(f"{self.dead[host]} (host skipped for the rest of this crawl)")
+            raise HostSkipped(f"{self.dead[host]} (host skipped for the rest of this crawl)")
         return None
 
+    def process_response(self, request, response, spider=None):
+        self.timeouts.pop(_netloc(request.url), None)
+        return response
+
     def process_exception(self, request, exception, spider=None):
-        if _is_dead_host(exception):
-            host = _netloc(request.url)
-            if host:
-                self.dead.setdefault(host, "timeout: the server did not answer in time" if _is_timeout(exception)
-                                     else "connection refused or failed")
+        host = _netloc(request.url)
+        if not host:
+            return None
+        if _is_connection_failure(exception):
+            self.dead.setdefault(host, "connection refused or failed")
+        elif _is_timeout(exception):
+            n = self.timeouts.get(host, 0) + 1
+            self.timeouts[host] = n
+            if n >= DEAD_AFTER_TIMEOUTS:
+                self.dead.setdefault(host, f"timeout: the server did not answer in time ({n} times in a row)")
         return None
+
+
+# -- binary bodies ------------------------------------------------------------------
+
+_MAGIC = (
+    (b"%PDF-", "PDF"), (b"\x89PNG", "PNG"), (b"PK\x03\x04", "ZIP"), (b"PK\x05\x06", "ZIP"),
+    (b"GIF87a", "GIF"), (b"GIF89a", "GIF"), (b"\xff\xd8\xff", "JPEG"), (b"\x1f\x8b", "gzip"),
+    (b"BZh", "bzip2"), (b"7z\xbc\xaf\x27\x1c", "7z"), (b"Rar!", "RAR"), (b"\xd0\xcf\x11\xe0", "Office"),
+    (b"%!PS", "PostScript"), (b"\x7fELF", "ELF"), (b"OggS", "Ogg"), (b"ID3", "MP3"), (b"fLaC", "FLAC"),
+    (b"wOFF", "WOFF"), (b"wOF2", "WOFF2"), (b"\x00\x00\x01\x00", "ICO"), (b"\xfd7zXZ", "xz"),
+)
+_TEXT_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "text/xml", "application/xml")
+
+
+def binary_reason(body: bytes, content_type: str | None) -> str | None:
+    """Why ``body`` is not an HTML page we may extract text from (None: it is text)."""
+    head = body[:16].lstrip(b"\xef\xbb\xbf")
+    if body[4:12] in (b"ftypisom", b"ftypmp42") or (head.startswith(b"RIFF") and body[8:12] in (b"WEBP", b"WAVE", b"AVI ")):
+        return "binary body (media file), not an HTML page"
+    for magic, name in _MAGIC:
+        if head.startswith(magic):
+            return f"binary body ({name}), not an HTML page"
+    ctype = (content_type or "").split(";")[0].strip().lower()
+    if ctype and ctype not in _TEXT_TYPES:
+        return f"not an HTML page (Content-Type {ctype[:60]})"
+    if b"\x00" in body[:8192]:
+        return "binary body (NUL bytes), not an HTML page"
+    return None
+
+
+_SCRIPT_STYLE = re.compile(r"<(script|style|noscript|svg)\b[^>]*>.*?</\1\s*>|<!--.*?-->", re.IGNORECASE | re.DOTALL)
+
+
+def _trim_html(html: str) -> str:
+    """Scripts, styles and comments out; then at most ``MAX_EXTRACT_CHARS`` characters."""
+    if len(html) > MAX_EXTRACT_CHARS:
+        html = _SCRIPT_STYLE.sub(" ", html)
+    return html[:MAX_EXTRACT_CHARS]
+
+
+def accept_canonical(canonical: str | None, page_url: str, src: Source) -> bool:
+    """May ``canonical`` replace ``page_url`` as the article's identity?"""
+    if not canonical or not netpolicy.is_http_url(canonical):
+        return False
+    if canonical != page_url:
+        domain = netpolicy.registrable_domain(canonical)
+        host = host_of(canonical)
+        declared = any(host == d or host.endswith("." + d) or domain == d for d in src.domains)
+        if not (netpolicy.same_site(canonical, page_url) or declared):
+            return False
+    return netpolicy.check_url(canonical, src.url) is None
 
 
 class NewsSpider(scrapy.Spider):
     name = "pantau"
 
-    def __init__(self, sources: list[Source], store: Store, max_items: int = 60, classify=None, **kw):
+    def __init__(self, sources: list[Source], store: Store, max_items: int = 60, classify=None,
+                 time_limit: float | None = None, **kw):
         super().__init__(**kw)
         self.sources = sources
         self.store = store
@@ -129,6 +311,11 @@ class NewsSpider(scrapy.Spider):
         self.classify_fn = classify
         self.outcomes: dict[str, SourceOutcome] = {s.name: SourceOutcome(s.name) for s in sources}
         self.pages_requested = 0
+        self.deadline = time.monotonic() + time_limit if time_limit else None
+        self._extract_sem = None
+
+    def _past_deadline(self) -> bool:
+        return self.deadline is not None and time.monotonic() >= self.deadline
 
     async def start(self):
         for src in self.sources:
@@ -141,7 +328,7 @@ class NewsSpider(scrapy.Spider):
             yield scrapy.Request(
                 src.url, callback=self.parse_source, errback=self.source_failed, headers=headers,
                 dont_filter=True, priority=10,
-                meta={"source": src, "top": True, "handle_httpstatus_list": [304]})
+                meta={"source": src, "top": True, "depth_sm": 0, "handle_httpstatus_list": [304]})
 
     # -- sources ----------------------------------------------------------------
     def _fail(self, src: Source, message: str) -> None:
@@ -155,17 +342,32 @@ class NewsSpider(scrapy.Spider):
         out = self.outcomes[src.name]
         if not failure.request.meta.get("top"):
             out.pending -= 1
+            if isinstance(failure.value, PolicyRefused):
+                out.skip(f"child sitemap {failure.value.reason}")
             if out.ok is None and out.pending <= 0:
                 self._fail(src, "child sitemap failed: " + describe_failure(failure))
             return
         self._fail(src, describe_failure(failure))
 
-    def parse_source(self, response):
+    async def _parse_body(self, fn, *args):
+        """Run a feed/sitemap parser; big bodies in a worker thread (the reactor keeps downloading)."""
+        if len(args[0]) <= THREAD_PARSE_BYTES:
+            return fn(*args)
+        from scrapy.utils.defer import maybe_deferred_to_future
+        from twisted.internet.threads import deferToThread
+
+        return await maybe_deferred_to_future(deferToThread(fn, *args))
+
+    async def parse_source(self, response):
         src: Source = response.meta["source"]
         out = self.outcomes[src.name]
         top = response.meta.get("top")
+        depth = response.meta.get("depth_sm", 0)
         if not top:
             out.pending -= 1
+        if top:  # summary-only articles of this source whose page failed transiently: try again
+            for req in self._refetches(src):
+                yield req
         if response.status == 304:
             out.ok, out.unchanged = True, True
             return
@@ -174,14 +376,17 @@ class NewsSpider(scrapy.Spider):
             out.last_modified = _header(response, "Last-Modified")
         try:
             if src.type == "rss":
-                entries = parse_feed(response.body, response.url, aggregator=src.aggregator)
+                entries = await self._parse_body(parse_feed, response.body, response.url, src.aggregator)
             elif src.type == "sitemap":
-                children, entries = parse_sitemap(response.body, response.url)
+                children, entries = await self._parse_body(parse_sitemap, response.body, response.url)
+                if getattr(entries, "skipped", None):
+                    out.skip(entries.skipped[0], len(entries.skipped))
                 if children:
-                    for child in children[:MAX_CHILD_SITEMAPS]:
-                        out.pending += 1
-                        yield scrapy.Request(child, callback=self.parse_source, errback=self.source_failed,
-                                             meta={"source": src, "top": False}, priority=9)
+                    for req in self._child_sitemaps(src, out, children, depth):
+                        yield req
+                    if out.ok is None and out.pending <= 0:
+                        self._fail(src, f"no article sitemap within {MAX_SITEMAP_DEPTH} levels of the sitemap index"
+                                        f" (or {MAX_CHILD_SITEMAPS} child sitemaps)")
                     return
             else:
                 entries = parse_listing(decode_html(response.body, _header(response, "Content-Type")),
@@ -192,8 +397,17 @@ class NewsSpider(scrapy.Spider):
             return
         out.ok = True
         out.error = None
-        out.entries += len(entries)
-        entries = entries[: self.max_items]
+        if src.type != "sitemap" and getattr(entries, "skipped", None):
+            out.skip(entries.skipped[0], len(entries.skipped))
+        usable = Entries()
+        for entry in entries:
+            reason = netpolicy.check_url(entry.url, src.url, lookup=False)  # DNS: FetchPolicyMiddleware
+            if reason:
+                out.skip(f"{reason}: {entry.url[:80]!r}")
+                continue
+            usable.append(entry)
+        out.entries += len(usable)
+        entries = usable[: self.max_items]
         keys = [k for e in entries for k in (e.url, e.guid, *e.aliases)]
         known = self.store.known_urls(keys)
         for entry in entries:
@@ -203,14 +417,61 @@ class NewsSpider(scrapy.Spider):
                 if existing is not None:
                     self.store.add_aliases(existing, ids)
                 continue
+            req = self._request(entry.url, self.parse_article, self.article_failed, {"source": src, "entry": entry})
+            if req is None:
+                out.skip(f"unusable link: {entry.url[:80]!r}")
+                continue
             self.pages_requested += 1
-            yield scrapy.Request(entry.url, callback=self.parse_article, errback=self.article_failed,
-                                 meta={"source": src, "entry": entry})
+            yield req
+
+    def _child_sitemaps(self, src: Source, out: SourceOutcome, children: list[str], depth: int):
+        if depth >= MAX_SITEMAP_DEPTH:
+            out.skip(f"sitemap index nested deeper than {MAX_SITEMAP_DEPTH} levels: not followed", len(children))
+            return
+        for child in children:
+            if child in out.seen_sitemaps:
+                continue
+            if out.sitemaps >= MAX_CHILD_SITEMAPS:
+                out.skip(f"more than {MAX_CHILD_SITEMAPS} child sitemaps: older ones not followed")
+                continue
+            req = self._request(child, self.parse_source, self.source_failed,
+                                {"source": src, "top": False, "depth_sm": depth + 1}, priority=9)
+            if req is None:
+                out.skip(f"unusable sitemap link: {child[:80]!r}")
+                continue
+            out.seen_sitemaps.add(child)
+            out.sitemaps += 1
+            out.pending += 1
+            yield req
+
+    @staticmethod
+    def _request(url, callback, errback, meta, priority: int = 0):
+        try:
+            return scrapy.Request(url, callback=callback, errback=errback, meta=meta, priority=priority)
+        except (ValueError, TypeError):
+            return None
+
+    def _refetches(self, src: Source):
+        """Requests for this source's summary-only articles still worth a try (newest first, bounded)."""
+        try:
+            rows = self.store.db.execute(
+                "SELECT id, url, guid, title, summary FROM articles WHERE source = ? AND refetch = 1 "
+                "AND fetch_attempts < ? ORDER BY id DESC LIMIT ?",
+                [src.name, MAX_FETCH_ATTEMPTS, self.max_items]).fetchall()
+        except Exception:  # an older schema: no retries
+            return
+        for article_id, url, guid, title, summary in rows:
+            entry = Entry(url=url, title=title or "", summary=summary or "", guid=guid)
+            req = self._request(url, self.parse_article, self.article_failed,
+                                {"source": src, "entry": entry, "refetch_id": article_id})
+            if req is not None and netpolicy.check_url(url, src.url, lookup=False) is None:
+                yield req
 
     # -- articles -----------------------------------------------------------------
-    def parse_article(self, response):
+    async def parse_article(self, response):
         src: Source = response.meta["source"]
         entry: Entry = response.meta["entry"]
+        refetch_id = response.meta.get("refetch_id")
         final_url = canonical_url(response.url)
         aliases = [entry.url, entry.guid, *entry.aliases]
         if final_url != entry.url:
@@ -218,34 +479,112 @@ class NewsSpider(scrapy.Spider):
         redirected = bool(response.meta.get("redirect_urls"))
         if src.aggregator and not redirected and host_of(final_url) == host_of(src.url):
             # the aggregator did not redirect (e.g. a JS interstitial): keep its link, name the publisher
-            yield self._item(src, entry, entry.url, aliases, None, error="aggregator link did not resolve")
+            yield self._item(src, entry, entry.url, aliases, None, error="aggregator link did not resolve",
+                             refetch_id=refetch_id)
             return
-        html = decode_html(response.body, _header(response, "Content-Type"))
+        ctype = _header(response, "Content-Type")
+        binary = binary_reason(response.body, ctype)
+        if binary:
+            yield self._item(src, entry, final_url, aliases, None, error=binary, refetch_id=refetch_id)
+            return
+        html = decode_html(response.body, ctype)
         try:
-            ext = extract(html, response.url)
+            ext = await self._extract(html, response.url)
         except Exception as exc:  # a page must never crash the crawl
-            yield self._item(src, entry, final_url, aliases, None, error=f"extraction failed: {exc}"[:200])
+            yield self._item(src, entry, final_url, aliases, None, error=f"extraction failed: {exc}"[:200],
+                             refetch_id=refetch_id)
             return
-        url = ext.canonical if ext.canonical and host_of(ext.canonical) else final_url
+        if ext is None:
+            yield self._item(src, entry, final_url, aliases, None, refetch_id=refetch_id, transient=True,
+                             error="crawl time limit reached before the page was extracted")
+            return
+        if ext.next_pages:  # multi-page article (extraction's part: crawler.extract.next_page_urls/join_pages)
+            await self._follow_pages(ext, response)
+        url = ext.canonical if accept_canonical(ext.canonical, final_url, src) else final_url
         if url != final_url:
             aliases.append(final_url)
-        yield self._item(src, entry, url, aliases, ext)
+        yield self._item(src, entry, url, aliases, ext, refetch_id=refetch_id)
+
+    # --- multi-page articles: begin (owned by the extraction work; keep this block self-contained) ---
+    async def _follow_pages(self, ext, response) -> None:
+        """Fetch the single-page form or pages 2… (at most ``extract.MAX_PAGES`` in all, same host only)
+        and put the joined text in ``ext.text``. A page that fails is skipped; page 1 is never lost."""
+        from .extract import MAX_PAGES, join_pages
+
+        texts, single = [], False
+        for next_url in ext.next_pages[: MAX_PAGES - 1]:
+            if host_of(next_url) != host_of(response.url) or self._past_deadline():
+                break
+            try:
+                more = await self.crawler.engine.download_async(
+                    scrapy.Request(next_url, dont_filter=True, meta={"page_of": response.url}))
+            except Exception as exc:  # a later page that cannot be fetched leaves what we have
+                log.info("page %s of %s not fetched: %s", next_url, response.url, exc)
+                break
+            ctype = _header(more, "Content-Type")
+            if more.status != 200 or binary_reason(more.body, ctype):
+                break
+            try:
+                page = await self._extract(decode_html(more.body, ctype), more.url)
+            except Exception:  # a page must never crash the crawl
+                page = None
+            if page is None or not page.text:
+                break
+            texts.append(page.text)
+            single = single or len(ext.next_pages) == 1 and "page=2" not in next_url
+        if texts:
+            ext.text = join_pages(ext.text, texts, single_page=single)
+    # --- multi-page articles: end ---
+
+    async def _extract(self, html: str, url: str):
+        """``extract`` in a worker thread (at most EXTRACT_THREADS at once); None after the time limit."""
+        if len(html) < 100_000:
+            return extract(html, url) if not self._past_deadline() else None
+        from scrapy.utils.defer import maybe_deferred_to_future
+        from twisted.internet.defer import DeferredSemaphore
+        from twisted.internet.threads import deferToThread
+
+        if self._extract_sem is None:
+            self._extract_sem = DeferredSemaphore(EXTRACT_THREADS)
+        await maybe_deferred_to_future(self._extract_sem.acquire())
+        try:
+            if self._past_deadline():
+                return None
+            return await maybe_deferred_to_future(deferToThread(lambda: extract(_trim_html(html), url)))
+        finally:
+            self._extract_sem.release()
 
     def article_failed(self, failure):
         src: Source = failure.request.meta["source"]
         entry: Entry = failure.request.meta["entry"]
+        refetch_id = failure.request.meta.get("refetch_id")
+        exc = failure.value
+        if isinstance(exc, PolicyRefused) and exc.url == failure.request.url and \
+                not failure.request.meta.get("redirect_urls"):
+            # the entry's own link is refused (e.g. a name resolving to an internal address): skip it
+            self.outcomes[src.name].skip(f"{exc.reason}: {entry.url[:80]!r}")
+            return None
         return self._item(src, entry, entry.url, [entry.guid, *entry.aliases], None,
-                          error=describe_failure(failure))
+                          error=describe_failure(failure), refetch_id=refetch_id, transient=_is_transient(exc))
 
-    def _item(self, src: Source, entry: Entry, url: str, aliases, ext, error: str | None = None):
+    def _item(self, src: Source, entry: Entry, url: str, aliases, ext, error: str | None = None,
+              refetch_id: int | None = None, transient: bool = False):
         fallback = entry.content or entry.summary or ""
-        text = ext.text if ext and len(ext.text) >= max(80, len(fallback) // 3) else fallback
-        if ext and not ext.text and not error:
+        ext_text = ext.text[:MAX_TEXT_CHARS] if ext else ""
+        text = ext_text if ext and len(ext_text) >= max(80, len(fallback) // 3) else fallback
+        if ext and not ext_text and not error:
             error = "no article text found on the page"
         title = (ext.title if ext and ext.title else "") or entry.title
+        if src.aggregator:
+            outlet = entry.publisher or src.name
+        else:
+            outlet = src.name
+        extracted = 1 if ext is not None and text == ext_text and text else 0
         return {
             "source": src,
-            "aliases": [a for a in aliases if a and a != url],
+            "aliases": [a for a in aliases if a and a != url and netpolicy.is_http_url(a) or
+                        (a and a.startswith("guid:"))],
+            "refetch_id": refetch_id,
             "record": {
                 "url": url,
                 "guid": entry.guid,
@@ -253,14 +592,15 @@ class NewsSpider(scrapy.Spider):
                 "text": text,
                 "summary": entry.summary or None,
                 "source": src.name,
-                "outlet": entry.publisher or (ext.outlet if ext else None) or src.name,
+                "outlet": outlet,
                 "author": (ext.author if ext and ext.author else None) or entry.author,
                 "language": (ext.language if ext else None) or src.language,
                 "published": (ext.published if ext and ext.published else None) or entry.published,
                 "fetched": now_iso(),
-                "extracted": 1 if ext is not None and text == ext.text and text else 0,
+                "extracted": extracted,
                 "extract_error": error,
                 "content_hash": hashlib.sha1(" ".join(text.split()).encode()).hexdigest() if text else None,
+                "refetch": 1 if (transient and not extracted) else 0,
             },
         }
 
@@ -287,10 +627,15 @@ class StorePipeline:
     def process_item(self, item, spider=None):
         spider = spider or self.spider
         record = item["record"]
+        out = spider.outcomes[item["source"].name]
+        if not netpolicy.is_http_url(record["url"]):  # belt and braces: never store another scheme
+            out.skip(f"not an http(s) URL: {record['url'][:80]!r}")
+            return {"id": None, "created": False}
+        if item.get("refetch_id"):
+            return self._refetched(spider, out, item["refetch_id"], record, item["aliases"])
         if spider.classify_fn is not None:
             record.update(spider.classify_fn(record["title"], record["text"], record.get("summary")))
         article_id, created = spider.store.insert_article(record, item["aliases"])
-        out = spider.outcomes[item["source"].name]
         if created:
             out.new += 1
             out.new_ids.append(article_id)
@@ -300,6 +645,41 @@ class StorePipeline:
 
                 assign_story(spider.store, article_id)
         return {"id": article_id, "created": created}
+
+    @staticmethod
+    def _refetched(spider, out: SourceOutcome, article_id: int, record: dict, aliases) -> dict:
+        """A summary-only article fetched again: keep trying (bounded) or take the text and re-classify."""
+        store = spider.store
+        if not record["extracted"]:
+            with store.write():
+                store.db.execute(
+                    "UPDATE articles SET fetch_attempts = fetch_attempts + 1, extract_error = ?, "
+                    "refetch = CASE WHEN ? AND fetch_attempts + 1 < ? THEN 1 ELSE 0 END WHERE id = ?",
+                    [record["extract_error"], record["refetch"], MAX_FETCH_ATTEMPTS, article_id])
+            return {"id": article_id, "created": False}
+        cols = {"text": record["text"], "title": record["title"], "extracted": 1, "extract_error": None,
+                "content_hash": record["content_hash"], "refetch": 0}
+        if spider.classify_fn is not None:
+            cols.update(spider.classify_fn(record["title"], record["text"], record.get("summary")))
+        for key in ("reasons", "companies"):
+            if isinstance(cols.get(key), (list, tuple)):
+                import json
+
+                cols[key] = json.dumps(list(cols[key]), ensure_ascii=False)
+        was = store.db.execute("SELECT match FROM articles WHERE id = ?", [article_id]).fetchone()
+        with store.write():
+            store.db.execute(
+                f"UPDATE articles SET {', '.join(f'{k} = ?' for k in cols)}, fetch_attempts = fetch_attempts + 1, "
+                "author = COALESCE(author, ?), published = COALESCE(published, ?) WHERE id = ?",
+                [*cols.values(), record.get("author"), record.get("published"), article_id])
+            store.add_aliases(article_id, [record["url"], *aliases])
+        out.refetched += 1
+        if cols.get("match") and was is not None and not was[0]:
+            from .stories import assign_story
+
+            assign_story(store, article_id)
+            out.new_ids.append(article_id)
+        return {"id": article_id, "created": False}
 
     @classmethod
     def from_crawler(cls, crawler):

@@ -306,6 +306,27 @@ def _m010_facts_attribution(db) -> None:
                 db.execute(f"ALTER TABLE {table} ADD COLUMN {col} TEXT")
 
 
+def _m007_fetch_retry_and_skips(db) -> None:
+    """Crawler hardening (issue 10).
+
+    - ``articles.refetch``: 1 while an article stored from its feed summary (the page
+      timed out or the host failed) should be fetched again on the next crawls;
+      ``articles.fetch_attempts`` counts page fetches (at most 3).
+    - ``sources.skipped_entries`` / ``sources.skip_reason``: entries the last crawl
+      skipped (bad or refused links), shown in the source health."""
+    cols = {row[1] for row in db.execute("PRAGMA table_info(articles)").fetchall()}
+    if "refetch" not in cols:
+        db.execute("ALTER TABLE articles ADD COLUMN refetch INTEGER NOT NULL DEFAULT 0")
+    if "fetch_attempts" not in cols:
+        db.execute("ALTER TABLE articles ADD COLUMN fetch_attempts INTEGER NOT NULL DEFAULT 1")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_articles_refetch ON articles(id) WHERE refetch = 1")
+    cols = {row[1] for row in db.execute("PRAGMA table_info(sources)").fetchall()}
+    if "skipped_entries" not in cols:
+        db.execute("ALTER TABLE sources ADD COLUMN skipped_entries INTEGER NOT NULL DEFAULT 0")
+    if "skip_reason" not in cols:
+        db.execute("ALTER TABLE sources ADD COLUMN skip_reason TEXT")
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_initial", _m001_initial),
     ("002_outbox", _m002_outbox),
@@ -318,6 +339,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("009_story_sketch", _m009_story_sketch),
     ("008_source_failing_since", _m008_source_failing_since),
     ("010_facts_attribution", _m010_facts_attribution),
+    ("007_fetch_retry_and_skips", _m007_fetch_retry_and_skips),
 ]
 
 

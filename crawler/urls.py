@@ -5,7 +5,9 @@ remove tracking parameters (``utm_*``, ``fbclid``, ``gclid``, ``ref`` and
 friends, listed in ``TRACKING_PARAMS``), keep the other parameters in their order,
 and drop a trailing ``?``. Paths are left as the site wrote them (servers
 may be case- and slash-sensitive). ``rel=canonical`` and GUIDs are applied
-by the crawler on top of this.
+by the crawler on top of this. Only http(s) URLs are normalised; anything
+else is returned unchanged, and ``netpolicy.is_http_url`` keeps it out of
+requests and the database.
 """
 
 from __future__ import annotations
@@ -33,16 +35,24 @@ def canonical_url(url: str, base: str | None = None) -> str:
         return url
     url = url.strip()
     if base:
-        url = urljoin(base, url)
+        try:
+            url = urljoin(base, url)
+        except ValueError:  # e.g. "http://[::1": left as is, refused by netpolicy.is_http_url
+            return url
     try:
         parts = urlsplit(url)
     except ValueError:
         return url
     scheme = parts.scheme.lower()
-    host = (parts.hostname or "").lower()
+    if scheme not in ("http", "https"):
+        return url  # never "normalised" into something fetchable (file:///x must not become file://x)
+    try:
+        host = (parts.hostname or "").lower()
+        port = parts.port if parts.port else None
+    except ValueError:  # bad port or bracketed host
+        return url
     if not host:
         return url
-    port = parts.port if parts.port else None
     if (scheme == "http" and port == 80) or (scheme == "https" and port == 443):
         port = None
     netloc = host + (f":{port}" if port else "")

@@ -34,6 +34,16 @@ Behaviour summary
 * ``srv.requests`` is a list of ``RequestRecord(method, path, headers, status)``
   (``path`` includes the query string; ``status`` is ``None`` for requests
   that never got an answer, e.g. ``/fault/hang``).
+
+Hostile routes (issue 10: the crawler must refuse or survive them)
+------------------------------------------------------------------
+* ``/fault/binary?kind=pdf|png|zip[&ctype=text/html]``: a 64 KB binary body with
+  the real magic bytes, optionally under a lying content type.
+* ``/fault/big?kb=4800[&n=tag]``: a well-formed article page of ``kb`` KB.
+* ``/fault/redirect?to=URL[&status=302]``: an open redirect to any URL verbatim
+  (``file:``, another loopback port, ...).
+* ``/fault/sitemap-bomb/<depth>-<i>.xml?fan=N``: an endless tree of sitemap
+  indexes, children listed out of date order (see ``sitemap_bomb``).
 """
 
 from __future__ import annotations
@@ -80,6 +90,7 @@ class Route:
     content_type: str
     status: int = 200
     headers: dict = field(default_factory=dict)
+    delay: float = 0.0  # seconds to wait before answering (a slow page)
 
 
 def guess_content_type(path: str) -> str:
@@ -190,6 +201,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if removed and route is None:
             return self._send_simple(404, "Not Found", head)
         if route is not None:
+            if route.delay and news._stop_event.wait(route.delay):
+                self.close_connection = True
+                return
             return self._send_body(route_key, route.body, route.content_type, head,
                                    status=route.status, extra=route.headers)
         if redirect is not None:
@@ -320,6 +334,32 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return self._send_body(path, news._fault_malformed(), RSS_TYPE, head)
         if name == "empty.xml":
             return self._send_body(path, news._fault_empty(), RSS_TYPE, head)
+        # -- hostile routes (issue 10) ------------------------------------------
+        if name == "binary":
+            kind = query.get("kind", ["pdf"])[0]
+            body, default_type = binary_body(kind)
+            return self._send_body(path, body, query.get("ctype", [default_type])[0], head)
+        if name == "big":
+            try:
+                kb = max(1, min(20_000, int(query.get("kb", ["4800"])[0])))
+            except ValueError:
+                kb = 4800
+            return self._send_body(path, big_page(kb, query.get("n", ["0"])[0]), HTML_TYPE, head,
+                                   conditional=False)
+        if name == "redirect":
+            target = query.get("to", ["/"])[0]
+            try:
+                status = int(query.get("status", ["302"])[0])
+            except ValueError:
+                status = 302
+            self.send_response(status)
+            self.send_header("Location", target)  # verbatim: any scheme, any host
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        if name.startswith("sitemap-bomb/"):
+            return self._send_body(path, sitemap_bomb(news.url, name[len("sitemap-bomb/"):], query), XML_TYPE,
+                                   head, conditional=False)
         return self._send_simple(404, "Not Found", head)
 
     def _huge(self, with_length: bool, head: bool, close_mode: bool):
@@ -442,16 +482,16 @@ class NewsServer:
     # -- dynamic content ----------------------------------------------------
     def put(self, path: str, body: bytes | str, content_type: str | None = None,
             status: int = 200, headers: dict | None = None,
-            last_modified: datetime | None = None) -> None:
+            last_modified: datetime | None = None, delay: float = 0.0) -> None:
         """Add or replace a route. ``str`` bodies are UTF-8 encoded and get
-        ``{{BASE}}`` replaced.  Last-Modified becomes ``last_modified`` or
+        ``{{BASE}}`` replaced. ``delay`` seconds pass before each answer.  Last-Modified becomes ``last_modified`` or
         "now", and always strictly later than the previous value for the
         path, so If-Modified-Since revalidation sees the change."""
         if isinstance(body, str):
             body = body.replace("{{BASE}}", self.url).encode("utf-8")
         ctype = content_type or guess_content_type(urlsplit(path).path)
         with self._lock:
-            self._routes[path] = Route(body, ctype, status, dict(headers or {}))
+            self._routes[path] = Route(body, ctype, status, dict(headers or {}), delay)
             self._removed.discard(path)
             if last_modified is None:
                 prev = self.last_modified(path)
@@ -581,6 +621,67 @@ class NewsServer:
             "<lastBuildDate>Mon, 20 Oct 2025 07:00:00 +0700</lastBuildDate>\n"
             "</channel></rss>\n"
         ).encode("utf-8")
+
+
+# -- hostile bodies ---------------------------------------------------------------
+
+_MAGIC = {
+    "pdf": (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nstream\n", "application/pdf"),
+    "png": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "image/png"),
+    "zip": (b"PK\x03\x04\x14\x00\x00\x00\x08\x00", "application/zip"),
+}
+
+
+def binary_body(kind: str) -> tuple[bytes, str]:
+    """A ~64 KB binary body starting with the magic bytes of ``kind`` (pdf, png, zip) and its
+    usual content type. The filler mixes bytes of every value, like compressed data."""
+    magic, ctype = _MAGIC.get(kind, _MAGIC["pdf"])
+    filler = bytearray()
+    seed = hashlib.sha256(kind.encode()).digest()
+    while len(filler) < 64 * 1024:
+        seed = hashlib.sha256(seed).digest()
+        filler += seed
+    return magic + bytes(filler), ctype
+
+
+_BIG_CACHE: dict[tuple[int, str], bytes] = {}
+
+
+def big_page(kb: int, tag: str = "0") -> bytes:
+    """A well-formed article page of about ``kb`` kilobytes (thousands of paragraphs)."""
+    key = (kb, tag)
+    if key not in _BIG_CACHE:
+        head = ("<!DOCTYPE html><html lang=\"id\"><head><meta charset=\"utf-8\">"
+                f"<title>Laporan Panjang {tag}</title></head><body><article><h1>Laporan Panjang {tag}</h1>")
+        parts = [head]
+        size, i = len(head), 0
+        while size < kb * 1024:
+            p = (f"<p>Paragraf {i} laporan panjang {tag}: pemerintah daerah mencatat kenaikan produksi "
+                 f"padi dan jagung di kabupaten ke-{i % 97}, sementara harga pupuk stabil.</p>\n")
+            parts.append(p)
+            size += len(p)
+            i += 1
+        parts.append("</article></body></html>")
+        _BIG_CACHE[key] = "".join(parts).encode()
+    return _BIG_CACHE[key]
+
+
+def sitemap_bomb(base: str, name: str, query: dict) -> bytes:
+    """``/fault/sitemap-bomb/<depth>-<i>.xml?fan=N``: a sitemap index whose N children are
+    deeper sitemap indexes, for ever. Children are listed in a scrambled order; child j has
+    lastmod 2025-10-(j+1), so the newest is j = N-1."""
+    try:
+        depth = int(name.split("-", 1)[0])
+        fan = max(1, min(500, int(query.get("fan", ["20"])[0])))
+    except ValueError:
+        depth, fan = 0, 20
+    order = sorted(range(fan), key=lambda j: hashlib.md5(f"{name}:{j}".encode()).hexdigest())
+    items = "".join(
+        f"<sitemap><loc>{base}/fault/sitemap-bomb/{depth + 1}-{j}.xml?fan={fan}</loc>"
+        f"<lastmod>2025-{10 + j // 28:02d}-{j % 28 + 1:02d}T00:00:00+07:00</lastmod></sitemap>"
+        for j in order)
+    return ('<?xml version="1.0" encoding="UTF-8"?>'
+            f'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{items}</sitemapindex>').encode()
 
 
 def _lines(path: Path) -> Iterable[str]:
