@@ -401,6 +401,9 @@ def _norm_company(n: str) -> str:
 
 # "Artikel ini telah tayang di detikInet dengan judul ..." (a syndicated copy's credit line)
 _SYNDICATED = re.compile(r"^\s*(?:artikel|berita)\s+ini\s+(?:telah\s+|sudah\s+)?(?:tayang|terbit|dimuat)", _I)
+# an executive's title before a company's name ("CEO Fiverr, Micha Kaufman")
+_EXEC_TITLES = {"ceo", "cfo", "cto", "coo", "chro", "direktur", "presdir", "dirut", "pendiri", "founder",
+                "co-founder", "cofounder", "bos", "eksekutif", "pimpinan"}
 _ABBREV_END = {"inc.", "co.", "corp.", "ltd.", "tbk.", "bhd.", "jr.", "sr.", "st."}
 _SITE = re.compile(r"\.(?:com|id|co|net|org)\b|[-–—]$", _I)
 
@@ -495,8 +498,11 @@ def _companies(t_rec: _Text, psents: list[list[_Text]], ai_names: set[str]) -> l
     body_text = "\n".join(paras)
     all_text = title + "\n" + body_text
     lower_words: dict[str, bool] = {}  # key -> _is_lower_word(key, all_text)
+    n_content = 0  # paragraphs of real text so far (datelines and "3 weeks ago" lines do not count)
     for pi, (is_title, unit) in enumerate(units):
-        late = not is_title and pi > 3
+        late = not is_title and n_content > 3
+        if not is_title and sum(len(r.text) for r in unit) >= 60:
+            n_content += 1
         for r in unit:
             if late and not r.gated:
                 continue
@@ -523,8 +529,11 @@ def _companies(t_rec: _Text, psents: list[list[_Text]], ai_names: set[str]) -> l
                 if key in _ALIAS:
                     name = _ALIAS[key]
                     key = name.lower()
-                elif _had_title(m.group(1)):
-                    continue  # "Menteri Ketenagakerjaan", "CEO Budi Santoso": a person
+                titled = _had_title(m.group(1))
+                if titled and key not in _KNOWN_SET and not (
+                        len(toks) == 1 and m.group(1).split()[0].lower() in _EXEC_TITLES
+                        and s[m.end():m.end() + 2].startswith(",")):
+                    continue  # "Menteri Ketenagakerjaan", "CEO Budi Santoso": a person (not "CEO Rutera, Budi")
                 if " " not in name and key not in _KNOWN_SET:
                     if key not in lower_words:
                         lower_words[key] = _is_lower_word(key, all_text)
@@ -538,9 +547,11 @@ def _companies(t_rec: _Text, psents: list[list[_Text]], ai_names: set[str]) -> l
                 person = bool((bw and (bw[-1] in _PERSON_WORDS or (len(bw) > 1 and bw[-2] in _PERSON_WORDS
                                                                   and bw[-2] not in ("kata", "ujar", "menurut", "oleh", "dikutip"))))
                               or _PERSON_CTX_AFTER.match(after))
-                if person and not known:
+                exec_of = (titled or bool(bw) and (bw[-1] in _EXEC_TITLES or bw[-1] == "eksekutif")) and (
+                    known or after.startswith(","))  # "direktur eksekutif Crowdstrike, George Kurtz"
+                if person and not known and not exec_of:
                     continue
-                w = 0.0
+                w = 1.5 if exec_of else 0.0
                 if known:
                     w += 1.0
                 if not _LEAD_WORDS.isdisjoint(bw[-5:]):

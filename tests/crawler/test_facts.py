@@ -214,3 +214,24 @@ def test_reasons_without_subsumed_or_contradicting_lines():
     v = Verdict(match=False, score=0.2, reasons=[
         "judul: PHK", "AI di 2 paragraf", "tanpa kaitan sebab PHK-AI", "tidak terkait AI", "tidak terkait AI"])
     assert v.reasons == ["judul: PHK", "AI di 2 paragraf", "tanpa kaitan sebab PHK-AI"]
+
+
+def test_dateline_lines_do_not_push_the_lead_out():
+    got = _facts("Maskapai Raksasa Ini Bakal PHK 3.000 Karyawan, AI Digenjot",
+                 "2 minggu lalu\nSelasa, 7 Oktober 2025 - 10:00 WIB\n"
+                 "Jakarta - Jerman, Lufthansa Group, mengumumkan rencana besar untuk memangkas 3.000 pekerjaan "
+                 "administrasi dengan bantuan AI.\n"
+                 "Menurut rencana itu, sebagian besar pemangkasan terjadi di kantor pusat.\n"
+                 "Harga tiket diperkirakan tidak berubah.\n"
+                 "Lufthansa menjelaskan integrasi antarmaskapai membuat banyak pekerjaan ganda.")
+    assert got["companies"][:1] == ["Lufthansa"]
+
+
+def test_company_named_by_its_executive():
+    got = _facts("Perusahaan Keamanan Siber Pangkas 5% Pekerja, Sebut Efisiensi AI",
+                 "Dalam catatan kepada staf, direktur eksekutif Crowdstrike, George Kurtz, mengumumkan bahwa 500 "
+                 "posisi akan dikurangi karena efisiensi AI.")
+    assert got["companies"] == ["CrowdStrike"]
+    got = _facts("Startup Pangkas 60 Staf karena AI",
+                 "CEO Rutera, Budi Santoso, mengatakan 60 staf dipangkas karena pekerjaan mereka kini dikerjakan AI.")
+    assert got["companies"] == ["Rutera"]
