@@ -1,6 +1,6 @@
 """Crawl benchmark: the full pipeline vs. a bare Scrapy fetch of the same pages.
 
-    .venv/bin/python bench/crawl.py [--articles 400] [--feeds 20]
+    .venv/bin/python bench/crawl.py [--articles 400] [--feeds 20] [--profile]
 
 Generates N article pages across F RSS feeds in a temporary directory, serves
 them with the test ``NewsServer`` (ETag/Last-Modified/304 like a real site),
@@ -141,10 +141,27 @@ def bare_settings() -> dict:
     return {k: s[k] for k in keep if k in s}
 
 
+def print_profile(path: Path, top: int = 25) -> None:
+    """The pipeline's top costs: the project's functions by cumulative time, then all by own time."""
+    import io
+    import pstats
+
+    for key, only in (("cumulative", r"/(crawler|bot)/"), ("tottime", "")):
+        out = io.StringIO()
+        stats = pstats.Stats(str(path), stream=out).sort_stats(key)
+        stats.print_stats(only, top) if only else stats.print_stats(top)
+        lines = out.getvalue().splitlines()
+        start = next((i for i, line in enumerate(lines) if "ncalls" in line), 0)
+        print(f"\n-- profile of the pipeline crawl, by {key}{' (project code)' if only else ''} --")
+        print("\n".join(lines[start:start + top + 1]))
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--articles", type=int, default=400)
     ap.add_argument("--feeds", type=int, default=20)
+    ap.add_argument("--profile", action="store_true",
+                    help="run the pipeline crawl under cProfile and print its top costs")
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="pantau-bench-") as tmp_s:
         tmp = Path(tmp_s)
@@ -178,8 +195,18 @@ def main(argv: list[str] | None = None) -> int:
 
             # 2. the pipeline, first crawl
             t = time.monotonic()
-            proc = subprocess.run([str(PANTAU), "crawl"], env=env, capture_output=True, text=True, cwd=tmp)
+            cmd = [str(PANTAU), "crawl"]
+            if args.profile:
+                cmd = [sys.executable, "-m", "cProfile", "-o", str(tmp / "crawl.prof"), "-m", "crawler", "crawl"]
+                env["PYTHONPATH"] = str(ROOT)
+            proc = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=tmp)
             pipe_wall = time.monotonic() - t
+            if args.profile and proc.returncode == 0:
+                import shutil
+
+                (ROOT / "bench" / "out").mkdir(parents=True, exist_ok=True)
+                shutil.copy(tmp / "crawl.prof", ROOT / "bench" / "out" / "crawl.prof")  # for pstats later
+                print_profile(tmp / "crawl.prof")
             if proc.returncode != 0:
                 print(proc.stdout, proc.stderr[-2000:], file=sys.stderr)
                 return 1

@@ -109,8 +109,25 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
             key TEXT PRIMARY KEY,
             value TEXT
         )""")
-    if "articles_fts" not in db.table_names():
-        db["articles"].enable_fts(["title", "text"], create_triggers=True, tokenize="unicode61 remove_diacritics 2")
+    if "articles_fts" not in db.table_names():  # what sqlite-utils' enable_fts() wrote, without importing it
+        db.execute("CREATE VIRTUAL TABLE articles_fts USING FTS5 (title, text, "
+                   "tokenize='unicode61 remove_diacritics 2', content='articles')")
+        db.execute("INSERT INTO articles_fts (rowid, title, text) SELECT rowid, title, text FROM articles")
+        db.execute("""
+            CREATE TRIGGER IF NOT EXISTS articles_ai AFTER INSERT ON articles BEGIN
+                INSERT INTO articles_fts (rowid, title, text) VALUES (new.rowid, new.title, new.text);
+            END""")
+        db.execute("""
+            CREATE TRIGGER IF NOT EXISTS articles_ad AFTER DELETE ON articles BEGIN
+                INSERT INTO articles_fts (articles_fts, rowid, title, text)
+                    VALUES ('delete', old.rowid, old.title, old.text);
+            END""")
+        db.execute("""
+            CREATE TRIGGER IF NOT EXISTS articles_au AFTER UPDATE ON articles BEGIN
+                INSERT INTO articles_fts (articles_fts, rowid, title, text)
+                    VALUES ('delete', old.rowid, old.title, old.text);
+                INSERT INTO articles_fts (rowid, title, text) VALUES (new.rowid, new.title, new.text);
+            END""")
 
 
 def _m002_outbox(db: sqlite_utils.Database) -> None:
@@ -327,6 +344,18 @@ def _m007_fetch_retry_and_skips(db) -> None:
         db.execute("ALTER TABLE sources ADD COLUMN skip_reason TEXT")
 
 
+def _m010_fts_update_trigger(db) -> None:
+    """``articles_fts`` is re-indexed only when an article's title or text changes. The trigger
+    sqlite-utils made fires on every UPDATE of ``articles`` (story_id, alert_decided, refetch …)
+    and re-tokenized the whole text each time (issue 15)."""
+    db.execute("DROP TRIGGER IF EXISTS articles_au")
+    db.execute("""
+        CREATE TRIGGER articles_au AFTER UPDATE OF title, text ON articles BEGIN
+            INSERT INTO articles_fts (articles_fts, rowid, title, text) VALUES ('delete', old.rowid, old.title, old.text);
+            INSERT INTO articles_fts (rowid, title, text) VALUES (new.rowid, new.title, new.text);
+        END""")
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_initial", _m001_initial),
     ("002_outbox", _m002_outbox),
@@ -340,6 +369,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("008_source_failing_since", _m008_source_failing_since),
     ("010_facts_attribution", _m010_facts_attribution),
     ("007_fetch_retry_and_skips", _m007_fetch_retry_and_skips),
+    ("010_fts_update_trigger", _m010_fts_update_trigger),
 ]
 
 

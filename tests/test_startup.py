@@ -54,11 +54,8 @@ def test_command_does_not_import_heavy_libraries(tmp_path, args):
 
 
 def test_store_works_without_sqlite_utils_loaded(tmp_path):
-    """Store.db answers the project's queries itself; sqlite-utils loads only for its extras
-    (and for the first migration of a new database, which creates the FTS index with it)."""
-    from crawler.store import Store
-
-    Store.open(tmp_path / "p.db").close()
+    """Store.db answers the project's queries itself, migrations included (a new database too);
+    sqlite-utils loads only when one of its extras is used."""
     code = ("import sys\nfrom crawler.store import Store\n"
             f"s = Store.open({str(tmp_path / 'p.db')!r})\n"
             "s.insert_article({'url': 'https://b.example/1', 'title': 'PHK AI', 'text': 'x', 'fetched': 'now',"

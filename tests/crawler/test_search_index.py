@@ -85,3 +85,17 @@ def test_count_is_capped(tmp_path):
     assert (few.total, few.capped, [h["title"] for h in few.hits]) == (1, False, ["Robot langka"])
     assert search.search(store, "tidakada").hits == []
     store.close()
+
+
+def test_fts_reindexed_only_when_title_or_text_change(tmp_path):
+    store = Store.open(tmp_path / "p.db")
+    a = add(store, 1, "Fiverr PHK karena AI", False, text="robot gudang")
+    conn = store.conn
+    before = conn.total_changes
+    store.db.execute("UPDATE articles SET score = 0.5, summary = 'x' WHERE id = ?", [a])
+    assert conn.total_changes - before == 1  # the row itself; no FTS delete + re-insert
+    store.db.execute("UPDATE articles SET text = 'mesin kasir' WHERE id = ?", [a])
+    hits = store.db.execute("SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'kasir'").fetchall()
+    assert hits == [(a,)]
+    assert store.db.execute("SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'gudang'").fetchall() == []
+    store.close()
