@@ -1,5 +1,9 @@
 """Build the python-telegram-bot ``Application`` for Pantau PHK.
 
+A 404 from the Bot API is reported as "Telegram API not found (404): check
+TELEGRAM_API_URL/token" and a 401 as a rejected token (``bot.app_errors``);
+python-telegram-bot raises the same ``InvalidToken`` for both.
+
 ``build_application(settings)`` returns an Application with every handler,
 ``AIORateLimiter`` (30 msg/s overall, 20/min per group; ``max_retries=0``
 because ``bot.deliver`` retries itself), TELEGRAM_API_URL as the Bot API root

@@ -12,6 +12,8 @@ import sys
 from crawler.config import ConfigError, Settings
 from crawler.store import DatabaseError
 
+from .app_errors import token_problem
+
 
 def cmd_send(args) -> int:
     from .deliver import send_pending
@@ -41,9 +43,9 @@ def cmd_bot(args) -> int:
 
     try:
         run_polling(settings)
-    except InvalidToken:
+    except InvalidToken as exc:
         _record_rejected(settings)
-        raise ConfigError("Telegram rejected TELEGRAM_BOT_TOKEN (401 Unauthorized)") from None
+        raise ConfigError(token_problem(exc)) from None
     except (ConfigError, DatabaseError, KeyboardInterrupt):
         raise
     except Exception as exc:  # noqa: BLE001 - one redacted line, never a traceback with URLs
@@ -92,9 +94,9 @@ def cmd_digest(args) -> int:
 
     try:
         n = asyncio.run(run())
-    except InvalidToken:
+    except InvalidToken as exc:
         _record_rejected(settings)
-        raise ConfigError("Telegram rejected TELEGRAM_BOT_TOKEN (401 Unauthorized); no digest was sent") from None
+        raise ConfigError(token_problem(exc) + "; no digest was sent") from None
     except (ConfigError, DatabaseError, KeyboardInterrupt):
         raise
     except Exception as exc:  # noqa: BLE001 - one redacted line

@@ -5,7 +5,18 @@ Handlers read ``context.bot_data["settings"]`` and the shared ``Store`` from
 ``context.bot_data["store"]`` (see ``bot.app``). Every reply is HTML with all
 user and article text escaped; /cari pages are edited in place by inline
 buttons whose callback data is ``cari:<page>:<query id>`` (the query text is
-kept in the ``search_queries`` table, so buttons survive restarts).
+kept in the ``chat_queries`` table, so buttons survive restarts).
+
+Rules for hostile or careless input (issue 10):
+- A saved /cari query belongs to the chat that searched; a callback naming
+  another chat's query id is answered "kedaluwarsa", never with its results.
+- ``/terbaru <n>`` takes ASCII digits only (1–10); anything else ("²", "٣",
+  "-2", "lima") gets the usage line, never the generic error.
+- In groups only the group's administrators (``getChatMember``: creator or
+  administrator, or an anonymous admin posting as the group) may /langganan
+  or /berhenti; other members are told so.
+- Operator details (/status) are sent to the admin's private chat when asked
+  in a group; the group only learns that they were sent.
 """
 
 from __future__ import annotations
@@ -129,6 +140,49 @@ def _is_admin(update: Update, context) -> bool:
 
 
 REFUSAL = "Maaf, perintah ini hanya untuk admin Pantau PHK."
+GROUP_ADMINS_ONLY = "Maaf, di grup hanya admin grup yang bisa mengubah atau menghentikan langganan."
+TERBARU_USAGE = ("Tulis /terbaru untuk 5 berita terbaru, atau /terbaru &lt;jumlah&gt; dengan angka 1–10, "
+                 "misalnya <code>/terbaru 3</code>.")
+
+
+async def _may_manage_subscription(update: Update, context) -> bool:
+    """Private chats: yes. Groups: only the group's administrators (getChatMember) or an anonymous
+    admin posting as the group; everyone else gets a refusal."""
+    from telegram.constants import ChatMemberStatus
+    from telegram.error import TelegramError
+
+    chat, user, msg = update.effective_chat, update.effective_user, update.effective_message
+    if chat is None or chat.type == "private":
+        return True
+    if msg is not None and msg.sender_chat is not None and msg.sender_chat.id == chat.id:
+        return True  # an anonymous group admin
+    if user is not None:
+        try:
+            member = await context.bot.get_chat_member(chat.id, user.id)
+            if member.status in (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER):
+                return True
+        except TelegramError as exc:
+            log.warning("getChatMember failed for chat %s: %s", chat.id, type(exc).__name__)
+    await _reply(update, GROUP_ADMINS_ONLY)
+    return False
+
+
+async def _reply_admin(update: Update, context, text: str) -> None:
+    """Operator details (/status) go to the admin's private chat, never to a group's members."""
+    from telegram.error import TelegramError
+
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None or chat.type == "private" or user is None:
+        await _reply(update, text)
+        return
+    try:
+        await context.bot.send_message(chat_id=user.id, text=text, parse_mode=ParseMode.HTML,
+                                       link_preview_options=NO_PREVIEW)
+    except TelegramError:
+        await _reply(update, "Status hanya dikirim lewat pesan pribadi. Buka chat pribadi dengan "
+                             f"@{fmt.esc(context.bot.username or 'bot')}, kirim /start, lalu /status di sana.")
+        return
+    await _reply(update, "Status dikirim lewat pesan pribadi.")
 UJI_EXAMPLE = "/uji Startup X PHK 200 karyawan karena AI"
 
 
@@ -189,7 +243,7 @@ async def on_plain_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
                          f"<code>/cari {fmt.esc(fmt.clip(words, 40))}</code>. Daftar perintah: /bantuan.")
 
 
-def _search_page(store: Store, query: str, page: int, query_id: int | None = None):
+def _search_page(store: Store, query: str, page: int, query_id: int | None = None, chat_id=None):
     result = search(store, query, limit=PER_PAGE, offset=page * PER_PAGE)
     if result.error:
         return fmt.esc(result.error), None
@@ -203,7 +257,7 @@ def _search_page(store: Store, query: str, page: int, query_id: int | None = Non
     if pages <= 1:
         return text, None
     if query_id is None:
-        query_id = outbox.remember_query(store, query)
+        query_id = outbox.remember_query(store, query, chat_id)
     buttons = []
     if page > 0:
         buttons.append(InlineKeyboardButton("‹ Sebelumnya", callback_data=f"cari:{page - 1}:{query_id}"))
@@ -221,18 +275,19 @@ async def cmd_cari(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             hint += ", misalnya:\n" + " atau ".join(f"<code>/cari {fmt.esc(e)}</code>" for e in examples)
         await _reply(update, hint + ("" if examples else "."))
         return
-    text, markup = await _db(context, _search_page, query, 0)
+    text, markup = await _db(context, _search_page, query, 0, None, update.effective_chat.id)
     await _reply(update, text, markup)
 
 
 async def on_search_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     cq = update.callback_query
     m = re.fullmatch(r"cari:(\d{1,4}):(\d{1,12})", cq.data or "")
-    query = await _db(context, outbox.recall_query, int(m.group(2))) if m else None
+    chat_id = cq.message.chat.id if cq.message is not None else "?"  # saved queries belong to their chat
+    query = await _db(context, outbox.recall_query, int(m.group(2)), chat_id) if m else None
     if query is None:
         await cq.answer("Pencarian ini sudah kedaluwarsa. Ulangi dengan /cari.", show_alert=True)
         return
-    text, markup = await _db(context, _search_page, query, int(m.group(1)), int(m.group(2)))
+    text, markup = await _db(context, _search_page, query, int(m.group(1)), int(m.group(2)), chat_id)
     await cq.answer()
     try:
         await cq.edit_message_text(text, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW,
@@ -245,12 +300,17 @@ async def on_search_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 async def cmd_terbaru(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     arg = _args_text(update).split()
     n = LATEST_DEFAULT
-    if arg and arg[0].isdigit() and int(arg[0]) > 0:
+    if arg:
+        if not re.fullmatch(r"[0-9]{1,3}", arg[0]) or int(arg[0]) == 0:  # ASCII digits only: "²" is no number
+            await _reply(update, TERBARU_USAGE)
+            return
         n = min(int(arg[0]), LATEST_MAX)
     await _reply(update, fmt.format_latest(await _db(context, latest, n)))
 
 
 async def cmd_langganan(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if not await _may_manage_subscription(update, context):
+        return
     from .subscriptions import langganan
 
     chat = update.effective_chat
@@ -260,6 +320,8 @@ async def cmd_langganan(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 
 async def cmd_berhenti(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if not await _may_manage_subscription(update, context):
+        return
     if outbox.unsubscribe(_store(context), update.effective_chat.id, reason="berhenti (/berhenti)"):
         text = "👋 Langganan dihentikan. Chat ini tidak akan menerima peringatan lagi. Aktifkan lagi dengan /langganan."
     else:
@@ -294,7 +356,7 @@ async def cmd_status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if not _is_admin(update, context):
         await _reply(update, REFUSAL)
         return
-    await _reply(update, fmt.format_status(await _db(context, _status_data, _settings(context))))
+    await _reply_admin(update, context, fmt.format_status(await _db(context, _status_data, _settings(context))))
 
 
 def _status_data(store: Store, settings) -> dict:

@@ -68,6 +68,7 @@ from crawler import outbox
 from crawler.health import record_telegram, telegram_state
 from crawler.store import Store
 
+from .app_errors import token_problem
 from .format import format_alert, format_followup, format_story, to_plain
 
 log = logging.getLogger("pantau.deliver")
@@ -379,10 +380,10 @@ async def deliver_pending(settings, store: Store | None = None, bot=None, *, lim
                     await _run(settings, store, own_bot, report, limit, pacing, backoff, read_timeout,
                                max_retry_wait)
                     await _tell_admins(settings, store, own_bot)
-            except InvalidToken:  # raised by getMe in initialize(); its text contains the token
+            except InvalidToken as token_exc:  # raised by getMe in initialize(); never log its text
                 record_telegram(store, "auth", False, "401 Unauthorized")
-                report.stopped = "Telegram rejected the bot token (401 Unauthorized)"
-                log.error("Telegram rejected the bot token; nothing was sent")
+                report.stopped = token_problem(token_exc)
+                log.error("%s; nothing was sent", report.stopped)
         else:
             await _run(settings, store, bot, report, limit, pacing, backoff, read_timeout, max_retry_wait)
             await _tell_admins(settings, store, bot)
@@ -471,11 +472,11 @@ async def _run(settings, store: Store, bot, report: DeliveryReport, limit, pacin
                 # claimed only now, after the pacing wait: a stop while waiting leaves it pending
                 result = await sender.send(chat, text_html, reply_to=reply_to, edit_id=edit_id,
                                            claim=lambda: outbox.claim_alert(store, alert["id"], owner))
-            except InvalidToken:
+            except InvalidToken as token_exc:
                 record_telegram(store, "auth", False, "401 Unauthorized")
                 outbox.mark_retry(store, alert["id"], "401: bot token rejected", undo_attempt=True)
-                report.stopped = "Telegram rejected the bot token (401 Unauthorized)"
-                log.error("Telegram rejected the bot token; nothing more is sent")
+                report.stopped = token_problem(token_exc)
+                log.error("%s; nothing more is sent", report.stopped)
                 return
             except BaseException:
                 # cancelled or a bug: the request may be in flight → leave it claimed; recover_stale

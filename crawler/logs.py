@@ -10,7 +10,9 @@ text; the handler's filter redacts again as a second line of defence. A token
 that had copy-paste junk around it (cleaned by ``Settings.token``) is
 reported once per process, without its value; records from Scrapy, Twisted,
 httpx, telegram, apscheduler and other libraries below WARNING are dropped
-unless PANTAU_LOG_LEVEL is DEBUG; Scrapy's per-request download errors (robots.txt,
+unless PANTAU_LOG_LEVEL is DEBUG, and so is python-telegram-bot's "Invalid
+token" error (it says "rejected" for a 404 too; ``pantau bot`` prints the real
+cause in one line); Scrapy's per-request download errors (robots.txt,
 retries, size cap) are dropped too, because the crawler records one clear
 error per source.
 """
@@ -40,6 +42,8 @@ class RedactingFilter(logging.Filter):
             return False
         if not self.debug and record.name.startswith(_PER_REQUEST) and record.levelno < logging.CRITICAL:
             return False  # download errors are recorded once per source by the crawler instead
+        if not self.debug and record.name.startswith("telegram.ext") and "Invalid token" in str(record.msg):
+            return False  # PTB says "rejected" for 401 and 404 alike; the command prints the real cause
         try:
             message = record.getMessage()
         except Exception:  # a bad format string must not kill logging

@@ -36,8 +36,11 @@ Rules:
   marked ``sent`` with ``message_id`` NULL and ``last_error`` starting with
   ``uncertain:`` — never resent, because a duplicate alert is worse than the
   rare lost one; ``status()`` counts them so an operator can check.
-- ``search_queries`` keeps /cari queries under a short numeric id so the
+- ``chat_queries`` keeps /cari queries under a short numeric id so the
   inline ‹ › buttons (callback data ≤ 64 bytes) still work after a restart.
+  A saved query belongs to the chat that searched: ``recall_query`` with a
+  chat id finds only that chat's queries, so a forged ``cari:0:<n>``
+  callback cannot reveal what others searched for.
 """
 
 from __future__ import annotations
@@ -411,17 +414,26 @@ def recover_stale(store: Store, now: datetime | None = None) -> list[dict]:
 
 # -- /cari query ids ------------------------------------------------------------------------------
 
-def remember_query(store: Store, text: str) -> int:
+def remember_query(store: Store, text: str, chat_id: int | str | None = None) -> int:
+    """The id of ``text`` saved for ``chat_id`` (created on first use)."""
     ensure_schema(store)
     text = (text or "")[:200]
+    chat = "" if chat_id is None else str(chat_id)
     with store.write():
-        store.db.execute("INSERT OR IGNORE INTO search_queries (query, created) VALUES (?, ?)", [text, now_iso()])
-        return store.db.execute("SELECT id FROM search_queries WHERE query = ?", [text]).fetchone()[0]
+        store.db.execute("INSERT OR IGNORE INTO chat_queries (chat_id, query, created) VALUES (?, ?, ?)",
+                         [chat, text, now_iso()])
+        return store.db.execute("SELECT id FROM chat_queries WHERE chat_id = ? AND query = ?",
+                                [chat, text]).fetchone()[0]
 
 
-def recall_query(store: Store, query_id: int) -> str | None:
+def recall_query(store: Store, query_id: int, chat_id: int | str | None = None) -> str | None:
+    """A saved query; with ``chat_id`` only when that chat saved it (None: any chat, for tools)."""
     ensure_schema(store)
-    row = store.db.execute("SELECT query FROM search_queries WHERE id = ?", [query_id]).fetchone()
+    if chat_id is None:
+        row = store.db.execute("SELECT query FROM chat_queries WHERE id = ?", [query_id]).fetchone()
+    else:
+        row = store.db.execute("SELECT query FROM chat_queries WHERE id = ? AND chat_id = ?",
+                               [query_id, str(chat_id)]).fetchone()
     return row[0] if row else None
 
 

@@ -356,12 +356,26 @@ def _m010_fts_update_trigger(db) -> None:
         END""")
 
 
+def _m006_chat_queries(db) -> None:
+    """``chat_queries``: /cari queries saved for the ‹ › buttons, bound to the chat that searched
+    (a forged callback from another chat finds nothing). ``search_queries`` is no longer read."""
+    db.execute("""
+        CREATE TABLE IF NOT EXISTS chat_queries (
+            id INTEGER PRIMARY KEY,
+            chat_id TEXT NOT NULL,
+            query TEXT NOT NULL,
+            created TEXT NOT NULL,
+            UNIQUE(chat_id, query)
+        )""")
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_initial", _m001_initial),
     ("002_outbox", _m002_outbox),
     ("003_stories", _m003_stories),
     ("004_alert_claims", _m004_alert_claims),
     ("005_alert_decided", _m005_alert_decided),
+    ("006_chat_queries", _m006_chat_queries),
     ("005_flagged_search", _m005_flagged_search),
     ("006_flagged_ungrouped", _m006_flagged_ungrouped),
     ("008_flagged_fts_prefix", _m008_flagged_fts_prefix),

@@ -510,6 +510,8 @@ class FakeTelegram:
         self._pending_callbacks: set[str] = set()
         self._next_cb = 7_000_000_000
         self._send_times: dict[Any, list[float]] = {}
+        self._admins: dict[Any, set[int]] = {}
+        self._owners: dict[Any, int] = {}
 
     # ------------------------------------------------------------------ lifecycle
     def start(self) -> "FakeTelegram":
@@ -627,6 +629,14 @@ class FakeTelegram:
                 chat["type"] = type
             chat.update(fields)
             return dict(chat)
+
+    def set_admins(self, chat_id: Any, user_ids: Any, owner: int | None = None) -> None:
+        """Group administrators answered by getChatMember (``owner`` is the "creator")."""
+        with self._lock:
+            key = self._canon_key(chat_id)
+            self._admins[key] = {int(u) for u in user_ids}
+            if owner is not None:
+                self._owners[key] = int(owner)
 
     def clear(self) -> None:
         """Forget recorded requests/messages (keeps chats, blocks and message counters)."""
@@ -1069,6 +1079,26 @@ class FakeTelegram:
                                          "unique_gifts": False, "premium_subscription": False,
                                          "gifts_from_channels": False})
         return chat
+
+    def _m_getchatmember(self, p: dict, files: dict, fault: Any) -> dict:
+        """creator / administrator (``set_admins``) / member; private chats: the user is a member."""
+        chat_id = self._require_chat(p)
+        try:
+            user_id = int(p.get("user_id"))
+        except (TypeError, ValueError):
+            raise _ApiError(400, "Bad Request: invalid user_id specified") from None
+        key = self._canon_key(chat_id)
+        user = self._user_obj(user_id)
+        if self._owners.get(key) == user_id:
+            return {"status": "creator", "user": user, "is_anonymous": False}
+        if user_id in self._admins.get(key, set()):
+            rights = dict.fromkeys(
+                ("can_manage_chat", "can_delete_messages", "can_manage_video_chats", "can_restrict_members",
+                 "can_change_info", "can_invite_users", "can_post_stories", "can_edit_stories",
+                 "can_delete_stories"), True)
+            return {"status": "administrator", "user": user, "can_be_edited": False, "is_anonymous": False,
+                    "can_promote_members": False, **rights}
+        return {"status": "member", "user": user}
 
     def _m_sendchataction(self, p: dict, files: dict, fault: Any) -> bool:
         chat_id = self._require_chat(p)
