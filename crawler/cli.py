@@ -94,7 +94,7 @@ def cmd_sources(args) -> int:
         states = {r["name"]: r for r in store.sources_table()}
     finally:
         store.close()
-    rows = [("SOURCE", "TYPE", "STATUS", "FAILS", "ARTICLES", "LAST SUCCESS", "LAST ERROR")]
+    rows = [("SOURCE", "TYPE", "STATUS", "FAILS", "ARTICLES", "SKIPPED", "LAST SUCCESS", "LAST ERROR")]
     for s in sources:
         st = states.get(s.name, {})
         if not s.enabled:
@@ -106,8 +106,10 @@ def cmd_sources(args) -> int:
         else:
             status = "ok"
         rows.append((s.name, s.type, status, str(st.get("consecutive_failures") or 0),
-                     str(st.get("articles_found") or 0), st.get("last_success") or "-",  # ISO 8601 with offset
-                     (st.get("last_error") or "-")[:60] if st.get("consecutive_failures") else "-"))
+                     str(st.get("articles_found") or 0), str(st.get("skipped_entries") or 0),
+                     st.get("last_success") or "-",  # ISO 8601 with offset
+                     (st.get("last_error") or "-")[:60] if st.get("consecutive_failures") else
+                     (f"skipped {st['skip_reason']}"[:60] if st.get("skip_reason") else "-")))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for r in rows:
         print("  ".join(c.ljust(widths[i]) for i, c in enumerate(r)).rstrip())

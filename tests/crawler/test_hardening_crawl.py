@@ -163,6 +163,9 @@ def test_bad_link_in_a_feed_skips_only_that_entry(news, tmp_path, bad):
     row = source_row(env, "h7")
     assert row["consecutive_failures"] == 0 and row["last_success"]
     assert row["skipped_entries"] == 1 and row["skip_reason"]
+    table = run_pantau("sources", env=env).stdout.splitlines()
+    header, line = table[0].split(), table[1].split()
+    assert line[2] == "ok" and line[header.index("SKIPPED")] == "1" and "skipped" in table[1]
 
 
 def test_bad_loc_in_sitemap_and_listing(news, tmp_path):
