@@ -75,6 +75,8 @@ def test_rejected_token_is_reported_as_rejected_and_fails_status(tmp_path, store
         assert proc.returncode == 5, proc.stdout
         assert re.search(r"status: NOT OK — Telegram rejected the bot token \(401 Unauthorized\) at "
                          r"\d{2}:\d{2} WIB", proc.stdout), proc.stdout
+        proc = run_pantau("digest", env=env)
+        assert proc.returncode == 1 and "rejected the bot token (401 Unauthorized); no digest was sent" in proc.stderr
         # the token fixed: the next send records it and status is OK again
         tg.valid_tokens.add(tg.token)
         assert run_pantau("send", env=env).returncode == 0
