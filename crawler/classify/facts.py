@@ -180,7 +180,12 @@ _LEAD_WORDS = {"perusahaan", "raksasa", "startup", "platform", "maskapai", "bank
 _HARD_TAIL = ({"senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu", "januari", "februari", "maret",
                "april", "mei", "juni", "juli", "agustus", "september", "oktober", "november", "desember", "ai",
                "phk", "ceo", "cfo", "cto", "coo", "rp", "us", "usd", "wib", "as", "ri", "pt", "the", "dan", "di",
-               "ke", "dari", "yang", "untuk", "pada", "dengan", "atau", "of", "&"}
+               "ke", "dari", "yang", "untuk", "pada", "dengan", "atau", "of", "&",
+               # headline verbs after a name ("Salesforce Pangkas ...", "BPJS Watch Sebut ...")
+               "sebut", "sambut", "ungkap", "klaim", "bantah", "umumkan", "pangkas", "rumahkan", "tawarkan",
+               "buka", "ganti", "gantikan", "pecat", "beri", "minta", "ajak", "siap", "bakal", "akan",
+               "kembali", "resmi", "pastikan", "tegaskan", "akui", "catat", "kena", "terancam", "ingin",
+               "mulai", "tambah", "kurangi", "hapus", "setop", "stop", "rilis", "luncurkan", "baik"}
               | _TITLES | _MEDIA)
 _PERSON_WORDS |= _TITLES
 _CORP_SUFFIX = re.compile(
@@ -225,7 +230,8 @@ _HIRING_BEFORE = re.compile(
     r"(?:membuka|buka|dibuka|merekrut|rekrut|direkrut|menambah|tambah|mempekerjakan|menciptakan|"
     r"ciptakan|menyerap|serap|lowongan|mencari|butuh|membutuhkan|mengangkat|menerima|melatih|"
     r"pelatihan|beasiswa)\s+(?:\S+\s+){0,2}$", _I)
-_EQUIVALENT_BEFORE = re.compile(r"\bsetara\s+(?:dengan\s+)?(?:\S+\s+){0,3}$|\bsebanding\s+(?:dengan\s+)?(?:\S+\s+){0,3}$", _I)
+_EQUIVALENT_BEFORE = re.compile(r"\b(?:setara|sebanding|kerjakan|mengerjakan|dikerjakan|menangani|ditangani)\s+"
+                                r"(?:dengan\s+)?(?:\S+\s+){0,3}$", _I)
 # "90 dari 270 pegawai": the first number is the cut
 _N_OF_M = re.compile(r"(?<![\w.,])(" + _NUM_TOKEN + r")(?:\s*(ribu|juta))?\s+dari\s+(?:total\s+|sekitar\s+)?"
                      + _NUM_TOKEN + r"(?:\s*(?:ribu|juta))?\s+(?:\S+\s+)?" + _WORKER + r"\b", _I)

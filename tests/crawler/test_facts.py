@@ -235,3 +235,10 @@ def test_company_named_by_its_executive():
     got = _facts("Startup Pangkas 60 Staf karena AI",
                  "CEO Rutera, Budi Santoso, mengatakan 60 staf dipangkas karena pekerjaan mereka kini dikerjakan AI.")
     assert got["companies"] == ["Rutera"]
+
+
+def test_work_done_by_ai_for_n_agents_is_not_a_cut():
+    got = _facts("Fintech Nordpay Susutkan Karyawan 40 Persen, Asisten AI Kerjakan Tugas 700 Agen",
+                 "Nordpay menyusutkan jumlah karyawannya sekitar 40 persen dalam dua tahun.\n"
+                 "Asisten AI kini menangani percakapan sebanyak beban kerja 700 agen penuh waktu.")
+    assert got["jobs_cut"] is None and got["percent"] == 40.0
