@@ -76,7 +76,7 @@ HELP = (
     "/sumber — sumber berita dan kesehatannya\n"
     "/statistik — jumlah berita per bulan dan perusahaan yang paling sering disebut\n"
     "/bantuan — pesan ini\n\n"
-    "Di grup, tambahkan nama bot: <code>/cari@{bot} PHK</code>."
+    "Di grup, tambahkan nama bot: <code>/cari@{bot} &lt;kata kunci&gt;</code>."
 )
 
 

@@ -278,7 +278,8 @@ def test_cari_hints_absent_on_fresh_archive_and_real_when_events_exist(bot):
     tg, store, _ = bot
     text = ask(tg, "/cari")["plain_text"]
     assert text == "Tulis kata kunci setelah perintah."
-    assert "/cari <kata kunci> — cari berita\n" in ask(tg, "/bantuan")["plain_text"]
+    help_text = ask(tg, "/bantuan")["plain_text"]
+    assert "/cari <kata kunci> — cari berita\n" in help_text and "/cari@pantau_phk_bot <kata kunci>" in help_text
     assert "misalnya" not in ask(tg, "/cari zzz")["plain_text"]
 
     for i in range(3):
