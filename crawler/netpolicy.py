@@ -152,7 +152,8 @@ def registrable_domain(url_or_host: str) -> str:
     if _EXTRACTOR is None:
         import tldextract
 
-        _EXTRACTOR = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)  # bundled list, no network
+        # the bundled list (no network), private suffixes included: a.blogspot.com and b.blogspot.com differ
+        _EXTRACTOR = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True)
     ext = _EXTRACTOR(host)
     return getattr(ext, "top_domain_under_public_suffix", None) or ext.registered_domain or host
 
