@@ -486,7 +486,9 @@ def _is_site(segment: str, names: set[str], strict: bool) -> bool:
     word_keys = [_key(w) for w in segment.split()]
     from .outlets import brand_keys
 
-    for brand in list(names) + brand_keys():
+    # a page's own names count as a prefix only when long enough to be a name ("detikfinance …"),
+    # so a source called "tekno" never strips "Teknologi Baru"
+    for brand in [n for n in names if len(n) >= 8] + brand_keys():
         if len(brand) < 4:
             continue
         if strict:

@@ -489,7 +489,7 @@ class NewsSpider(scrapy.Spider):
             return
         html = decode_html(response.body, ctype)
         try:
-            ext = await self._extract(html, response.url)
+            ext = await self._extract(html, response.url, (src.name,))
         except Exception as exc:  # a page must never crash the crawl
             yield self._item(src, entry, final_url, aliases, None, error=f"extraction failed: {exc}"[:200],
                              refetch_id=refetch_id)
@@ -536,10 +536,10 @@ class NewsSpider(scrapy.Spider):
             ext.text = join_pages(ext.text, texts, single_page=single)
     # --- multi-page articles: end ---
 
-    async def _extract(self, html: str, url: str):
+    async def _extract(self, html: str, url: str, site_names: tuple[str, ...] = ()):
         """``extract`` in a worker thread (at most EXTRACT_THREADS at once); None after the time limit."""
         if len(html) < 100_000:
-            return extract(html, url) if not self._past_deadline() else None
+            return extract(html, url, site_names) if not self._past_deadline() else None
         from scrapy.utils.defer import maybe_deferred_to_future
         from twisted.internet.defer import DeferredSemaphore
         from twisted.internet.threads import deferToThread
@@ -550,7 +550,8 @@ class NewsSpider(scrapy.Spider):
         try:
             if self._past_deadline():
                 return None
-            return await maybe_deferred_to_future(deferToThread(lambda: extract(_trim_html(html), url)))
+            return await maybe_deferred_to_future(
+                deferToThread(lambda: extract(_trim_html(html), url, site_names)))
         finally:
             self._extract_sem.release()
 

@@ -285,3 +285,13 @@ def test_the_sources_name_is_stripped_from_titles():
     assert extract(html, "http://pantura.test/a").title == "Harga Cabai Naik Jelang Lebaran - Kabar Pantura"
     assert extract(html, "http://pantura.test/a", site_names_hint=("Kabar Pantura",)).title == \
         "Harga Cabai Naik Jelang Lebaran"
+
+
+def test_a_short_source_name_strips_only_itself():
+    paras = "".join(f"<p>{p}</p>" for p in STORY)
+    html = (f"<html><head><title>Ponsel Lipat Murah Meluncur - Teknologi Layar Baru</title></head>"
+            f"<body><article>{paras}</article></body></html>")
+    assert extract(html, "http://gadget.test/a", site_names_hint=("tekno",)).title == \
+        "Ponsel Lipat Murah Meluncur - Teknologi Layar Baru"
+    html = html.replace("Teknologi Layar Baru", "Tekno")
+    assert extract(html, "http://gadget.test/a", site_names_hint=("tekno",)).title == "Ponsel Lipat Murah Meluncur"
