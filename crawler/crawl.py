@@ -130,6 +130,9 @@ def scrapy_settings(settings: Settings) -> dict:
         "DOWNLOAD_DELAY": 0.25 if polite else 0,
         "CONCURRENT_REQUESTS": 16 if polite else 32,
         "CONCURRENT_REQUESTS_PER_DOMAIN": 4 if polite else 16,
+        # Scrapy starts this many worker tasks for *every* callback's output (default 100); ours
+        # yield one item or a feed's requests, so 100 tasks per page were pure overhead (issue 15)
+        "CONCURRENT_ITEMS": 4,
         "DOWNLOAD_TIMEOUT": timeout,
         "DNS_TIMEOUT": min(10, timeout),
         "DOWNLOAD_MAXSIZE": max_bytes,
