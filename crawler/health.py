@@ -17,8 +17,9 @@ function, so they can never disagree. Health is OK exactly when all hold:
    ``pantau send``, ``pantau bot``, ``pantau digest`` or the service talk to
    Telegram.
 4. **The outbox drains** (exit code 6): no alert has been pending longer
-   than ``PANTAU_HEALTH_MAX_PENDING_MINUTES`` (default 60). Without a token
-   (dry run) alerts are printed, not sent, so this check does not apply.
+   than ``PANTAU_HEALTH_MAX_PENDING_MINUTES`` (default 60), and none queued in
+   the last 24 hours was given up on (``failed``). Without a token (dry run)
+   alerts are printed, not sent, so this check does not apply.
 
 When several fail, the exit code is the first failing check's in the order
 above; every reason is listed. Times in ``facts`` are ISO 8601 with their
@@ -271,6 +272,15 @@ def health(store: Store, settings, now: datetime | None = None) -> Health:
         problems.append(Problem(
             EXIT_OUTBOX, f"{late} alerts pending longer than {max_wait:g} min (oldest since {wib(oldest, now)})",
             f"{late} peringatan tertunda lebih dari {max_wait:g} menit (tertua sejak {wib_id(oldest, now)})"))
+
+    if token and _has_alerts(store):  # alerts given up on (after MAX_ATTEMPTS runs) in the last day
+        failed = store.db.execute("SELECT COUNT(*) FROM alerts WHERE status = 'failed' AND created >= ?",
+                                  [iso(now - timedelta(hours=24))]).fetchone()[0]
+        facts["failed_alerts_24h"] = failed
+        if failed:
+            problems.append(Problem(
+                EXIT_OUTBOX, f"{failed} alerts failed for good in the last 24 h",
+                f"{failed} peringatan gagal terkirim dalam 24 jam terakhir"))
 
     order = [EXIT_STALE, EXIT_SOURCES, EXIT_TELEGRAM, EXIT_OUTBOX]
     problems.sort(key=lambda p: order.index(p.code))

@@ -122,6 +122,14 @@ def test_alerts_not_draining_fail_status_with_exit_6(tg, store):
     proc = run_pantau("status", env=env)
     assert proc.returncode == 6
     assert re.search(r"1 alerts pending longer than 30 min \(oldest since \d{2}:\d{2} WIB\)", proc.stdout)
+    with store.write():  # delivered after all, but another alert was given up on
+        store.db.execute("UPDATE alerts SET status = 'sent'")
+    outbox.enqueue_alerts(store, make_settings(tg, store.path), [seed(store)])
+    with store.write():
+        store.db.execute("UPDATE alerts SET status = 'failed', last_error = '400: chat not found' "
+                         "WHERE status = 'pending'")
+    proc = run_pantau("status", env=env)
+    assert proc.returncode == 6 and "1 alerts failed for good in the last 24 h" in proc.stdout
     # without a token nothing is sent (dry run): pending alerts are no fault
     dry = make_env(None, store.path, PANTAU_HEALTH_MAX_PENDING_MINUTES="30")
     assert run_pantau("status", env=dry).returncode == 0
