@@ -1,96 +1,126 @@
-"""Evaluate crawler.classify on the dev set (if present), the fixture table and
-the blind holdout (tests/fixtures/classify_holdout.jsonl, if present).
+"""Honest evaluation of the hybrid classifier (rules + trained model).  Never training-set figures.
 
-Run from the repo root:  .venv/bin/python bench/classify_eval.py [--quiet]
-Prints precision, recall, F1, jobs_cut exact rate and company-named rate on
-pos_company stories, and every mistake.
+Run from the repo root:  .venv/bin/python bench/classify_eval.py [--quiet] [--no-cv] [--blind]
+
+1. Grouped-by-event 5-fold cross-validation over the shipped model's training data (repository
+   fixtures + ../shared/dev-set + the training half of ../shared/stream-dev, see
+   bench/build_model.py): the rules fixed, the model retrained per fold.  P/R/F1 of the rules
+   alone, the text model alone (no rule features, no vetoes) and the hybrid, per data file.
+2. False alerts per 1,000 on the held-out half of ../shared/stream-dev (odd crc32(id); the shipped
+   model never saw it), hybrid and rules alone; every false alert listed.
+3. The labelled fixture pages (tests/fixtures/sites/manifest.json), scored on the text the crawler
+   stores (the page through crawler.extract), with the model in use; every mistake listed.
+4. --blind: the team's blind holdout tests/fixtures/classify_holdout_blind.jsonl, scored once with
+   the model in use (it is in no training data).
+Plus jobs_cut exact / company named on pos_company rows of the dev set (the facts).
 """
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
+
+import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.build_model import DEV, STREAM, stream_half, training_rows  # noqa: E402
 from crawler.classify import RULES_VERSION, classify  # noqa: E402
+from crawler.classify import evaluate as E  # noqa: E402
+from crawler.classify import model as M  # noqa: E402
+from crawler.classify import train as T  # noqa: E402
 
-DEV = ROOT.parent / "shared" / "dev-set" / "articles.jsonl"
-FIXTURES = ROOT / "tests" / "fixtures" / "classify_cases.jsonl"
-HOLDOUT = ROOT / "tests" / "fixtures" / "classify_holdout.jsonl"
-
-
-def load(path: Path) -> list[dict]:
-    with path.open(encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
+MANIFEST = ROOT / "tests" / "fixtures" / "sites" / "manifest.json"
+BLIND = ROOT / "tests" / "fixtures" / "classify_holdout_blind.jsonl"
 
 
-def evaluate(name: str, rows: list[dict], verbose: bool = True) -> dict:
-    tp = fp = fn = tn = 0
+def fmt(v: dict) -> str:
+    return (f"P={v['precision']:.3f} R={v['recall']:.3f} F1={v['f1']:.3f} "
+            f"(tp={v['tp']} fp={v['fp']} fn={v['fn']} n={v['n']})")
+
+
+def cv_report(verbose: bool) -> None:
+    rows, _ = training_rows()
+    fs = T.evaluated(rows)
+    fig = T.cross_validate(rows, fs)
+    y = np.asarray([int(r["label"]) for r in rows])
+    print("== grouped 5-fold cross-validation by event (out-of-fold; rules fixed, model retrained per fold)")
+    print("   all training rows:")
+    for line in T.format_figures(fig):
+        print("   " + line)
+    hyb = T.hybrid_predictions(fs, fig["oof"]["hybrid"], fig["oof"]["text"])
+    mod = fig["oof"]["text"] >= T.THRESHOLD
+    rl = np.asarray([bool(f["rule_match"]) for f in fs])
+    for src in sorted({r["_src"] for r in rows}):
+        sel = np.asarray([r["_src"] == src for r in rows])
+        print(f"   {src}:")
+        if y[sel].sum() == 0:
+            n = int(sel.sum())
+            print(f"     rules   false alerts {int(rl[sel].sum())}/{n}; model {int(mod[sel].sum())}/{n}; "
+                  f"hybrid {int(hyb[sel].sum())}/{n} ({1000 * hyb[sel].sum() / n:.2f} per 1,000)")
+            continue
+        for name, pred in (("rules", rl), ("model", mod), ("hybrid", hyb)):
+            print(f"     {name:7s} {fmt(T.prf(y[sel], pred[sel]))}")
+        if verbose:
+            for i in np.flatnonzero(sel & (hyb != y.astype(bool))):
+                r, f = rows[i], fs[i]
+                print(f"     MISTAKE {r.get('id')} label={r['label']} p={fig['oof']['hybrid'][i]:.2f} "
+                      f"p_text={fig['oof']['text'][i]:.2f} rules={int(f['rule_match'])} | {r['title'][:80]}")
+
+
+def facts_report(rows: list[dict]) -> None:
     comp_total = comp_hit = jobs_total = jobs_hit = 0
-    mistakes = []
-    field_mistakes = []
     for r in rows:
+        if r.get("category") != "pos_company":
+            continue
         v = classify(r["title"], r["text"])
-        label = int(r["label"])
-        if v.match and label:
-            tp += 1
-        elif v.match and not label:
-            fp += 1
-        elif label:
-            fn += 1
-        else:
-            tn += 1
-        if bool(v.match) != bool(label):
-            mistakes.append((r, v))
-        if r.get("category") == "pos_company":
-            exp = [c.lower() for c in r.get("companies") or []]
-            if exp:
-                comp_total += 1
-                got = [c.lower() for c in v.companies]
-                if any(e in got for e in exp):
-                    comp_hit += 1
-                else:
-                    field_mistakes.append((r["id"], "companies", r.get("companies"), v.companies))
-            jobs_total += 1
-            if v.jobs_cut == r.get("jobs_cut"):
-                jobs_hit += 1
-            else:
-                field_mistakes.append((r["id"], "jobs_cut", r.get("jobs_cut"), v.jobs_cut))
-    p = tp / (tp + fp) if tp + fp else 0.0
-    rc = tp / (tp + fn) if tp + fn else 0.0
-    f1 = 2 * p * rc / (p + rc) if p + rc else 0.0
-    res = {
-        "n": len(rows), "tp": tp, "fp": fp, "fn": fn, "tn": tn,
-        "precision": p, "recall": rc, "f1": f1,
-        "jobs_cut_exact": jobs_hit / jobs_total if jobs_total else None,
-        "company_named": comp_hit / comp_total if comp_total else None,
-    }
-    print(f"== {name}  (rules {RULES_VERSION})")
-    print(f"   n={res['n']} tp={tp} fp={fp} fn={fn} tn={tn}")
-    print(f"   precision={p:.3f} recall={rc:.3f} F1={f1:.3f}")
+        exp = [c.lower() for c in r.get("companies") or []]
+        if exp:
+            comp_total += 1
+            comp_hit += any(e in [c.lower() for c in v.companies] for e in exp)
+        jobs_total += 1
+        jobs_hit += v.jobs_cut == r.get("jobs_cut")
     if jobs_total:
-        print(f"   pos_company: jobs_cut exact={jobs_hit}/{jobs_total} ({res['jobs_cut_exact']:.2f})"
-              f"  company named={comp_hit}/{comp_total} ({(res['company_named'] or 0):.2f})")
-    for r, v in mistakes:
-        print(f"   MISTAKE {r['id']} label={r['label']} cat={r.get('category')} score={v.score:.3f}"
-              f" | {r['title'][:90]}\n           reasons={v.reasons}")
-    if verbose:
-        for fm in field_mistakes:
-            print(f"   FIELD {fm[0]} {fm[1]}: expected={fm[2]} got={fm[3]}")
-    return res
+        print(f"   facts on pos_company: jobs_cut exact {jobs_hit}/{jobs_total} ({jobs_hit / jobs_total:.2f}), "
+              f"company named {comp_hit}/{max(comp_total, 1)} ({comp_hit / max(comp_total, 1):.2f})")
 
 
 def main() -> int:
     verbose = "--quiet" not in sys.argv
-    if DEV.exists():
-        evaluate(f"dev set {DEV}", load(DEV), verbose)
-    else:
-        print(f"(dev set not found at {DEV}; skipping)")
-    evaluate(f"fixtures {FIXTURES.relative_to(ROOT)}", load(FIXTURES), verbose)
-    if HOLDOUT.exists():
-        evaluate(f"holdout {HOLDOUT.relative_to(ROOT)}", load(HOLDOUT), verbose)
+    path = M.model_path()
+    m = M.get_model()
+    print(f"rules {RULES_VERSION}; model in use: {path} ({m.version if m else 'none: rules alone'})")
+    shared = DEV.exists() and STREAM.exists()
+    if shared and "--no-cv" not in sys.argv:
+        cv_report(verbose)
+    elif not shared:
+        print("(../shared not found: no cross-validation, no stream figures)")
+    if shared:
+        held = stream_half(T.load_rows([STREAM]), train=False)
+        a = E.alerts_per_1000(held)
+        print(f"== stream-dev held-out half (never trained on): n={a['n']}")
+        print(f"   hybrid false alerts {a['hybrid']} ({a['hybrid_per_1000']:.2f} per 1,000); "
+              f"rules alone {a['rules']} ({a['rules_per_1000']:.2f} per 1,000)")
+        for r, v in a["flagged"]:
+            print(f"   FALSE ALERT {r.get('id')} score={v.score:.2f} | {r['title'][:90]}")
+        print("== dev set facts (model in use)")
+        facts_report(T.load_rows([DEV]))
+    pages = E.fixture_pages(MANIFEST)
+    h, r, mistakes = E.score_rows(pages)
+    print(f"== fixture pages {MANIFEST.relative_to(ROOT)} (text as the crawler extracts and stores it)")
+    print(f"   hybrid {fmt(h)}\n   rules  {fmt(r)}")
+    for row, v in mistakes:
+        print(f"   MISTAKE {row['id']} label={row['label']} score={v.score:.2f} | {row['title'][:80]}"
+              + (f"\n           reasons={v.reasons}" if verbose else ""))
+    if "--blind" in sys.argv:
+        if not BLIND.exists():
+            print(f"(blind holdout {BLIND.relative_to(ROOT)} not found)")
+        else:
+            h, r, mistakes = E.score_rows(T.load_rows([BLIND]))
+            print(f"== blind holdout {BLIND.relative_to(ROOT)} (scored once, final model)")
+            print(f"   hybrid {fmt(h)}\n   rules  {fmt(r)}")
+            for row, v in mistakes:
+                print(f"   MISTAKE {row.get('id')} label={row['label']} score={v.score:.2f} | {row['title'][:80]}")
     return 0
 
 

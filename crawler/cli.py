@@ -303,7 +303,16 @@ def cmd_config(args) -> int:
         print(f"{name.ljust(width)}  {value}")
         if args.verbose:
             print(f"{' ' * width}  # {help_}")
+    from .classify.model import describe
+
+    print(f"classifier model: {describe(settings)}")
     return 0
+
+
+def cmd_train(args) -> int:
+    from .classify.train import run
+
+    return run(args.data, args.output, _settings())
 
 
 def register(sub) -> None:
@@ -340,6 +349,19 @@ def register(sub) -> None:
     p.add_argument("file", nargs="?")
     p.add_argument("--flush", action="store_true", help=argparse.SUPPRESS)
     p.set_defaults(func=cmd_classify)
+
+    p = sub.add_parser(
+        "train", help="train the classifier model from labelled JSON Lines; prints grouped CV figures",
+        description="Train the classifier's model from labelled JSON Lines (fields title, text, label 0/1; "
+                    "event groups write-ups of one event) and print grouped-by-event cross-validation figures. "
+                    "The model in the data folder then takes precedence over the shipped one.",
+        epilog="examples:\n  pantau train\n  pantau train --data my-labels.jsonl tests/fixtures/classify_cases.jsonl"
+               "\n  pantau train --data my-labels.jsonl -o data/model.npz",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--data", nargs="+", metavar="FILE",
+                   help="labelled JSON Lines (.gz allowed); default: the labelled fixtures in the repository")
+    p.add_argument("-o", "--output", metavar="PATH", help="model file to write (default: model.npz next to PANTAU_DB)")
+    p.set_defaults(func=cmd_train)
 
     p = sub.add_parser("reclassify", help="re-run the classifier over every stored article")
     p.add_argument("--show", type=int, default=20, help="how many changes to list")

@@ -59,6 +59,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PANTAU_WEB_HOST", "127.0.0.1", "address the tracker website listens on (`pantau web`, `pantau run`)"),
     Setting("PANTAU_SITE_DIR", None, "`pantau run` rebuilds the static tracker site in this folder after each crawl"),
     Setting("PANTAU_SITE_URL", None, "public root URL of the site (for canonical and Open Graph links), e.g. https://phk.example.id"),
+    Setting("PANTAU_MODEL", None, "classifier model file (.npz from `pantau train`); default: model.npz "
+            "next to PANTAU_DB if present, else the model shipped with the package"),
     Setting("TELEGRAM_BOT_TOKEN", None, "Telegram bot token; without it alerts are printed (dry run)", secret=True),
     Setting("TELEGRAM_CHANNEL_ID", None, "channel/group that receives every alert (@name or -100…)"),
     Setting("TELEGRAM_API_URL", "https://api.telegram.org",

@@ -96,13 +96,13 @@ def is_crawl_running(db_path: Path) -> bool:
 
 def classify_columns(title: str, text: str, summary: str | None = None) -> dict:
     """The classifier verdict as article columns."""
-    from .classify import RULES_VERSION, classify
+    from .classify import classifier_version, classify
 
     v = classify(title or "", text or "", summary)
     return {"match": 1 if v.match else 0, "score": round(float(v.score), 4), "reasons": list(v.reasons),
             "companies": list(v.companies), "jobs_cut": v.jobs_cut, "percent": v.percent,
             "country": v.country, "attribution": v.attribution, "evidence": v.evidence,
-            "rules_version": RULES_VERSION, "classified_at": now_iso()}
+            "rules_version": classifier_version(), "classified_at": now_iso()}
 
 
 def _due(state: dict | None, now: datetime) -> bool:

@@ -60,14 +60,35 @@ fired and where (e.g. "judul: PHK", "paragraf 1: PHK + AI").
 ``companies`` are organisations named as cutting jobs, ``jobs_cut`` the
 headline number of jobs cut (None when only vague, e.g. "ribuan"), and
 ``percent`` the share of the workforce cut (e.g. 30.0, "sepertiga" = 33.3).
+Hybrid: rules and a trained model
+=================================
+The rules above score every article and explain themselves (``reasons``).  A trained model
+(crawler.classify.model) reads every article that passes a cheap gate -- some layoff or
+replacement word AND some AI term in the cleaned text -- with two calibrated logistic
+regressions over hashed word and character n-grams: the hybrid head also sees the rules' own
+signals (layoff term in the title, a sentence linking cut and AI, negation, forecast/survey,
+hiring, ...), the text head sees the text only (an opinion independent of the rules).  The final
+``match`` is
+
+    no veto and ((rules match and max(p, p_text) >= lo) or p >= hi or p_text >= hi_text)
+
+with the constants stored in the model file (chosen by grouped cross-validation: lo 0.05, hi
+0.9, hi_text 0.9), and ``score`` is the hybrid probability ``p`` (the rules' score when the model
+did not run).  Vetoes are the rules' reliable negatives (rules.vetoes): layoffs denied or only
+negated ("bukan PHK massal"), one person fired, a survey/forecast with no cut that has happened,
+layoff/AI terms only in boilerplate (gate closed).  Without a usable model file the rules decide
+alone.  ``reasons`` then ends with "model: 0.93 (teks 0.88)" and any "veto: ...".
+
 Package layout
 ==============
-``rules`` (the explainable rules, their reasons and vetoes; term lists in ``lexicon.toml``),
-``facts`` (companies, jobs_cut, percent), ``verdict`` (the Verdict dataclass).
+``rules`` (the explainable rules, their signals and vetoes; term lists in ``lexicon.toml``),
+``facts`` (companies, jobs_cut, percent), ``verdict`` (the Verdict dataclass), ``model``
+(features, model file, loading, prediction), ``train`` (``pantau train``, grouped
+cross-validation), ``evaluate`` (figures for bench/classify_eval.py).
 """
 from __future__ import annotations
 
-from . import facts, rules
+from . import facts, model, rules
 from .facts import parse_percent  # noqa: F401  (module attribute used by tests and tools)
 from .rules import RULES_VERSION, parse_number  # noqa: F401
 from .verdict import Verdict
@@ -75,8 +96,36 @@ from .verdict import Verdict
 __all__ = ["classify", "Verdict", "RULES_VERSION"]
 
 
+def decide(f: dict) -> tuple[bool, float, float | None]:
+    """(match, score, hybrid probability or None) for the rules' evaluation f (which must carry
+    rule_match and rule_score); appends "model: ..." and veto reasons to f["reasons"]."""
+    vetoes = rules.vetoes(f)
+    m = model.get_model() if f["sig"]["gate"] else None
+    if m is None:
+        f["reasons"].extend(vetoes)
+        return bool(f["rule_match"]) and not vetoes, f["rule_score"], None
+    p, pt = m.probas(f)
+    c = m.combine
+    f["reasons"].append(f"model: {p:.2f} (teks {pt:.2f})")
+    f["reasons"].extend(vetoes)
+    match = ((bool(f["rule_match"]) and max(p, pt) >= c["lo"]) or p >= c["hi"] or pt >= c["hi_text"]) \
+        and not vetoes
+    score = round(p, 3)
+    if vetoes:
+        score = min(score, f["rule_score"])
+    return match, score, p
+
+
+def classifier_version() -> str:
+    """RULES_VERSION plus the version of the model in use ("2025.3+hybrid-1/..."), for the
+    rules_version column of stored articles."""
+    m = model.get_model()
+    return RULES_VERSION if m is None else f"{RULES_VERSION}+{m.version}"
+
+
 def classify(title: str, text: str, summary: str | None = None) -> Verdict:
     """Classify one article; see the module docstring for exactly what is flagged."""
     f = rules.evaluate(title, text, summary)
-    match, score = rules.rule_verdict(f)
+    f["rule_match"], f["rule_score"] = rules.rule_verdict(f)
+    match, score, _ = decide(f)
     return Verdict(match=match, score=score, reasons=f["reasons"], **facts.extract(f))

@@ -478,6 +478,7 @@ class _Sent:
     subst: bool = False  # "the work is now done by AI" (see _SUBST)
     deny: bool = False  # a layoff term in a denial ("membantah", "hoaks", "tidak benar")
     nonai: bool = False  # a non-AI cause ("karena pendanaan", "akibat banjir impor")
+    negated: bool = False  # a negator/denial was masked out of the sentence (signal for the model only)
 
 
 class _Text:
@@ -737,7 +738,9 @@ def _analyse_sentence(para: int, s: str, rec: _Text | None = None, deny: bool | 
         if ai:
             s2 = _mask(s2, rec.fold if s2 is s else _fold(s2, s2.lower()), _NEG_AI, _NEG_AI_STARTS)
         if deny or s2 != s:
-            return _analyse_sentence(para, s2, _Text(s2, rec.gated), deny)
+            res = _analyse_sentence(para, s2, _Text(s2, rec.gated), deny)
+            res.negated = True
+            return res
     return _Sent(para, s, lay, weak, ai, cause, repl_num, repl, anaphor, headcount, subst, bool(deny), nonai)
 
 
@@ -891,8 +894,65 @@ def _evaluate(title: str, text: str, summary: str | None = None) -> dict:
     single = len(ai_paras) <= 1 and not tS.ai and not any(s.repl_num for s in co)
     if single:
         reasons.append("AI hanya disebut sekali")
+    sig = _signals(tS, t_clean, t_question, sents, paras, lay_paras, ai_paras, co, co_cause, ana, adj,
+                   lead_lay, lead_ai, links, weak_links, title_link, single)
+    tl_low = t_rec.low
+    gate_lay = (bool(t_rec.flags & _F_LAY) or "kehilangan" in tl_low or "ganti" in tl_low or "alih" in tl_low
+                or any(recs[0].gated for recs in raw_sents if recs))
+    gate_ai = tS.ai or bool(ai_paras)
+    sig["gate"] = float(gate_lay and gate_ai)
     return dict(title=t_rec, paras=raw_sents, names=names, L=L, A=A, N=N, reasons=reasons,
-                causal=causal and not single)
+                causal=causal and not single, sig=sig, clean_title=title, clean_paras=paras)
+
+
+# ---------------------------------------------------------------------------
+# Signals for the trained model (crawler.classify.model); they never change the rules' verdict
+# ---------------------------------------------------------------------------
+def _word_re(words: tuple[str, ...]) -> re.Pattern:
+    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+                      + r")(?![\w-])", _I)
+
+
+_FORECAST = _word_re(LEX["forecast_words"])
+_HIRING = _word_re(LEX["hiring_words"])
+_GENERIC_SUBJECT = _word_re(LEX["generic_subject_words"])
+_SURVEY_WORDS = _word_re(LEX["survey_words"])
+_PCT_OF = re.compile(r"\d+(?:[.,]\d+)?\s*(?:%|persen)\s+(?:dari\s+)?(?:perusahaan|pemberi\s+kerja|responden|"
+                     r"pekerja|karyawan|CEO|eksekutif|pekerjaan)", _I)
+
+
+def _signals(tS: _Sent, t_clean: str, t_question: bool, sents: list[_Sent], paras: list[str],
+             lay_paras: list[int], ai_paras: list[int], co: list[_Sent], co_cause: list[_Sent],
+             ana: list[_Sent], adj: int, lead_lay: list[int], lead_ai: list[int], links: int,
+             weak_links: int, title_link: bool, single: bool) -> dict[str, float]:
+    """Named numeric signals of one article (see _evaluate) for the trained model."""
+    co_fc = [s for s in co if _FORECAST.search(s.text) or _PCT_OF.search(s.text)]
+    lay = [s for s in sents if s.lay]
+    lay_fc = [s for s in lay if _FORECAST.search(s.text) or _PCT_OF.search(s.text)]
+    concrete = [s for s in lay if s not in lay_fc and _has_number(s.text)]
+    lead = paras[:3]
+    t_fc = bool(_FORECAST.search(t_clean) or _PCT_OF.search(t_clean))
+    return {
+        "t_lay": float(tS.lay), "t_lay_weak": float(tS.lay_weak), "t_ai": float(tS.ai), "t_cause": float(tS.cause),
+        "t_link": float(title_link), "t_question": float(t_question), "t_negated": float(tS.negated),
+        "t_deny": float(tS.deny), "t_nonai": float(tS.nonai), "t_forecast": float(t_fc),
+        "t_hiring": float(bool(_HIRING.search(t_clean))), "t_generic": float(bool(_GENERIC_SUBJECT.search(t_clean))),
+        "t_mass": float(_is_mass(t_clean)),
+        "t_survey": float(bool(_SURVEY_WORDS.search(t_clean) or _PCT_OF.search(t_clean))),
+        "n_lay_paras": min(len(lay_paras), 8) / 8, "n_ai_paras": min(len(ai_paras), 8) / 8,
+        "n_co": min(len(co), 5) / 5, "n_co_cause": min(len(co_cause), 5) / 5, "n_ana": min(len(ana), 3) / 3,
+        "n_adj": min(adj, 3) / 3, "lead_lay": float(bool(lead_lay)), "lead_ai": float(bool(lead_ai)),
+        "links": min(links, 5) / 5, "weak_links": min(weak_links, 5) / 5, "single": float(single),
+        "co_forecast_share": len(co_fc) / len(co) if co else 0.0,
+        "lay_forecast_share": len(lay_fc) / len(lay) if lay else 0.0,
+        "n_concrete_cut": min(len(concrete), 4) / 4,
+        "n_negated": min(sum(s.negated for s in sents), 4) / 4, "n_deny": min(sum(s.deny for s in sents), 3) / 3,
+        "n_nonai": min(sum(s.nonai for s in sents), 3) / 3,
+        "n_hiring": min(sum(1 for p in lead if _HIRING.search(p)), 3) / 3,
+        "n_subst": min(sum(s.subst for s in sents), 3) / 3, "n_headcount": min(sum(s.headcount for s in sents), 3) / 3,
+        "n_repl": min(sum(s.repl or s.repl_num for s in sents), 3) / 3,
+        "n_paras": min(len(paras), 30) / 30,
+    }
 
 
 
@@ -914,3 +974,26 @@ def rule_verdict(f: dict) -> tuple[bool, float]:
     if not ai_link:
         reasons.append("tidak terkait AI")
     return match, score
+
+
+# ---------------------------------------------------------------------------
+# Vetoes: reliable reasons why an article is NOT an AI-layoff story, whatever the model says
+# ---------------------------------------------------------------------------
+def vetoes(f: dict) -> list[str]:
+    """Veto reasons for the evaluation f (empty list: no veto).  Each is a reason the rules are
+    reliable about: layoffs denied in the title or only negated ("bukan PHK massal"), the firing
+    of one person, a forecast or survey with no cut that has happened, AI or layoffs appearing only
+    in boilerplate (then the pre-filter gate is closed)."""
+    sig, reasons = f["sig"], f["reasons"]
+    out = []
+    if not sig["gate"]:
+        out.append("veto: tidak ada istilah PHK dan AI di isi berita")
+    if sig["t_deny"] or "negatif: bantahan" in reasons:
+        out.append("veto: bantahan PHK")
+    if sig["t_negated"] and not sig["t_lay"] and sig["n_lay_paras"] == 0:
+        out.append("veto: PHK disangkal")
+    if "negatif: pemecatan individu" in reasons and not sig["t_mass"]:
+        out.append("veto: pemecatan satu orang")
+    if sig["t_survey"] and sig["n_concrete_cut"] == 0 and sig["lay_forecast_share"] >= 0.5 and not sig["t_mass"]:
+        out.append("veto: survei/prakiraan, belum ada PHK")
+    return out

@@ -1,0 +1,173 @@
+"""The hybrid classifier: the shipped model file, loading, determinism, vetoes, new phrasing.
+
+All article texts here are written for these tests (none is copied from the dev set)."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from crawler import classify as C
+from crawler.classify import model as M
+from crawler.classify import rules
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_model(monkeypatch, tmp_path):
+    # the shipped model, whatever .env or PANTAU_* says on the machine running the tests
+    monkeypatch.setenv("PANTAU_DB", str(tmp_path / "nodata" / "pantau.db"))
+    monkeypatch.delenv("PANTAU_MODEL", raising=False)
+    M.reset()
+    yield
+    M.reset()
+
+
+def test_shipped_model_is_small_hashed_and_loads_fast():
+    path = M.SHIPPED_MODEL
+    assert path.exists()
+    assert path.stat().st_size < 4 * 1024 * 1024
+    with zipfile.ZipFile(path) as zf:
+        assert sorted(zf.namelist()) == sorted([f"{h}_{k}.npy" for h in ("hybrid", "text")
+                                                for k in ("idx", "w", "bias", "calib")] + ["meta.npy"])
+    with np.load(path, allow_pickle=False) as z:  # no pickle anywhere
+        meta = json.loads(z["meta"].tobytes().decode())
+        assert z["hybrid_idx"].dtype == np.int32 and z["text_w"].dtype == np.float32
+    assert meta["hashing"]["hash"] == "crc32" and "vocabulary" not in json.dumps(meta)
+    t0 = time.perf_counter()
+    m = M.load(path)
+    assert time.perf_counter() - t0 < 1.0
+    assert m.version.startswith("hybrid-")
+
+
+def test_model_is_used_and_deterministic_across_processes():
+    title = "Perusahaan Logistik Pangkas 1.200 Pekerja Gudang, Tugas Diambil Alih Robot"
+    text = ("Sebuah perusahaan logistik memangkas 1.200 pekerja gudang setelah memasang robot penyortir.\n"
+            "Manajemen menyebut pemangkasan itu dilakukan seiring otomatisasi gudang di tiga kota.")
+    v1, v2 = C.classify(title, text), C.classify(title, text)
+    assert v1 == v2
+    assert any(r.startswith("model: ") for r in v1.reasons)
+    code = ("import json,sys; from crawler.classify import classify; v=classify(sys.argv[1], sys.argv[2]); "
+            "print(json.dumps(v.to_dict()))")
+    outs = [subprocess.run([sys.executable, "-c", code, title, text], capture_output=True, text=True, cwd=ROOT,
+                           env={"PYTHONHASHSEED": seed, "PATH": "/usr/bin:/bin"}).stdout for seed in ("1", "2")]
+    assert outs[0] and outs[0] == outs[1]
+    assert json.loads(outs[0])["score"] == v1.score
+
+
+def test_gate_skips_the_model_for_articles_without_layoff_and_ai_terms():
+    v = C.classify("Timnas Menang 2-0 di Laga Persahabatan",
+                   "Timnas menang dua gol tanpa balas. Pelatih memuji lini tengah.\nLaga berikutnya digelar pekan depan.")
+    assert not v.match
+    assert not any(r.startswith("model: ") for r in v.reasons)
+
+
+def _confident_model() -> M.Model:
+    # a model that is sure every article is an AI-layoff story
+    sure = M.Head(np.zeros(M.N_TOTAL, dtype=np.float32), 20.0, (1.0, 0.0))
+    return M.Model(Path("confident.npz"), sure, sure, {"version": "test"})
+
+
+@pytest.mark.parametrize("title,text,veto", [
+    ("Bank Digital Bantah Kabar PHK karena AI",
+     "Bank digital itu membantah kabar PHK massal karena kecerdasan buatan.\n"
+     "Manajemen menyebut kabar pemangkasan karyawan akibat AI tidak benar dan hoaks.\n"
+     "Perusahaan tetap menambah pegawai tahun ini.", "bantahan"),
+    ("Direktur Startup AI Dipecat Dewan Komisaris",
+     "Dewan komisaris memecat direktur utama startup kecerdasan buatan itu.\n"
+     "Pemecatan direktur terjadi setelah perselisihan soal strategi AI dan otomatisasi.", "pemecatan satu orang"),
+    ("Survei: 41% Perusahaan Berencana Kurangi Karyawan karena AI",
+     "Sebuah survei terhadap 800 pemberi kerja menunjukkan 41 persen perusahaan berencana mengurangi karyawan "
+     "karena AI dalam lima tahun.\nLaporan itu memperkirakan PHK bisa terjadi bila otomatisasi meluas.",
+     "survei"),
+])
+def test_vetoes_veto_even_when_the_model_is_confident(title, text, veto):
+    M.set_model(_confident_model())
+    v = C.classify(title, text)
+    assert not v.match, v.reasons
+    assert any(r.startswith("veto: ") and veto in r for r in v.reasons), v.reasons
+    # control: the same confident model flags a plain article with no veto
+    ok = C.classify("Pabrik Tekstil PHK 300 Buruh", "Pabrik tekstil itu melakukan PHK terhadap 300 buruh.\n"
+                    "PHK terjadi seiring pemasangan mesin otomatis dan robot jahit.")
+    assert ok.match and not any(r.startswith("veto: ") for r in ok.reasons)
+
+
+def test_without_a_usable_model_the_rules_decide(tmp_path, monkeypatch):
+    bad = tmp_path / "broken.npz"
+    bad.write_bytes(b"not a zip file")
+    monkeypatch.setenv("PANTAU_MODEL", str(bad))
+    M.reset()
+    assert M.get_model() is None
+    assert "none usable" in M.describe()
+    title = "Perusahaan X PHK 500 Karyawan karena AI"
+    text = ("Perusahaan X melakukan PHK terhadap 500 karyawan karena AI.\n"
+            "PHK ini seiring otomatisasi layanan pelanggan dengan chatbot.")
+    f = rules.evaluate(title, text)
+    rm, rs = rules.rule_verdict(f)
+    v = C.classify(title, text)
+    assert (v.match, v.score) == (rm, rs)
+
+
+# --- new phrasing (own sentences) ------------------------------------------------------------
+FLAG = [
+    ("Operator Telekomunikasi Akan Memangkas 40.000 Posisi Seiring Peralihan ke AI",
+     "Operator telekomunikasi itu akan memangkas 40.000 posisi hingga 2030 seiring peralihan ke kecerdasan "
+     "buatan.\nSekitar sepersepuluh dari posisi yang hilang akan digantikan oleh sistem AI dan otomatisasi "
+     "layanan pelanggan.\nPemangkasan itu diumumkan bersamaan dengan laporan keuangan tahunan."),
+    ("Aplikasi Belajar Bahasa Ganti Pekerja Kontrak dengan AI",
+     "Aplikasi belajar bahasa populer itu berhenti memakai sebagian pekerja kontrak dan menggantinya dengan AI "
+     "generatif.\nPara penerjemah kontrak tidak diperpanjang karena materi pelajaran kini dibuat oleh AI.\n"
+     "Perusahaan menyebut strategi AI-first membuat tim lebih ramping."),
+]
+NOT_FLAG = [
+    ("Survei: 38% Perusahaan Berencana Mengurangi Tenaga Kerja karena AI",
+     "Survei terbaru terhadap ratusan eksekutif menemukan 38 persen perusahaan berencana mengurangi tenaga "
+     "kerja karena AI dalam lima tahun ke depan.\nPara responden juga memperkirakan kebutuhan keterampilan "
+     "digital naik.\nLaporan itu tidak menyebut perusahaan yang sudah melakukan PHK."),
+    ("AI Diprediksi Ciptakan 150 Juta Pekerjaan Baru",
+     "Sebuah laporan memprediksi kecerdasan buatan menciptakan 150 juta pekerjaan baru dalam satu dekade.\n"
+     "Meski sebagian pekerjaan administratif berkurang, lapangan kerja baru di bidang data tumbuh lebih cepat.\n"
+     "Pemerintah menyiapkan pelatihan talenta digital."),
+    ("Restrukturisasi Pabrik Sepatu Bukan PHK Massal, Kata Manajemen",
+     "Manajemen pabrik sepatu menegaskan restrukturisasi lini produksi bukan PHK massal.\n"
+     "Tidak ada PHK karyawan meski perusahaan memasang mesin otomatis baru.\n"
+     "Para pekerja dipindahkan ke lini perakitan lain."),
+]
+
+
+@pytest.mark.parametrize("title,text", FLAG, ids=["telco-40000-posisi", "kontrak-diganti-ai"])
+def test_new_phrasing_flagged(title, text):
+    v = C.classify(title, text)
+    assert v.match, (v.score, v.reasons)
+
+
+@pytest.mark.parametrize("title,text", NOT_FLAG, ids=["survei-berencana", "ai-ciptakan-pekerjaan", "bukan-phk-massal"])
+def test_hard_negatives_not_flagged(title, text):
+    v = C.classify(title, text)
+    assert not v.match, (v.score, v.reasons)
+
+
+def test_boilerplate_only_mentions_never_reach_the_model():
+    text = ("Harga cabai di pasar induk turun menjelang akhir pekan.\nPedagang berharap pasokan tetap lancar.\n"
+            "Baca juga: Raksasa Teknologi PHK 10.000 Karyawan karena AI\nTags: PHK, AI, otomatisasi\n")
+    M.set_model(_confident_model())
+    v = C.classify("Harga Cabai Turun", text)
+    assert not v.match
+    assert not any(r.startswith("model: ") for r in v.reasons)
+
+
+def test_model_reads_a_bounded_prefix_so_long_texts_cost_at_most_linearly():
+    para = "Perusahaan itu memangkas karyawan seiring otomatisasi dan kecerdasan buatan di pabriknya. "
+    base = (para * 80)[:6000]
+    f1 = rules.evaluate("Judul", base)
+    f2 = rules.evaluate("Judul", base + "\n" + ("Kalimat lain tentang cuaca dan lalu lintas kota. " * 600))
+    i1, v1 = M.features(f1, use_rules=False)
+    i2, v2 = M.features(f2, use_rules=False)
+    assert np.array_equal(i1, i2) and np.array_equal(v1, v2)
