@@ -27,6 +27,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import re
+import threading
 from dataclasses import dataclass, field
 from typing import Callable
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -76,15 +77,20 @@ def page_all(url: str) -> str | None:
 
 
 _OUTLETS: list[Outlet] = []
+_LOCK = threading.Lock()  # pages may be extracted in worker threads: the registry is built once, whole
 
 
 def all_outlets() -> list[Outlet]:
     if not _OUTLETS:
-        for mod in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-            module = importlib.import_module(f"{__name__}.{mod.name}")
-            outlet = getattr(module, "OUTLET", None)
-            if isinstance(outlet, Outlet):
-                _OUTLETS.append(outlet)
+        with _LOCK:
+            if not _OUTLETS:
+                found = []
+                for mod in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+                    module = importlib.import_module(f"{__name__}.{mod.name}")
+                    outlet = getattr(module, "OUTLET", None)
+                    if isinstance(outlet, Outlet):
+                        found.append(outlet)
+                _OUTLETS.extend(found)  # one step: no thread sees a partial registry
     return _OUTLETS
 
 
@@ -120,5 +126,7 @@ def brand_keys() -> list[str]:
         keys = set()
         for outlet in all_outlets():
             keys |= outlet.keys()
-        _BRAND_KEYS.extend(sorted(keys, key=len, reverse=True))
+        with _LOCK:
+            if not _BRAND_KEYS:
+                _BRAND_KEYS.extend(sorted(keys, key=len, reverse=True))
     return _BRAND_KEYS

@@ -295,3 +295,24 @@ def test_a_short_source_name_strips_only_itself():
         "Ponsel Lipat Murah Meluncur - Teknologi Layar Baru"
     html = html.replace("Teknologi Layar Baru", "Tekno")
     assert extract(html, "http://gadget.test/a", site_names_hint=("tekno",)).title == "Ponsel Lipat Murah Meluncur"
+
+
+def test_outlet_registry_is_never_seen_half_built_by_threads():
+    import threading
+
+    import crawler.outlets as outlets
+
+    full = len(outlets.all_outlets())
+    seen, barrier = [], threading.Barrier(8)
+
+    def worker():
+        barrier.wait()
+        seen.append(len(outlets.all_outlets()))
+
+    outlets._OUTLETS.clear()
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert seen == [full] * 8
