@@ -3,9 +3,11 @@
 ``pantau status``, the bot's /status and the admin messages all read this one
 function, so they can never disagree. Health is OK exactly when all hold:
 
-1. **Crawling is fresh** (exit code 3): the last finished crawl ended at most
-   three crawl intervals ago. A crawl row dated in the future (a clock that
-   jumped back, a copied database) is stale, not fresh.
+1. **Crawling is fresh** (exit code 3): the last crawl that ran to its end
+   (status ``ok``) finished at most three crawl intervals ago; the reason
+   names how the latest one ended when it failed (``error``, ``killed``). A
+   crawl row dated in the future (a clock that jumped back, a copied
+   database) is stale, not fresh.
 2. **Sources answer** (exit code 4): in the last crawl that tried any source,
    at least ``PANTAU_HEALTH_MIN_SOURCES_OK`` sources answered — a count
    ("1", the default) or a share ("50%"). When none answered the reason says
@@ -191,13 +193,21 @@ def health(store: Store, settings, now: datetime | None = None) -> Health:
 
     # 1. crawl freshness
     limit = 3 * interval
-    last = store.db.execute(
-        "SELECT started, finished, status FROM crawls WHERE status != 'running' ORDER BY id DESC LIMIT 1"
-    ).fetchone()
+    last = store.db.execute(  # the last crawl that ran to its end ('ok'), not one that failed
+        "SELECT started, finished, status FROM crawls WHERE status = 'ok' ORDER BY id DESC LIMIT 1").fetchone()
+    latest = store.db.execute("SELECT status, error FROM crawls WHERE status != 'running' "
+                              "ORDER BY id DESC LIMIT 1").fetchone()
     facts["crawl_limit_minutes"] = limit
+    facts["latest_crawl_status"] = latest[0] if latest else None
+    why_en = why_id = ""
+    if latest is not None and latest[0] != "ok":
+        err = " ".join(str(latest[1] or "").split())[:100]
+        why_en = f"; the latest crawl ended '{latest[0]}'" + (f": {err}" if err else "")
+        why_id = f"; crawl terakhir berakhir '{latest[0]}'" + (f": {err}" if err else "")
     if last is None:
         facts["last_crawl_finished"] = None
-        problems.append(Problem(EXIT_STALE, "no crawl has finished yet", "belum ada crawl yang selesai"))
+        problems.append(Problem(EXIT_STALE, "no crawl has finished yet" + why_en,
+                                "belum ada crawl yang selesai" + why_id))
     else:
         finished = _parse(last[1] or last[0])
         facts["last_crawl_finished"] = iso(finished)
@@ -214,8 +224,8 @@ def health(store: Store, settings, now: datetime | None = None) -> Health:
         elif age > limit:
             problems.append(Problem(
                 EXIT_STALE, f"no crawl finished in the last {limit:g} min (last: {wib(finished, now)}, "
-                f"{age:.0f} min ago)",
-                f"tidak ada crawl selesai dalam {limit:g} menit terakhir (terakhir {wib_id(finished, now)})"))
+                f"{age:.0f} min ago){why_en}",
+                f"tidak ada crawl selesai dalam {limit:g} menit terakhir (terakhir {wib_id(finished, now)}){why_id}"))
     nxt = next_crawl(store, settings, now)
     facts["next_crawl"] = iso(nxt)
 

@@ -71,6 +71,14 @@ def test_status_stale_and_future_crawls_exit_3(tmp_path):
     proc = run_pantau("status", env=env)
     assert proc.returncode == 3
     assert "no crawl finished in the last 45 min" in proc.stdout.splitlines()[-1]
+    conn = sqlite3.connect(env["PANTAU_DB"])  # a crawl that then failed is named in the reason
+    conn.execute("INSERT INTO crawls (started, finished, status, error) VALUES (?, ?, 'error', 'OSError: disk full')",
+                 [_iso(datetime.now(timezone.utc))] * 2)
+    conn.commit()
+    conn.close()
+    proc = run_pantau("status", env=env)
+    assert proc.returncode == 3
+    assert "the latest crawl ended 'error': OSError: disk full" in proc.stdout.splitlines()[-1]
     _crawl_row(env["PANTAU_DB"], ok=5, failed=0, finished=datetime.now(timezone.utc) + timedelta(days=2))
     proc = run_pantau("status", env=env)
     assert proc.returncode == 3
