@@ -2,8 +2,9 @@
 
 Run from the repo root:  .venv/bin/python bench/facts_eval.py [--verbose] [FILE.jsonl ...]
 
-Default inputs: ../shared/dev-set/articles.jsonl (if present) and the repository's own
-tests/fixtures/facts_cases.jsonl.  On the company stories (category ``pos_company``, or any
+Default inputs: ../shared/dev-set/articles.jsonl (if present), the repository's own
+tests/fixtures/facts_cases.jsonl, and the labelled fixture pages of tests/fixtures/sites/manifest.json
+(extracted from their HTML with crawler.extract, as the crawler sees them).  On the company stories (category ``pos_company``, or any
 labelled-positive row naming companies when a file has no categories) it reports:
 
 - jobs_cut exact: the extracted headline number equals the gold ``jobs_cut`` (both None counts);
@@ -26,6 +27,22 @@ from crawler.classify import classify  # noqa: E402
 
 DEV = ROOT.parent / "shared" / "dev-set" / "articles.jsonl"
 CASES = ROOT / "tests" / "fixtures" / "facts_cases.jsonl"
+SITES = ROOT / "tests" / "fixtures" / "sites"
+
+
+def load_sites() -> list[dict]:
+    """The manifest's labelled pages as rows (title and text extracted from the saved HTML)."""
+    from crawler.extract import decode_html, extract
+
+    manifest = json.loads((SITES / "manifest.json").read_text(encoding="utf-8"))
+    rows = []
+    for it in manifest["articles"]:
+        if it.get("duplicate_of"):
+            continue
+        page = extract(decode_html((SITES / it["file"]).read_bytes(), it.get("content_type")), "http://x" + it["path"])
+        rows.append({"id": it["id"], "title": page.title, "text": page.text, "label": it["label"],
+                     "companies": it.get("companies") or [], "jobs_cut": it.get("jobs_cut")})
+    return rows
 
 
 def _norm(name: str) -> str:
@@ -60,6 +77,9 @@ def evaluate(name: str, rows: list[dict], verbose: bool) -> dict:
                 comp_hit += 1
             else:
                 misses.append(f"{r['id']} companies: gold={r.get('companies')} got={v.companies}")
+    named = [r for r in rows if r.get("companies")]
+    named_hit = sum(bool({_norm(c) for c in r["companies"]} & {_norm(c) for c in classify(r["title"], r["text"]).companies})
+                    for r in named)
     countries: Counter = Counter()
     attributions: Counter = Counter()
     evidence = 0
@@ -75,6 +95,9 @@ def evaluate(name: str, rows: list[dict], verbose: bool) -> dict:
     if comp:
         print(f"   company stories: n={len(comp)}  jobs_cut exact={jobs_hit}/{len(comp)} "
               f"({res['jobs_cut_exact']:.3f})  right company={comp_hit}/{comp_total} ({res['right_company']:.3f})")
+    if named:
+        print(f"   every row naming companies (any label): right company={named_hit}/{len(named)} "
+              f"({named_hit / len(named):.3f})")
     print(f"   positives: n={len(positives)}  with evidence={evidence}")
     print("   country:     " + ", ".join(f"{k}={n}" for k, n in countries.most_common()))
     print("   attribution: " + ", ".join(f"{k}={n}" for k, n in attributions.most_common()))
@@ -91,6 +114,10 @@ def main(argv: list[str]) -> int:
         files = [p for p in (DEV, CASES) if p.exists()]
         if not DEV.exists():
             print(f"(dev set not found at {DEV}; skipping)")
+        for path in files:
+            evaluate(str(path), load(path), verbose)
+        evaluate(f"{SITES.relative_to(ROOT)}/manifest.json (extracted pages)", load_sites(), verbose)
+        return 0
     for path in files:
         evaluate(str(path), load(path), verbose)
     return 0

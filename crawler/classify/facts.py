@@ -191,7 +191,7 @@ _PERSON_WORDS |= _TITLES
 _CORP_SUFFIX = re.compile(
     r"\s+(?:group|grup|inc\.?|corp\.?|corporation|co\.?|ltd\.?|llc|plc|platforms|holdings|tbk\.?|sa|ag|gmbh|se|nv)$", _I)
 _CAP_SEQ = re.compile(
-    r"(?<![\w-])((?:PT\s+)?[A-ZÀ-ÖØ-Þ][\w&'.-]*[\w&]?(?:\s+(?:[A-ZÀ-ÖØ-Þ][\w&'.-]*[\w&]|&|of|de)){0,3})")
+    r"(?<![\w-])((?:PT\s+)?[A-ZÀ-ÖØ-Þ][\w&'.-]*[\w&]?(?:\s+(?:[A-ZÀ-ÖØ-Þ][\w&'.-]*[\w&]|&|of\b|de\b)){0,3})")
 _PERSON_CTX_BEFORE = re.compile(
     r"(?:CEO|CFO|CTO|COO|pendiri|co-?founder|bos|presiden|direktur|kepala|juru\s+bicara|jubir|analis|"
     r"ekonom|pengamat|profesor|peneliti|menteri|ketua|wakil|kata|ujar|ungkap|menurut|dikutip|oleh|"
@@ -473,7 +473,8 @@ def _longest_in(toks: list[str], body: str) -> list[str]:
     for size in range(n, 0, -1):
         for i in range(n - size + 1):
             cand = " ".join(toks[i:i + size])
-            if cand in body or cand.lower() in _KNOWN_SET:
+            if cand.lower() in _KNOWN_SET or (cand in body and re.search(
+                    r"(?<![\w-])" + re.escape(cand) + r"(?![\w-])", body)):
                 return toks[i:i + size]
     return []
 
@@ -589,6 +590,8 @@ def _companies(t_rec: _Text, psents: list[list[_Text]], ai_names: set[str]) -> l
                 scores[key] = scores.get(key, 0.0) + w
                 if key not in display or (known and display[key] != _KNOWN_SET[key]):
                     display[key] = _KNOWN_SET.get(key, name)
+                if toks[0] == "PT" and not known:
+                    display[key] = "PT " + name  # the legal name as the article writes it
     # a name that only ever opens a longer one ("Kontakta" of "Kontakta Layan Nusantara", "Warta"
     # of "Warta Kini") is that longer name, unless both are well-known companies
     for k in sorted(scores, key=len):
