@@ -424,8 +424,8 @@ def _trim_cap_seq(raw: str) -> tuple[str, ...]:
         toks.append(t)
         if t[-1] in ".,:;" and len(t) > 2 and t.lower() not in _ABBREV_END:
             break  # a sentence or clause ends inside the sequence
-    while toks and _SITE.search(toks[0]):
-        toks.pop(0)  # a dateline ("TRENASIA.ID-", "Bisnis.com,")
+    while toks and (_SITE.search(toks[0]) or toks[0] in ("&", "of", "de")):
+        toks.pop(0)  # a dateline ("TRENASIA.ID-", "Bisnis.com,") or a connector left over
     while toks and toks[-1].lower().strip(".,:;") in _HARD_TAIL and toks[-1].lower() not in ("bank", "group", "grup"):
         toks.pop()
     for size in (3, 2):
@@ -446,7 +446,7 @@ def _had_title(raw: str) -> bool:
 
 
 def _is_lead_stop(w: str) -> bool:
-    return (w in _STOP_CAP or w in _LEAD_WORDS or w in _PLACES or w in _NOT_COMPANY or w in _TITLES
+    return (w in ("&", "of", "de") or w in _STOP_CAP or w in _LEAD_WORDS or w in _PLACES or w in _NOT_COMPANY or w in _TITLES
             or w in _COUNTRY_NAMES)
 
 
@@ -457,6 +457,8 @@ def _company_name(seq: str) -> tuple[str, str] | None:
     key = name.lower()
     if not name or key in _STOP_CAP or key in _MEDIA or len(name) < 2:
         return None
+    if all(part in _STOP_CAP for part in key.replace("-", " ").split()):
+        return None  # "Januari-November", "Senin-Jumat"
     if key not in _KNOWN_SET and (key in _PLACES or key in _NOT_COMPANY or key in _TITLES or key in _COUNTRY_NAMES
                                   or any(rx.fullmatch(name) for _, rx in _COUNTRIES)):
         return None  # a place, a country, a title or a sentence-opening word
@@ -661,6 +663,8 @@ def _country(title: _Text, paras: list[list[_Text]], companies: list[str]) -> st
             if c:
                 return c
     for s in lead:
+        if companies and not _mentions(s.lower(), companies[0]):
+            continue  # "merekrut tokoh AI asal Inggris" is about someone else
         for m in _HQ.finditer(s):
             c = _country_in(m.group(1))
             if c:

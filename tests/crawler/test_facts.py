@@ -252,3 +252,19 @@ def test_legal_prefix_kept_as_written_and_story_key_ignores_it():
                  "Suara Bening Nusantara menyebut biaya operasional turun sepertiga.")
     assert got["companies"] == ["PT Suara Bening Nusantara"]
     assert company_key("PT Suara Bening Nusantara") == company_key("Suara Bening Nusantara")
+
+
+def test_trend_piece_data_sources_and_dates_are_not_companies():
+    got = _facts("Lebih dari 50.000 Pekerja AS Kena PHK Akibat AI",
+                 "Data firma outplacement Challenger, Gray & Christmas menunjukkan lebih dari 50.000 pekerja di AS "
+                 "kena PHK akibat AI sepanjang Januari-November.\n"
+                 "Diantara perusahaan yang memangkas karyawan dengan alasan AI, sektor teknologi paling banyak.")
+    keys = {_norm(c) for c in got["companies"]}
+    assert not keys & {_norm(x) for x in ("& Christmas", "Christmas", "Januari-November", "Diantara")}
+
+
+def test_home_of_a_person_is_not_the_country_of_the_cut():
+    got = _facts("Microsoft PHK 9.000 Karyawan demi Fokus AI",
+                 "Microsoft memangkas 9.000 karyawan di berbagai divisi seiring investasi besar di AI.\n"
+                 "Sebelumnya perusahaan merekrut tokoh AI asal Inggris, Mustafa Suleyman, untuk memimpin divisi baru.")
+    assert got["country"] == "Amerika Serikat"
