@@ -1,11 +1,43 @@
-"""Facts about a flagged article: the companies cutting jobs, the headline number of jobs cut and
-the share of the workforce cut.
+"""Facts about an article: who cuts jobs, how many, where, who links the cut to AI, and the
+sentence that shows it.
 
 ``extract(f)`` takes the rules' evaluation of an article (crawler.classify.rules.evaluate) and
-returns the fact fields of the Verdict: ``companies`` are organisations named as cutting jobs,
-``jobs_cut`` the headline number of jobs cut (None when only vague, e.g. "ribuan"), and
-``percent`` the share of the workforce cut (e.g. 30.0, "sepertiga" = 33.3).  Companies are only
-looked for when layoffs are at least a secondary subject (L >= 2).
+returns the fact fields of the Verdict.  Nothing is looked for unless the article has a layoff
+term (rules' L >= 1, or a cut verb such as "susutkan" in the title); evidence and attribution
+also need an AI term.  Rules:
+
+``companies`` -- organisations named as cutting jobs, the one cutting first.  A capitalised
+  name scores where it is (title, lead, next to a layoff term), what surrounds it ("perusahaan
+  X", "X memangkas", "karyawan X", "CEO X, Nama") and whether it is well known
+  (``gazetteer.toml``: well-known companies with aliases -- "BT" is shown "BT Group").  Never a
+  company: sentence openers and common words ("Sebanyak", "Termasuk"), Indonesian places
+  ("Sukoharjo", "Jawa Tengah"), countries, people's titles and the people after them ("CEO",
+  "Menteri Ketenagakerjaan"), outlets and datelines, month ranges.  A name ending in a
+  capitalised common word keeps it ("Warta Kini"); a short form that only ever opens a longer
+  name is that name ("Kontakta" of "PT Kontakta Layan Nusantara").  A little-known company keeps
+  "PT" as written; a well-known one is shown by its usual name.
+``jobs_cut`` -- the headline number of jobs cut: a number of workers in a sentence about a cut
+  (the title's first, then the lead's, then the rest).  "12 ribu", "1,2 juta", "14.000",
+  "setengah juta" parse; "sekitar 250 karyawan atau 30 persen" gives 250 and percent 30.0;
+  "90 dari 270 pegawai" gives 90; after a cut verb any noun counts ("memberhentikan 80 tutor");
+  in a range the figure nearest the noun (the upper bound the headline uses).  Never a cut:
+  shares ("30 persen karyawan"), hiring ("buka 500 lowongan", "merekrut 300 insinyur", "posisi
+  baru"), totals ("memiliki 5.000 karyawan"), equivalences ("setara dengan 700 agen"), another
+  company's cut, an earlier round or a rumour ("gelombang PHK sebelumnya", "tahun lalu",
+  "dikabarkan").  None when only vague ("ribuan").
+``percent`` -- the share of the workforce cut (30.0, "sepertiga" = 33.3, "separuh" = 50.0).
+``country`` -- the country of the cut, in Indonesian: where the title or lead says the cut is
+  ("karyawan di Indonesia"), else where the text says the company is based ("asal Swedia",
+  "berkantor pusat di", in a sentence naming the company), else the well-known company's home,
+  else Indonesia for a PT or an Indonesian place.  Outlet names ("CNBC Indonesia") are ignored.
+``evidence`` -- the sentence that best links the cut to AI (cut and AI with a cause, work now
+  done by AI, fewer people needed, a replacement; earlier, naming the company, without contrast
+  or hypothetical), trimmed to about 200 characters at a word boundary with "…".
+``attribution`` -- who makes that link: ``disputed`` when the piece argues AI is a pretext
+  ("AI-washing", "kambing hitam", "dalih") in its title or lead or twice, or the company denies
+  an AI link while cutting; else ``explicit`` when the company or its executive makes it (a
+  statement, memo or announcement, or the company as the subject of the linking sentence);
+  else ``attributed`` (media, analysts, unions).  The Verdict keeps it only for a match.
 """
 from __future__ import annotations
 
