@@ -716,11 +716,13 @@ def _country(title: _Text, paras: list[list[_Text]], companies: list[str]) -> st
 # Evidence and attribution
 # ---------------------------------------------------------------------------
 EVIDENCE_CHARS = 200
-# the piece argues AI is a pretext, or the company denies an AI link while cutting
+# the piece argues AI is a pretext
 _DISPUTE = re.compile(
     r"\bai[- ]?washing\b|\bkambing\s+hitam\b|\bdalih\b|\bkedok\b|\b(?:sekadar|hanya|cuma)\s+(?:alasan|dalih)\b|"
-    r"\balasan\s+(?:semata|yang\s+mudah|populer)\b|"
-    r"\b(?:bukan|tidak|tak)\s+(?:\S+\s+){0,2}?(?:karena|akibat|disebabkan\s+oleh|disebabkan|gara-gara)\s+"
+    r"\balasan\s+(?:semata|yang\s+mudah|populer)\b", _I)
+# an AI link denied ("membantah PHK itu terkait AI", "bukan karena otomatisasi")
+_DENY_AI = re.compile(
+    r"\b(?:bukan|tidak|tak)(?!\s+(?:hanya|semata|sekadar|cuma)\b)\s+(?:\S+\s+){0,2}?(?:karena|akibat|disebabkan\s+oleh|disebabkan|gara-gara)\s+"
     r"(?:\S+\s+){0,1}?(?:ai|kecerdasan\s+buatan|otomatisasi|otomasi|robot)\b|"
     r"\b(?:tidak|tak)\s+ada\s+(?:kaitan|hubungan)(?:nya)?\s+(?:\S+\s+){0,2}?(?:ai|kecerdasan\s+buatan|otomatisasi)\b|"
     r"\b(?:membantah|menepis|menampik)\s+(?:\S+\s+){0,6}?(?:ai|kecerdasan\s+buatan|otomatisasi)\b", _I)
@@ -789,7 +791,7 @@ def _evidence(f: dict, companies: list[str]) -> tuple[str | None, str | None]:
     disputes = 0
     lead_dispute = False
     t = f["title"]
-    if _DISPUTE.search(t.text):
+    if _DISPUTE.search(t.text) or _DENY_AI.search(t.text):
         lead_dispute = True
     for i, unit in enumerate(f["paras"][:15]):
         for r in unit:
@@ -797,6 +799,8 @@ def _evidence(f: dict, companies: list[str]) -> tuple[str | None, str | None]:
             if _DISPUTE.search(s):
                 disputes += 1
                 lead_dispute = lead_dispute or i < 3
+            elif _DENY_AI.search(s):
+                lead_dispute = True  # a denial weighs wherever it is
             if not (r.gated or "AI" in s or "A.I" in s) or len(s) < 20:
                 continue
             if "AI" not in s and "A.I" not in s and not rules._has_ai_word(r.low, r.flags):

@@ -268,3 +268,18 @@ def test_home_of_a_person_is_not_the_country_of_the_cut():
                  "Microsoft memangkas 9.000 karyawan di berbagai divisi seiring investasi besar di AI.\n"
                  "Sebelumnya perusahaan merekrut tokoh AI asal Inggris, Mustafa Suleyman, untuk memimpin divisi baru.")
     assert got["country"] == "Amerika Serikat"
+
+
+def test_denial_of_an_ai_link_anywhere_is_disputed():
+    got = _facts("Startup Rutera PHK 120 Karyawan",
+                 "Startup logistik Rutera memberhentikan 120 karyawan bulan ini.\n"
+                 "Sebagian besar yang terdampak bekerja di bagian layanan pelanggan.\n"
+                 "Mantan karyawan menduga pekerjaan mereka kini dikerjakan chatbot AI.\n"
+                 "Karyawan yang terdampak menerima pesangon sesuai aturan.\n"
+                 "Manajemen Rutera membantah PHK itu terkait penggunaan kecerdasan buatan.")
+    assert got["attribution"] == "disputed"
+
+
+def test_not_only_ai_is_not_a_denial():
+    assert not facts._DENY_AI.search("PHK ke depan tidak hanya disebabkan oleh AI, tetapi juga daya beli.")
+    assert facts._DENY_AI.search("PHK ini bukan karena AI, kata manajemen.")
