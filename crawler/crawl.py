@@ -156,6 +156,7 @@ def scrapy_settings(settings: Settings) -> dict:
                                    "crawler.spider.DeadHostMiddleware": 560},
         # only http(s) is ever requested (netpolicy): no file:, data:, ftp:, s3: handlers at all
         "DOWNLOAD_HANDLERS": {"file": None, "data": None, "ftp": None, "s3": None},
+        "DNS_RESOLVER": "crawler.spider.PolicyResolver",  # the fetch policy again at connect time
         "REQUEST_FINGERPRINTER_IMPLEMENTATION": "2.7",
         "HTTPERROR_ALLOWED_CODES": [],
         "MEMUSAGE_ENABLED": False,

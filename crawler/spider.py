@@ -10,7 +10,8 @@ Rules:
   or stored; a link, redirect or canonical URL on a loopback, private,
   link-local or multicast address (DNS answers included) is followed only
   when it has the same origin as its source's URL. ``FetchPolicyMiddleware``
-  sees every request, redirects included, before robots.txt and the network.
+  sees every request, redirects included, before robots.txt and the network;
+  ``PolicyResolver`` re-checks the address at connect time (DNS rebinding).
   An entry whose link is bad or refused is skipped and counted in the
   source's health (``skipped_entries``, ``skip_reason``); the rest is kept.
 - ``rel=canonical`` is accepted only on the page's registrable domain (or a
@@ -200,6 +201,41 @@ class FetchPolicyMiddleware:
         return None
 
 
+try:
+    from scrapy.resolver import CachingThreadedResolver as _BaseResolver
+except ImportError:  # pragma: no cover
+    _BaseResolver = object  # type: ignore
+
+
+class PolicyResolver(_BaseResolver):
+    """Scrapy's DNS resolver with the fetch policy applied at connect time (``DNS_RESOLVER``).
+
+    ``FetchPolicyMiddleware`` judged the name before the request; this re-checks the address
+    the connection will really use, so a name that answers with a public address first and an
+    internal one later (DNS rebinding) is refused too. Names of the sources themselves may
+    resolve to internal addresses (a source on the operator's LAN)."""
+
+    allowed_internal: set[str] = set()
+
+    @classmethod
+    def judge(cls, name: str, address: str) -> str | None:
+        host = (name or "").lower().rstrip(".")
+        if _is_ip(host) or host in cls.allowed_internal or not netpolicy.is_internal_ip(address):
+            return None
+        return f"{name} resolved to the internal address {address}: refused by the fetch policy"
+
+    def getHostByName(self, name, timeout=()):  # noqa: N802 - Twisted's name
+        d = super().getHostByName(name, timeout)
+
+        def check(address):
+            reason = self.judge(name, address)
+            if reason:
+                raise DNSLookupError(reason)
+            return address
+
+        return d.addCallback(check)
+
+
 def _is_ip(host: str) -> bool:
     import ipaddress
 
@@ -311,6 +347,7 @@ class NewsSpider(scrapy.Spider):
         self.classify_fn = classify
         self.outcomes: dict[str, SourceOutcome] = {s.name: SourceOutcome(s.name) for s in sources}
         self.pages_requested = 0
+        PolicyResolver.allowed_internal = {host_of(s.url).rstrip(".") for s in sources}
         self.deadline = time.monotonic() + time_limit if time_limit else None
         self._extract_sem = None
 

@@ -124,3 +124,41 @@ def test_sitemap_index_newest_first_and_bad_locs():
     assert children == ["https://s.id/new.xml", "https://s.id/mid.xml", "https://s.id/old.xml",
                         "https://s.id/undated.xml"]
     assert len(skipped.skipped) == 1
+
+
+def test_connect_time_resolver_refuses_rebinding():
+    from crawler.config import Settings
+    from crawler.crawl import scrapy_settings
+    from crawler.spider import PolicyResolver
+
+    assert scrapy_settings(Settings())["DNS_RESOLVER"] == "crawler.spider.PolicyResolver"
+    PolicyResolver.allowed_internal = {"lan.contoh.id"}
+    try:
+        assert PolicyResolver.judge("publik.contoh.id", "93.184.215.14") is None
+        assert PolicyResolver.judge("rebind.contoh.id", "127.0.0.1")      # public at check time, internal now
+        assert PolicyResolver.judge("rebind.contoh.id.", "169.254.169.254")
+        assert PolicyResolver.judge("lan.contoh.id", "192.168.1.5") is None  # a source's own host
+        assert PolicyResolver.judge("127.0.0.1", "127.0.0.1") is None        # literals: judged by the middleware
+    finally:
+        PolicyResolver.allowed_internal = set()
+
+
+def test_resolver_in_a_real_reactor():
+    """getHostByName through Scrapy's resolver machinery: 'localhost' (not a source host) is refused."""
+    import subprocess
+    import sys
+
+    code = (
+        "from twisted.internet import reactor\n"
+        "from crawler.spider import PolicyResolver\n"
+        "r = PolicyResolver(reactor, 100, 5.0)\n"
+        "out = []\n"
+        "def done(v): out.append(v); reactor.stop()\n"
+        "d = r.getHostByName('localhost')\n"
+        "d.addCallbacks(lambda ip: done('ok ' + ip), lambda f: done('refused ' + type(f.value).__name__))\n"
+        "reactor.run()\n"
+        "PolicyResolver.allowed_internal = {'localhost'}\n"
+        "print(out[0])\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.stdout.strip() == "refused DNSLookupError", proc.stdout + proc.stderr
