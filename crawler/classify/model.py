@@ -94,6 +94,17 @@ def _word_gram(tok: str) -> int:
     return got
 
 
+def _word_grams(toks: list[str], pre: str = "") -> list[int]:
+    """Hashed uni- and bigrams ("a b") of toks, each prefixed with pre (cached lookups run in C)."""
+    grams = toks + list(map(" ".join, zip(toks, toks[1:])))
+    if pre:
+        grams = [pre + g for g in grams]
+    keys = list(map(_WORD_CACHE.get, grams))
+    if None in keys:
+        keys = [k if k is not None else _word_gram(g) for k, g in zip(keys, grams)]
+    return keys
+
+
 def _block(keys: list[int]) -> tuple[np.ndarray, np.ndarray]:
     """Sorted unique keys with log(1 + count) weights, L2-normalised."""
     if not keys:
@@ -116,17 +127,12 @@ def features(f: dict, use_rules: bool = True, scale: float | None = None) -> tup
     t_words = _WORD.findall(title.lower())
     b_low = body[:WORD_CHARS].lower()
     b_words = _WORD.findall(b_low)
-    wk: list[int] = []
-    for toks, pre in ((t_words, "t:"), (t_words, ""), (b_words, "")):
-        prev = None
-        for t in toks:
-            wk.append(_word_gram(pre + t))
-            if prev is not None:
-                wk.append(_word_gram(f"{pre}{prev} {t}"))
-            prev = t
+    wk = _word_grams(t_words, "t:") + _word_grams(t_words) + _word_grams(b_words)
     ck: list[int] = []
+    get = _CHAR_CACHE.get
     for w in t_words + _WORD.findall(b_low[:CHAR_CHARS]):
-        ck.extend(_char_grams(w))
+        got = get(w)
+        ck.extend(_char_grams(w) if got is None else got)
     parts_i, parts_v = [], []
     for keys in (wk, ck):
         i, v = _block(keys)
