@@ -287,6 +287,8 @@ _VERB_NUM = re.compile(
 _EARLIER = re.compile(
     r"\b(?:(?:gelombang\s+)?(?:PHK|pemangkasan|pemecatan)\s+(?:\S+\s+){0,2}?sebelumnya|tahun\s+lalu|"
     r"tahun\s+sebelumnya|sejak\s+awal\s+(?:tahun|\d{4})|dikabarkan|kabarnya|rumor)\b", _I)
+_DATED = re.compile(r"\bpada\s+(?:(?:januari|februari|maret|april|mei|juni|juli|agustus|september|oktober|"
+                    r"november|desember)\s+)?(?:19|20)\d\d\b", _I)
 # maybe another period: only when nothing better is found
 _EARLIER_WEAK = re.compile(
     r"\b(?:sebelumnya|pada\s+(?:januari|februari|maret|april|mei|juni|juli|agustus|september|oktober|"
@@ -392,6 +394,8 @@ def _numbers(title: _Text, paras: list[list[_Text]],
             if idx > 0 and _EARLIER.search(s):
                 continue
             earlier = idx > 0 and _EARLIER_WEAK.search(s) is not None
+            if earlier and idx > 3 and _DATED.search(s):
+                continue  # a dated cut deep in the body is background ("Pada Januari 2023, ... 12.000")
             found = [(_num_from_match(m.group(1), m.group(2)), m.start(1)) for m in _N_OF_M.finditer(s)]
             found = found or _jobs_in(s, r.fflags)
             if not any(v for v, _ in found):

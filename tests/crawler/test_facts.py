@@ -283,3 +283,13 @@ def test_denial_of_an_ai_link_anywhere_is_disputed():
 def test_not_only_ai_is_not_a_denial():
     assert not facts._DENY_AI.search("PHK ke depan tidak hanya disebabkan oleh AI, tetapi juga daya beli.")
     assert facts._DENY_AI.search("PHK ini bukan karena AI, kata manajemen.")
+
+
+def test_dated_background_cut_deep_in_the_body_is_not_the_headline():
+    body = ["Google memberhentikan ratusan karyawan tim penjualan iklan seiring iklan berbasis AI.",
+            "Pekerja yang terdampak ditawari posisi lain di internal perusahaan.",
+            "Divisi iklan kini memakai alat AI untuk membuat materi promosi.",
+            "Perusahaan belum merinci jumlah pasti karyawan yang terdampak.",
+            "Pada Januari 2023, induk Google memutuskan PHK terhadap 12.000 karyawan di seluruh dunia."]
+    got = _facts("Google PHK Ratusan Karyawan Tim Iklan, Tergeser AI", "\n".join(body))
+    assert got["jobs_cut"] is None
