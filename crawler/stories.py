@@ -204,13 +204,14 @@ def assign_story(store: Store, article_id: int) -> int | None:
     lo, hi = _iso(when - timedelta(days=WINDOW_DAYS)), _iso(when + timedelta(days=WINDOW_DAYS))
     sketch = shingles(art.get("text") or "")
     with store.write():
-        candidates = list(store.db.query(
-            "SELECT * FROM stories WHERE last_reported >= ? AND first_reported <= ? ORDER BY last_reported DESC LIMIT 200",
-            [lo, hi]))
+        # candidate stories: reported within the window, by index (stories(last_reported) for all,
+        # stories(company_key, last_reported) for the company and trend rules), newest first
+        window = "last_reported >= ? AND first_reported <= ? ORDER BY last_reported DESC LIMIT 200"
+        story_ids = [r[0] for r in store.db.execute(f"SELECT id FROM stories WHERE {window}", [lo, hi])]
         chosen = None
         # 1. syndicated / near-duplicate text
-        if candidates:
-            members = _copy_candidates(store, art, sketch, [c["id"] for c in candidates])
+        if story_ids:
+            members = _copy_candidates(store, art, sketch, story_ids)
             for story_id, chash, sh in members:
                 if art.get("content_hash") and chash == art["content_hash"]:
                     chosen = story_id
@@ -220,13 +221,17 @@ def assign_story(store: Store, article_id: int) -> int | None:
                     break
         # 2. same company, agreeing figure
         if chosen is None and keys:
-            for c in candidates:
+            # _same_company needs the story's company_key among the article's keys: only those stories
+            marks = ",".join("?" * len(set(keys)))
+            by_company = store.db.query(f"SELECT * FROM stories WHERE company_key IN ({marks}) AND {window}",
+                                        [*set(keys), lo, hi])
+            for c in by_company:
                 if _same_company(keys, c) and _figures_agree(c["jobs_cut"], art.get("jobs_cut")):
                     chosen = c["id"]
                     break
         # 3. trend piece with a near-identical title
         if chosen is None and not keys:
-            for c in candidates:
+            for c in store.db.query(f"SELECT * FROM stories WHERE company_key IS NULL AND {window}", [lo, hi]):
                 if not c["company_key"] and title_similarity(c["title"] or "", art.get("title") or "") >= TITLE_SIM:
                     chosen = c["id"]
                     break
