@@ -223,7 +223,7 @@ _PERSON_WORDS |= _TITLES
 _CORP_SUFFIX = re.compile(
     r"\s+(?:group|grup|inc\.?|corp\.?|corporation|co\.?|ltd\.?|llc|plc|platforms|holdings|tbk\.?|sa|ag|gmbh|se|nv)$", _I)
 _CAP_SEQ = re.compile(
-    r"(?<![\w-])((?:PT\s+)?[A-ZÀ-ÖØ-Þ][\w&'.-]*[\w&]?(?:\s+(?:[A-ZÀ-ÖØ-Þ][\w&'.-]*[\w&]|&|of\b|de\b)){0,3})")
+    r"(?<![\w-])((?:PT\s+)?[A-ZÀ-ÖØ-Þ][\w&'.-]*[\w&]?(?:\s+(?:[A-ZÀ-ÖØ-Þ][\w&'.-]*[\w&]|&|of\b|de\b)){0,5})")
 _PERSON_CTX_BEFORE = re.compile(
     r"(?:CEO|CFO|CTO|COO|pendiri|co-?founder|bos|presiden|direktur|kepala|juru\s+bicara|jubir|analis|"
     r"ekonom|pengamat|profesor|peneliti|menteri|ketua|wakil|kata|ujar|ungkap|menurut|dikutip|oleh|"
@@ -739,7 +739,7 @@ _OWN_VOICE = re.compile(
     r"beralasan|berdalih|menuturkan|kata|ujar|tulis)\b", _I)
 # someone else linking the cut to AI
 _OTHER_VOICE = re.compile(
-    r"\b(?:analis|pengamat|ekonom|peneliti|pakar|akademisi|serikat|laporan|dilaporkan|"
+    r"\b(?:analis|pengamat|ekonom|peneliti|pakar|akademisi|serikat|laporan(?!\s+(?:keuangan|tahunan|kinerja))|dilaporkan|"
     r"menurut\s+(?:sumber|laporan|data|media)|media|survei|studi|riset|diduga|menduga|disebut-sebut|dinilai|"
     r"menilai|dianggap|dikaitkan|spekulasi|kabarnya|dikabarkan|mantan\s+karyawan)\b", _I)
 # the company as the subject of the sentence ("Perusahaan ...", "Manajemen ...", its name first)
@@ -805,7 +805,7 @@ def _evidence(f: dict, companies: list[str]) -> tuple[str | None, str | None]:
                 lead_dispute = lead_dispute or i < 3
             elif _DENY_AI.search(s):
                 lead_dispute = True  # a denial weighs wherever it is
-            if not (r.gated or "AI" in s or "A.I" in s) or len(s) < 20:
+            if len(s) < 20:
                 continue
             if "AI" not in s and "A.I" not in s and not rules._has_ai_word(r.low, r.flags):
                 continue
