@@ -148,8 +148,11 @@ def _same_company(keys: list[str], story: dict) -> bool:
 
 
 def _article_country(art: dict) -> str | None:
-    """The classifier's country of the cut; for articles classified before it had one, the text's."""
-    return art.get("country") or detect_country(art.get("text") or "")
+    """The classifier's country of the cut; for articles classified before the classifier gave facts
+    (no evidence, no attribution), the text's."""
+    if art.get("country") or art.get("evidence") or art.get("attribution"):
+        return art.get("country")
+    return detect_country(art.get("text") or "")
 
 
 def _figures_agree(a: int | None, b: int | None) -> bool:

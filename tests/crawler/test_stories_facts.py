@@ -83,3 +83,10 @@ def test_events_export_has_the_fact_columns(store):
     out = io.StringIO()
     write_events(store, out, "jsonl")
     assert json.loads(out.getvalue().splitlines()[0])["evidence"].startswith("CEO Awanmega")
+
+
+def test_classifier_without_a_country_is_not_overruled_by_an_outlet_name(store):
+    text = "Jakarta, CNBC Indonesia - Awanmega memangkas 1.200 karyawan karena agen AI."
+    _add(store, 1, text, "2025-10-28T09:00:00+07:00", "explicit", "Awanmega memangkas 1.200 karyawan karena agen AI.",
+         None, "Gerai")
+    assert events(store)[0]["country"] is None
