@@ -403,12 +403,27 @@ def dispatch(args) -> int:
         return 0
 
 
+class _LazyVersion(argparse.Action):
+    """``--version``: the installed version is looked up (importlib.metadata, slow to import) only
+    when asked for, not every time a parser is built (issue 15: start-up of every command)."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS,
+                 help="show program's version number and exit"):
+        super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from .helptext import package_version
+
+        print(f"pantau {package_version()}")
+        parser.exit()
+
+
 def build_parser(prog: str = "pantau") -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]:
     from .helptext import HelpfulSubParsers, package_version
 
     parser = argparse.ArgumentParser(prog=prog, description="Pantau PHK: AI-linked layoff news monitor")
     parser.register("action", "parsers", HelpfulSubParsers)
-    parser.add_argument("--version", action="version", version=f"pantau {package_version()}")
+    parser.add_argument("--version", action=_LazyVersion)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     return parser, sub
 
