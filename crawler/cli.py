@@ -3,7 +3,9 @@
 ``register(subparsers)`` adds: crawl, sources (list/import/export), export,
 classify, reclassify, search, config. ``python -m crawler`` runs just these
 (the service uses it to run each crawl in a subprocess).
-Exit codes: 0 done; 1 configuration or database error (one line on stderr);
+Exit codes: 0 done; 1 configuration or database error (one line on stderr,
+naming the database file; a damaged file gets the ``sqlite3 … .recover``
+advice, a crawl that could not store its articles fails here too);
 2 bad usage or unreadable input file.
 """
 
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -396,6 +399,11 @@ def dispatch(args) -> int:
         return int(args.func(args) or 0)
     except (ConfigError, DatabaseError) as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except sqlite3.Error as exc:  # damaged file, full disk…: one line naming the file, never a traceback
+        from .store import db_error_message
+
+        print(f"error: {db_error_message(exc, Settings().db_path)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -13,6 +13,10 @@ Rules:
   crawl queues the undecided ones at its start and its end. A crawl row left
   ``running`` by a dead process is marked ``killed`` by the next crawl (which
   holds the lock, so no other crawl can be running).
+- A storage failure fails the crawl: the first article the pipeline cannot
+  write (disk full, damaged file) stops the spider, the crawl row is marked
+  ``error`` (when the disk still allows it) and ``pantau crawl`` exits 1 with
+  one line naming the database. Scrapy never logs an item (``QuietLogFormatter``).
 - Scrapy runs in this process, once: the service runs each crawl as a
   subprocess (``python -m crawler crawl``) because Twisted's reactor cannot
   be restarted.
@@ -23,6 +27,7 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
+import sqlite3
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -31,7 +36,7 @@ from pathlib import Path
 
 from .config import ConfigError, Settings
 from .sources import Source, load_sources
-from .store import Store, now_iso
+from .store import DatabaseError, Store, db_error_message, now_iso
 
 log = logging.getLogger("pantau.crawl")
 
@@ -66,6 +71,23 @@ class CrawlResult:
 
 class CrawlLocked(Exception):
     pass
+
+
+def _quiet_formatter_base():
+    from scrapy.logformatter import LogFormatter
+
+    return LogFormatter
+
+
+class QuietLogFormatter(_quiet_formatter_base()):
+    """Scrapy's item errors and drops without the item: an article is never dumped into the log
+    (``_run_spider`` reports a failed item in one line instead)."""
+
+    def item_error(self, item, exception, response, spider=None):
+        return {"level": logging.DEBUG, "msg": "item not processed", "args": {}}
+
+    def dropped(self, item, exception, response, spider=None):
+        return {"level": logging.DEBUG, "msg": "item dropped: %(exception)s", "args": {"exception": exception}}
 
 
 @contextmanager
@@ -152,6 +174,7 @@ def scrapy_settings(settings: Settings) -> dict:
         "LOG_ENABLED": level == "DEBUG",
         "LOG_INSTALL_ROOT_HANDLER": False,
         "ITEM_PIPELINES": {"crawler.spider.StorePipeline": 100},
+        "LOG_FORMATTER": "crawler.crawl.QuietLogFormatter",
         "DOWNLOADER_MIDDLEWARES": {"crawler.spider.FetchPolicyMiddleware": 40,  # before robots.txt and offsite
                                    "crawler.spider.DeadHostMiddleware": 560},
         # only http(s) is ever requested (netpolicy): no file:, data:, ftp:, s3: handlers at all
@@ -207,13 +230,22 @@ def _crawl_locked(settings: Settings, store: Store, chosen: list[Source], force:
 
     enqueue_undecided(store, settings)  # alerts of articles stored by a killed crawl
     outcomes, reason = {}, "finished"
+    storage: list[BaseException] = []  # articles the pipeline could not write (disk full, damaged file)
     try:
         if due:
-            outcomes, reason = _run_spider(settings, store, due)
+            outcomes, reason = _run_spider(settings, store, due, storage)
+        if storage:
+            raise DatabaseError(f"crawl failed, {len(storage)} article(s) not stored: "
+                                f"{db_error_message(storage[0], store.path)}")
     except BaseException as exc:
-        with store.write():
-            store.db.execute("UPDATE crawls SET finished = ?, status = 'error', error = ?, seconds = ? WHERE id = ?",
-                             [now_iso(), f"{type(exc).__name__}: {exc}"[:300], time.monotonic() - started, crawl_id])
+        error = (f"{len(storage)} article(s) not stored: {storage[0]} (check free disk space and permissions)"
+                 if storage else f"{type(exc).__name__}: {exc}")
+        try:
+            with store.write():
+                store.db.execute("UPDATE crawls SET finished = ?, status = 'error', error = ?, seconds = ? "
+                                 "WHERE id = ?", [now_iso(), error[:300], time.monotonic() - started, crawl_id])
+        except sqlite3.Error:
+            pass  # the disk is still full: the next crawl marks this row 'killed'
         raise
     interrupted = reason == "shutdown"  # SIGTERM/Ctrl-C: unanswered sources are not blamed
     _record_outcomes(store, due, outcomes, interval, result, blame_unanswered=not interrupted)
@@ -271,7 +303,8 @@ def _record_outcomes(store: Store, due: list[Source], outcomes: dict, interval: 
                 result.new_ids.extend(out.new_ids)
 
 
-def _run_spider(settings: Settings, store: Store, due: list[Source]) -> dict:
+def _run_spider(settings: Settings, store: Store, due: list[Source], storage: list | None = None) -> dict:
+    from scrapy import signals
     from scrapy.crawler import CrawlerProcess
 
     from .spider import NewsSpider
@@ -284,6 +317,20 @@ def _run_spider(settings: Settings, store: Store, due: list[Source]) -> dict:
     max_items = int(settings.number("PANTAU_MAX_ITEMS_PER_SOURCE"))
     process.crawl(crawler, sources=due, store=store, max_items=max_items, classify=_classifier(),
                   time_limit=settings.number("PANTAU_CRAWL_TIMEOUT"))
+    storage = storage if storage is not None else []
+
+    def item_error(item, response, spider, failure):
+        exc = failure.value
+        if isinstance(exc, (sqlite3.Error, OSError)):  # a storage failure: nothing more can be stored
+            storage.append(exc)
+            if len(storage) == 1:  # reported once, by the caller, in one line
+                from scrapy.utils.defer import deferred_from_coro
+
+                deferred_from_coro(crawler.engine.close_spider_async(reason="storage_error"))
+        else:  # a bug on one item: one line, never the item itself
+            log.error("an article could not be processed: %s: %s", type(exc).__name__, str(exc)[:200])
+
+    crawler.signals.connect(item_error, signal=signals.item_error)
     process.start(install_signal_handlers=True)
     spider = crawler.spider
     reason = (crawler.stats.get_value("finish_reason") if crawler.stats else None) or "finished"

@@ -226,6 +226,12 @@ def health(store: Store, settings, now: datetime | None = None) -> Health:
                 EXIT_STALE, f"no crawl finished in the last {limit:g} min (last: {wib(finished, now)}, "
                 f"{age:.0f} min ago){why_en}",
                 f"tidak ada crawl selesai dalam {limit:g} menit terakhir (terakhir {wib_id(finished, now)}){why_id}"))
+    if latest is not None and latest[0] == "error" and last is not None and not any(
+            p.code == EXIT_STALE for p in problems):
+        # a crawl that failed (e.g. could not store its articles: disk full) is never OK, however
+        # recent the last success (issue 10 item 10)
+        problems.append(Problem(EXIT_STALE, "the latest crawl failed" + why_en[len("; the latest crawl ended 'error'"):],
+                                "crawl terakhir gagal" + why_id[len("; crawl terakhir berakhir 'error'"):]))
     nxt = next_crawl(store, settings, now)
     facts["next_crawl"] = iso(nxt)
 

@@ -12,6 +12,11 @@ Rules:
   link, canonical URL, GUID, aggregator link) to the article, so a story is
   fetched and stored once however many feeds carry it.
 - Secrets are never written here.
+- Storage failures are never hidden: a failed write rolls back and raises
+  the *original* error (never "cannot rollback"); every command turns an
+  SQLite error into one line (``db_error_message``) naming the file — a
+  damaged file with the ``sqlite3 <file> .recover`` advice, a full disk or
+  read-only file with "check free disk space and file permissions".
 """
 
 from __future__ import annotations
@@ -35,6 +40,25 @@ def now_iso() -> str:
 
 class DatabaseError(Exception):
     """The database cannot be opened or migrated; the message is one line."""
+
+
+_CORRUPT = ("malformed", "not a database", "file is encrypted", "corrupt")
+_NO_ROOM = ("full", "disk i/o error", "readonly", "read-only", "unable to open", "out of memory")
+
+
+def db_error_message(exc: BaseException, path) -> str:
+    """One line for an SQLite failure on ``path``: what happened and what to do.
+
+    Damaged file → the ``sqlite3 <file> .recover`` advice; a failed write
+    (disk full, read-only, I/O error) → check space and permissions."""
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    low = text.lower()
+    if any(k in low for k in _CORRUPT):
+        return (f"database {path} is damaged ({text}); recover what is left with: sqlite3 {path} .recover "
+                f"| sqlite3 {path}.recovered — then replace {path} with {path}.recovered")
+    if any(k in low for k in _NO_ROOM):
+        return f"cannot write to database {path} ({text}): check free disk space and file permissions"
+    return f"database {path}: {text}"
 
 
 # -- migrations ------------------------------------------------------------
@@ -459,14 +483,17 @@ class Store:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
-        except (sqlite3.Error, OSError) as exc:
+        except sqlite3.Error as exc:
+            raise DatabaseError(db_error_message(exc, path)) from None
+        except OSError as exc:
             raise DatabaseError(f"cannot open database {path}: {exc}") from None
         store = cls(conn, path)
         if migrate:
             try:
                 store.migrate()
             except sqlite3.DatabaseError as exc:
-                raise DatabaseError(f"database {path} is unusable: {exc}") from None
+                store.close()
+                raise DatabaseError(db_error_message(exc, path)) from None
         return store
 
     def close(self) -> None:
@@ -485,11 +512,16 @@ class Store:
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield self.db
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        else:
             self.conn.execute("COMMIT")
+        except BaseException:
+            # SQLite may already have rolled back (disk full, corruption): a second ROLLBACK would
+            # raise "cannot rollback - no transaction is active" and hide the real error
+            if self.conn.in_transaction:
+                try:
+                    self.conn.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass
+            raise
 
     def migrate(self) -> list[str]:
         applied: list[str] = []
