@@ -393,6 +393,29 @@ def _m006_chat_queries(db) -> None:
         )""")
 
 
+def _m011_article_counts(db) -> None:
+    """``article_counts``: one row with the numbers of stored and flagged articles, kept by
+    triggers, so status pages read two numbers instead of counting the archive (issue 15).
+    Re-running recounts."""
+    db.execute("CREATE TABLE IF NOT EXISTS article_counts (id INTEGER PRIMARY KEY CHECK (id = 1), "
+               "total INTEGER NOT NULL, flagged INTEGER NOT NULL)")
+    db.execute("""
+        CREATE TRIGGER IF NOT EXISTS article_counts_ai AFTER INSERT ON articles BEGIN
+            UPDATE article_counts SET total = total + 1, flagged = flagged + (new.match = 1) WHERE id = 1;
+        END""")
+    db.execute("""
+        CREATE TRIGGER IF NOT EXISTS article_counts_ad AFTER DELETE ON articles BEGIN
+            UPDATE article_counts SET total = total - 1, flagged = flagged - (old.match = 1) WHERE id = 1;
+        END""")
+    db.execute("""
+        CREATE TRIGGER IF NOT EXISTS article_counts_au AFTER UPDATE OF match ON articles
+        WHEN (old.match = 1) != (new.match = 1) BEGIN
+            UPDATE article_counts SET flagged = flagged + (new.match = 1) - (old.match = 1) WHERE id = 1;
+        END""")
+    db.execute("INSERT OR REPLACE INTO article_counts (id, total, flagged) "
+               "SELECT 1, COUNT(*), COALESCE(SUM(match = 1), 0) FROM articles")
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_initial", _m001_initial),
     ("002_outbox", _m002_outbox),
@@ -408,7 +431,12 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("010_facts_attribution", _m010_facts_attribution),
     ("007_fetch_retry_and_skips", _m007_fetch_retry_and_skips),
     ("010_fts_update_trigger", _m010_fts_update_trigger),
+    ("011_article_counts", _m011_article_counts),
 ]
+
+
+COUNTS_SQL = "SELECT total, flagged FROM article_counts WHERE id = 1"
+"""Numbers of stored and flagged articles (``Store.counts``)."""
 
 
 class Database:
@@ -618,8 +646,13 @@ class Store:
         return decode_article(rows[0]) if rows else None
 
     def counts(self) -> dict:
-        row = self.db.execute(
-            "SELECT COUNT(*), COALESCE(SUM(match), 0) FROM articles").fetchone()
+        """Stored and flagged articles (kept by triggers in ``article_counts``: no archive scan)."""
+        try:
+            row = self.db.execute(COUNTS_SQL).fetchone()
+        except sqlite3.OperationalError:  # not migrated yet (opened with migrate=False)
+            row = None
+        if row is None:
+            row = self.db.execute("SELECT COUNT(*), COALESCE(SUM(match = 1), 0) FROM articles").fetchone()
         return {"articles": row[0], "flagged": row[1]}
 
 

@@ -99,3 +99,23 @@ def test_fts_reindexed_only_when_title_or_text_change(tmp_path):
     assert hits == [(a,)]
     assert store.db.execute("SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'gudang'").fetchall() == []
     store.close()
+
+
+def test_counts_kept_by_triggers(tmp_path):
+    from crawler.store import COUNTS_SQL
+
+    store = Store.open(tmp_path / "p.db")
+    ids = [add(store, i, f"Berita {i}", i % 3 == 0) for i in range(9)]
+
+    def real():
+        return store.db.execute("SELECT COUNT(*), COALESCE(SUM(match = 1), 0) FROM articles").fetchone()
+
+    assert tuple(store.counts().values()) == real() == (9, 3)
+    store.db.execute("UPDATE articles SET match = 1 WHERE id = ?", [ids[1]])
+    store.db.execute("UPDATE articles SET match = 0 WHERE id = ?", [ids[0]])
+    store.db.execute("UPDATE articles SET match = 1 WHERE id = ?", [ids[3]])  # unchanged
+    store.db.execute("DELETE FROM articles WHERE id IN (?, ?)", [ids[6], ids[7]])
+    assert tuple(store.counts().values()) == real() == (7, 2)
+    plan = [r[3] for r in store.db.execute("EXPLAIN QUERY PLAN " + COUNTS_SQL)]
+    assert not any("articles" in d for d in plan), plan  # never a scan of the archive
+    store.close()
