@@ -14,8 +14,11 @@
   set, in its own thread, and rebuilds the static site in PANTAU_SITE_DIR
   after each crawl when set.
 
-APScheduler 3.x (``<4``): one instance per job, coalescing, a generous
-misfire grace time. SIGTERM/SIGINT stop it within seconds with exit 0: the
+Crawls are timed on a monotonic clock (``Service.crawl_loop``, the event
+loop's clock), never on the wall clock: a clock that jumps back or forward
+neither stops nor bunches them. The daily jobs (digest, housekeeping) are
+wall-clock times of day and use APScheduler 3.x (``<4``): one instance per
+job, coalescing, a generous misfire grace time. SIGTERM/SIGINT stop it within seconds with exit 0: the
 crawl subprocess is asked to stop (then killed), polling stops, pending
 alerts stay pending. This module only wires; the work lives in ``crawler/``
 and ``bot/``.
@@ -241,17 +244,35 @@ class Service:
             self.web_thread.join(timeout=5)
             self.web_server = None
 
+    async def crawl_loop(self) -> None:
+        """Crawl + deliver now and then every interval, timed on the event loop's monotonic clock:
+        a wall clock that jumps (NTP, a restored VM) neither stops nor bunches the crawls. A crawl
+        longer than the interval is followed by the next one at once (ticks never pile up)."""
+        loop = asyncio.get_running_loop()
+        period = self.interval * 60
+        due = loop.time()
+        while not self.stop_event.is_set():
+            delay = due - loop.time()
+            if delay > 0:
+                try:
+                    await asyncio.wait_for(self.stop_event.wait(), timeout=delay)
+                    return  # stopping
+                except asyncio.TimeoutError:
+                    pass
+            started = loop.time()
+            try:
+                await self.crawl_and_deliver()
+            except Exception as exc:  # noqa: BLE001 - one bad tick must not end the schedule
+                log.error("crawl tick failed: %s", self.settings.redact(f"{type(exc).__name__}: {exc}"))
+            due = max(started + period, loop.time())
+
     # -- wiring -------------------------------------------------------------------------
     def build_scheduler(self):
         from apscheduler.schedulers.asyncio import AsyncIOScheduler
         from apscheduler.triggers.cron import CronTrigger
-        from apscheduler.triggers.interval import IntervalTrigger
 
         sched = AsyncIOScheduler(timezone=WIB, job_defaults={
             "coalesce": True, "max_instances": 1, "misfire_grace_time": 3600})
-        now = datetime.now(WIB)
-        sched.add_job(self.crawl_and_deliver, IntervalTrigger(seconds=self.interval * 60, timezone=WIB),
-                      id="crawl", name="crawl + deliver", next_run_time=now)
         hour = int(self.settings.number("PANTAU_DIGEST_HOUR")) % 24
         sched.add_job(self.digest, CronTrigger(hour=hour, minute=0, timezone=WIB), id="digest",
                       name="daily digest")
@@ -318,11 +339,13 @@ class Service:
             log.error("website could not start (%s); continuing without it", exc)
         self.scheduler = self.build_scheduler()
         self.scheduler.start()
+        crawls = asyncio.create_task(self.crawl_loop(), name="crawl_and_deliver loop")
         try:
             await self.stop_event.wait()
         finally:
             log.info("stopping…")
             self.scheduler.shutdown(wait=False)
+            crawls.cancel()
             await self._stop_crawl()
             for task in [t for t in asyncio.all_tasks() if t is not asyncio.current_task()
                          and "crawl_and_deliver" in repr(t.get_coro())]:

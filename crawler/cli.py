@@ -235,8 +235,10 @@ def status_report(store: Store, interval_minutes: float) -> tuple[list[str], boo
     if last_ok:
         finished = last_ok[0]["finished"] or last_ok[0]["started"]
         age = (datetime.now(timezone.utc) - datetime.fromisoformat(finished)).total_seconds() / 60
-        healthy = age <= 3 * interval_minutes
-        lines.append(f"last successful crawl: {finished} ({age:.0f} min ago; limit {3 * interval_minutes:g} min)")
+        healthy = 0 <= age <= 3 * interval_minutes  # a crawl dated in the future is stale, not fresh
+        when = (f"{age:.0f} min ago" if age >= 0 else
+                f"dated {-age:.0f} min in the future: check the clock")
+        lines.append(f"last successful crawl: {finished} ({when}; limit {3 * interval_minutes:g} min)")
     counts = store.counts()
     lines.append(f"articles: {counts['articles']} stored, {counts['flagged']} flagged")
     pending = store.db.execute("SELECT COUNT(*) FROM alerts WHERE status = 'pending'").fetchone()[0]
