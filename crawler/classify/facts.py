@@ -384,6 +384,10 @@ def _numbers(title: _Text, paras: list[list[_Text]],
                     or "terkena" in low or "berdampak" in low or "kena" in low or "dikurangi" in low
                     or "dipangkas" in low or "dipecat" in low or "susut" in low):
                 continue
+            want_pct = pct is None and ("%" in s or "persen" in low or "seper" in low or "setengah" in low
+                                        or "separuh" in low or "pertiga" in low or "perempat" in low)
+            if not want_pct and not _has_number(s, r.fflags):
+                continue  # nothing to count here
             if not (r.layoff or _is_cut_context(r) or _CUT_PASSIVE.search(s) or _CUT_EXTRA.search(s)
                     or ("berdampak" in low and _AFFECTED.search(s))):
                 continue
@@ -396,7 +400,8 @@ def _numbers(title: _Text, paras: list[list[_Text]],
             earlier = idx > 0 and _EARLIER_WEAK.search(s) is not None
             if earlier and idx > 3 and _DATED.search(s):
                 continue  # a dated cut deep in the body is background ("Pada Januari 2023, ... 12.000")
-            found = [(_num_from_match(m.group(1), m.group(2)), m.start(1)) for m in _N_OF_M.finditer(s)]
+            found = ([(_num_from_match(m.group(1), m.group(2)), m.start(1)) for m in _N_OF_M.finditer(s)]
+                     if " dari " in low else [])
             found = found or _jobs_in(s, r.fflags)
             if not any(v for v, _ in found):
                 found = [(_num_from_match(m.group(1), m.group(2)), m.start(1)) for m in _VERB_NUM.finditer(s)]
@@ -406,8 +411,7 @@ def _numbers(title: _Text, paras: list[list[_Text]],
                 prio = 0 if idx == 0 else (1 if idx <= 3 else 2)
                 cands.append((prio + 3 * earlier, order, val))
                 order += 1
-            if pct is None and ("%" in s or "persen" in low or "seper" in low or "setengah" in low
-                                or "separuh" in low or "pertiga" in low or "perempat" in low):
+            if want_pct:
                 for m in _PCT.finditer(s):
                     after = s[m.end():m.end() + 50]
                     before = s[max(0, m.start() - 40):m.start()]
@@ -673,18 +677,24 @@ _OUTLET_COUNTRY = re.compile(r"\b(?:CNBC|CNN|Bisnis|Media|Republika|Koran|Tempo|
                              r"\bIndonesia\s+(?:Window|Business|Post)\b")
 
 
+@lru_cache(maxsize=4096)
 def _country_in(text: str) -> str | None:
+    """The country a captured name (one or two capitalised words) starts with, if any."""
     text = text.strip(" .,;:")
     low = text.lower()
     if low in _COUNTRY_NAMES:
         return _COUNTRY_NAMES[low]
     for name, rx in _COUNTRIES:
-        if rx.fullmatch(text) or rx.match(text):
+        if rx.match(text):
             return name
-    first = text.split()[0].lower() if text.split() else ""
+    first = low.split()[0] if low.split() else ""
     if low in _ID_PLACES or first in _ID_PLACES:
         return "Indonesia"
     return None
+
+
+_PT_NAME = re.compile(r"\bPT\s+[A-Z]")
+_IN_PLACE = re.compile(r"\b(?:di|kota|kabupaten|provinsi)\s+" + _CAPS)
 
 
 def _country(title: _Text, paras: list[list[_Text]], companies: list[str]) -> str | None:
@@ -692,7 +702,7 @@ def _country(title: _Text, paras: list[list[_Text]], companies: list[str]) -> st
     says the company is based, else the home of a well-known company, else Indonesia when the
     company is a PT or the cut is in an Indonesian place.  None when nothing says."""
     lead = [title.text] + [r.text for p in paras[:4] for r in p]
-    lead = [_OUTLET_COUNTRY.sub(" ", x) for x in lead]
+    lead = [_OUTLET_COUNTRY.sub(" ", x) if "Indonesia" in x or "News" in x else x for x in lead]
     for s in lead:
         for m in _CUT_IN.finditer(s):
             c = _country_in(m.group(1))
@@ -708,9 +718,9 @@ def _country(title: _Text, paras: list[list[_Text]], companies: list[str]) -> st
     if companies and companies[0] in _HOME:
         return _HOME[companies[0]]
     for s in lead:
-        if re.search(r"\bPT\s+[A-Z]", s):
+        if "PT" in s and _PT_NAME.search(s):
             return "Indonesia"
-        for m in re.finditer(r"\b(?:di|kota|kabupaten|provinsi)\s+" + _CAPS, s):
+        for m in _IN_PLACE.finditer(s):
             if _country_in(m.group(1)) == "Indonesia":
                 return "Indonesia"
     return None
