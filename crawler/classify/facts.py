@@ -253,7 +253,7 @@ _AFFECTED = re.compile(r"\b(?:terdampak|terkena|hilang|berdampak\s+(?:pada|terha
 _JOB_WORKER = r"(?:" + _WORKER + r"|(?:developer|engineer|moderator|pengajar|guru|perawat|sales|tenaga)(?:nya)?)"
 _JOB_NUM = re.compile(
     r"(?<![\w.,])(" + _NUM_TOKEN + r"|setengah|ribuan|ratusan|puluhan|sepuluh|seratus|seribu|"
-    r"satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan)(?:\s*(ribu|rb|juta))?"
+    r"satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan)(?:\s*(ribu|rb|juta))?(?:-an)?"
     r"\s+(?:(?:orang|lebih|an)\s+)?((?:\S+\s+)?)" + _JOB_WORKER + r"\b", _I)
 # a word between the number and the noun that makes it not a head count ("30 persen karyawan")
 _NOT_COUNT_WORD = re.compile(r"(?:persen|%|kali|tahun|bulan|hari|miliar|triliun|dolar|euro)\s*$", _I)
@@ -283,6 +283,8 @@ _VERB_NUM = re.compile(
     r"(?:(?:terhadap|sekitar|sebanyak|hingga|lebih\s+dari|kurang\s+dari|hampir|setidaknya|total)\s+)*"
     r"(" + _NUM_TOKEN + r"|setengah)(?:\s*(ribu|rb|juta))?\s+(?!persen\b|%|kali\b|tahun\b|bulan\b|hari\b|"
     r"jam\b|miliar\b|triliun\b|dolar\b|rupiah\b|euro\b|unit\b|gerai\b|toko\b|kantor\b|cabang\b)[a-z]", _I)
+_CUT_RIGHT_AFTER = re.compile(r"^(?:nya)?\s+(?:yang\s+)?(?:\S+\s+){0,2}?(?:terkena\s+PHK|kena\s+PHK|di-?PHK|"
+                              r"dirumahkan|diberhentikan|dipecat|terdampak)\b", _I)
 # an earlier round, or a rumour: never the headline cut
 _EARLIER = re.compile(
     r"\b(?:(?:gelombang\s+)?(?:PHK|pemangkasan|pemecatan)\s+(?:\S+\s+){0,2}?sebelumnya|tahun\s+lalu|"
@@ -328,8 +330,9 @@ def _jobs_in(s: str, fflags: int | None = None) -> list[tuple[int | None, int]]:
             continue  # "setara dengan beban kerja 700 agen" is a comparison
         before_words = _WS.split(s[max(0, m.start() - 40):m.start()].lower().strip())[-3:]
         if ("," not in " ".join(before_words[-2:])) and any(w.strip(",;") in _TOTAL_WORDS for w in before_words[-3:]) \
-                and before_words[-2:-1] not in (["lebih"], ["kurang"]):  # "lebih dari 100" is not a total
-            continue
+                and before_words[-2:-1] not in (["lebih"], ["kurang"]) \
+                and not _CUT_RIGHT_AFTER.match(s[m.end():m.end() + 40]):  # "total 2.300 karyawan terkena PHK"
+            continue  # a workforce total ("memiliki total 5.000 karyawan"), not the cut
         if _YEAR.match(m.group(1)) and not m.group(2) and 1990 <= int(m.group(1)) <= 2100:
             continue
         val = _num_from_match(m.group(1), m.group(2))

@@ -293,3 +293,12 @@ def test_dated_background_cut_deep_in_the_body_is_not_the_headline():
             "Pada Januari 2023, induk Google memutuskan PHK terhadap 12.000 karyawan di seluruh dunia."]
     got = _facts("Google PHK Ratusan Karyawan Tim Iklan, Tergeser AI", "\n".join(body))
     assert got["jobs_cut"] is None
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Total 2.300 karyawan terkena PHK bulan ini.", 2300),
+    ("PHK 300-an karyawan dilakukan bulan lalu.", 300),
+    ("Perusahaan memiliki total 5.000 karyawan dan memangkas 400 di antaranya.", 400),
+])
+def test_totals_that_are_the_cut(sentence, expected):
+    assert _facts("Gelombang PHK karena AI", sentence)["jobs_cut"] == expected
