@@ -591,9 +591,11 @@ def _companies(t_rec: _Text, psents: list[list[_Text]], ai_names: set[str]) -> l
                         lower_words[key] = _is_lower_word(key, all_text)
                     if lower_words[key]:
                         continue  # an ordinary word that was capitalised (sentence start, title case)
-                start = m.start()
+                kept = s.find(" ".join(toks), m.start(), m.end())  # where the trimmed name is
+                start = kept if kept >= 0 else m.start()
+                end = start + len(" ".join(toks)) if kept >= 0 else m.end()
                 before = s[max(0, start - 45):start]
-                after = s[m.end():m.end() + 60]
+                after = s[end:end + 60]
                 known = key in _KNOWN_SET
                 bw = before.lower().replace(",", " ").split()
                 person = bool((bw and (bw[-1] in _PERSON_WORDS or (len(bw) > 1 and bw[-2] in _PERSON_WORDS
@@ -624,6 +626,8 @@ def _companies(t_rec: _Text, psents: list[list[_Text]], ai_names: set[str]) -> l
                     w += 2.0
                 if bw and bw[-1] in ("di", "ke", "dari", "kota", "kabupaten", "provinsi") and not known:
                     w *= 0.3  # a place ("pabrik di Cikarang")
+                if bw and bw[-1] in ("induk", "pemilik", "milik", "mitra", "pesaing", "rival", "seperti"):
+                    w *= 0.3  # another company named to describe or compare ("ByteDance, induk TikTok, ...")
                 if is_title:
                     w *= 1.6
                 if w == 0.0:

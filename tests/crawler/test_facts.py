@@ -302,3 +302,10 @@ def test_dated_background_cut_deep_in_the_body_is_not_the_headline():
 ])
 def test_totals_that_are_the_cut(sentence, expected):
     assert _facts("Gelombang PHK karena AI", sentence)["jobs_cut"] == expected
+
+
+def test_headline_verb_after_a_title_name_and_an_appositive_owner():
+    got = _facts("ByteDance Pangkas Ratusan Moderator Konten di Malaysia, Diganti AI",
+                 "ByteDance, induk TikTok, memangkas ratusan moderator konten di Malaysia karena moderasi kini "
+                 "sebagian besar dilakukan AI.")
+    assert got["companies"][0] == "ByteDance"
