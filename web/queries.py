@@ -60,6 +60,10 @@ SORTS = {
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
+# the editorial corrections log (issue 11), whichever of these names it has; its "who" is never shown
+CORRECTION_TABLES = ("corrections", "story_corrections", "audit", "audit_log", "editorial_audit")
+
+
 class BadRequest(ValueError):
     """A request parameter is unusable; the message is one Indonesian line."""
 
@@ -230,9 +234,11 @@ class Reader:
         self.cache = cache
         if "schema" not in cache:
             tables = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            log_table = next((t for t in CORRECTION_TABLES if t in tables
+                              and "story_id" in self._columns(t)), None)
             cache["schema"] = (tables, self._columns("stories"), self._columns("articles"),
-                               self._columns("corrections") if "corrections" in tables else set())
-        tables, self.story_cols, self.article_cols, self.corrections_cols = cache["schema"]
+                               self._columns(log_table) if log_table else set(), log_table)
+        tables, self.story_cols, self.article_cols, self.corrections_cols, self.corrections_table = cache["schema"]
         self.has_fts = "articles_fts" in tables
         self.fts_table = "flagged_fts" if "flagged_fts" in tables else ("articles_fts" if self.has_fts else None)
         self.has_sources = "sources" in tables
@@ -410,15 +416,16 @@ class Reader:
     def corrections(self, story_id: int) -> list[dict]:
         """The public corrections history of a story (when the editorial table exists)."""
         cols = self.corrections_cols
-        if "story_id" not in cols:
+        if not self.corrections_table:
             return []
-        when = next((c for c in ("created", "at", "created_at", "corrected_at", "time") if c in cols), None)
+        when = next((c for c in ("created", "at", "created_at", "corrected_at", "time", "ts", "when") if c in cols),
+                    None)
         order = f"ORDER BY {when}, rowid" if when else "ORDER BY rowid"
         out = []
-        for r in self._rows(f"SELECT * FROM corrections WHERE story_id = ? {order}", [story_id]):
+        for r in self._rows(f"SELECT * FROM {self.corrections_table} WHERE story_id = ? {order}", [story_id]):
             out.append({
                 "when": r.get(when) if when else None,
-                "field": next((r[c] for c in ("field", "kind", "action") if r.get(c)), None),
+                "field": next((r[c] for c in ("field", "kind", "action", "what") if r.get(c)), None),
                 "before": next((r[c] for c in ("before", "old", "old_value") if r.get(c) is not None), None),
                 "after": next((r[c] for c in ("after", "new", "new_value") if r.get(c) is not None), None),
                 "note": next((r[c] for c in ("note", "reason", "comment") if r.get(c)), None),
