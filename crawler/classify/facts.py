@@ -41,6 +41,7 @@ also need an AI term.  Rules:
 """
 from __future__ import annotations
 
+import itertools
 import re
 import tomllib
 from functools import lru_cache
@@ -453,6 +454,9 @@ _SYNDICATED = re.compile(r"^\s*(?:artikel|berita)\s+ini\s+(?:telah\s+|sudah\s+)?
 # an executive's title before a company's name ("CEO Fiverr, Micha Kaufman")
 _EXEC_TITLES = {"ceo", "cfo", "cto", "coo", "chro", "direktur", "presdir", "dirut", "pendiri", "founder",
                 "co-founder", "cofounder", "bos", "eksekutif", "pimpinan"}
+_MONTH_ABBR = {"jan", "feb", "mar", "apr", "jun", "jul", "agu", "agt", "ags", "sep", "sept", "okt", "nov", "des"}
+# roman numerals, currency amounts, a single word ending in -nya ("Menurutnya", "Sebelumnya")
+_NOT_A_NAME = re.compile(r"[IVXLC]{1,5}|(?:USD|US\$|Rp|EUR)\s?[\d.,]+|[A-Z][a-z]+nya", re.ASCII)
 _ABBREV_END = {"inc.", "co.", "corp.", "ltd.", "tbk.", "bhd.", "jr.", "sr.", "st."}
 _SITE = re.compile(r"\.(?:com|id|co|net|org)\b|[-–—]$", _I)
 
@@ -500,8 +504,10 @@ def _company_name(seq: str) -> tuple[str, str] | None:
     key = name.lower()
     if not name or key in _STOP_CAP or key in _MEDIA or len(name) < 2:
         return None
-    if all(part in _STOP_CAP for part in key.replace("-", " ").split()):
-        return None  # "Januari-November", "Senin-Jumat"
+    if all(part in _STOP_CAP or part in _MONTH_ABBR for part in key.replace("-", " ").split()):
+        return None  # "Januari-November", "Senin-Jumat", "Okt"
+    if key not in _KNOWN_SET and _NOT_A_NAME.fullmatch(name):
+        return None  # "IV", "USD1", "Menurutnya"
     if key not in _KNOWN_SET and (key in _PLACES or key in _NOT_COMPANY or key in _TITLES or key in _COUNTRY_NAMES
                                   or any(rx.fullmatch(name) for _, rx in _COUNTRIES)):
         return None  # a place, a country, a title or a sentence-opening word
@@ -510,6 +516,13 @@ def _company_name(seq: str) -> tuple[str, str] | None:
     if _NUMERIC.fullmatch(name):
         return None
     return name, key
+
+
+def _is_heading(s: str) -> bool:
+    """A short line whose words all start with a capital (a sub-heading in title case)."""
+    words = s.split()
+    return 2 <= len(words) <= 12 and len(s) < 90 and not s.rstrip().endswith(".") and all(
+        w[0].isupper() or not w[0].isalpha() for w in words)
 
 
 def _longest_in(toks: list[str], body: str) -> list[str]:
@@ -563,6 +576,8 @@ def _companies(t_rec: _Text, psents: list[list[_Text]], ai_names: set[str]) -> l
             if late and not gate:
                 continue  # companies are named in the title, the lead or next to layoff terms
             s_lay = None  # layoff term in s; computed on first use
+            if not is_title and _is_heading(s):
+                continue  # a sub-heading ("Apakah AI Benar-Benar Penyebab Utama?")
             for m in _CAP_SEQ.finditer(s):
                 toks = _trim_cap_seq(m.group(1))
                 if not toks:
@@ -626,7 +641,7 @@ def _companies(t_rec: _Text, psents: list[list[_Text]], ai_names: set[str]) -> l
                     w += 2.0
                 if bw and bw[-1] in ("di", "ke", "dari", "kota", "kabupaten", "provinsi") and not known:
                     w *= 0.3  # a place ("pabrik di Cikarang")
-                if bw and bw[-1] in ("induk", "pemilik", "milik", "mitra", "pesaing", "rival", "seperti"):
+                if bw and bw[-1] in ("induk", "pemilik", "milik", "mitra", "pesaing", "rival", "seperti", "pembuat"):
                     w *= 0.3  # another company named to describe or compare ("ByteDance, induk TikTok, ...")
                 if is_title:
                     w *= 1.6
@@ -674,6 +689,8 @@ _CAPS = r"([A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)"
 # where the cut happens: "PHK 300 karyawan di Indonesia", "pekerjanya di Jerman"
 _CUT_IN = re.compile(r"\b(?:karyawan|pekerja|pegawai|staf|posisi|pekerjaan|tenaga\s+kerja|kantor|operasional|cabang)"
                      r"(?:nya)?\s+(?:\S+\s+){0,2}?di\s+" + _CAPS)
+_CUT_VERB_IN = re.compile(r"\b(?:PHK|memangkas|pangkas|memberhentikan|merumahkan|memecat|mengurangi|menghapus|"
+                          r"mengganti(?:kan)?)\s+(?:\S+\s+){0,5}?di\s+" + _CAPS, _I)
 # where the company is based: "asal Swedia", "berbasis di Israel", "raksasa teknologi AS"
 _HQ = re.compile(r"\b(?:asal|berbasis\s+di|(?i:kantor\s+pusat)(?:nya)?\s+(?:\S+\s+){0,2}?(?:berada\s+|ada\s+)?di|berkantor\s+pusat\s+di|bermarkas(?:\s+besar)?\s+di|berpusat\s+di|"
                  r"(?:perusahaan|raksasa|startup|maskapai|bank|platform|fintech|konsultan|produsen|pabrikan|"
@@ -711,7 +728,7 @@ def _country(title: _Text, paras: list[list[_Text]], companies: list[str]) -> st
     lead = [title.text] + [r.text for p in paras[:4] for r in p]
     lead = [_OUTLET_COUNTRY.sub(" ", x) if "Indonesia" in x or "News" in x else x for x in lead]
     for s in lead:
-        for m in _CUT_IN.finditer(s):
+        for m in itertools.chain(_CUT_IN.finditer(s), _CUT_VERB_IN.finditer(s)):
             c = _country_in(m.group(1))
             if c:
                 return c

@@ -309,3 +309,24 @@ def test_headline_verb_after_a_title_name_and_an_appositive_owner():
                  "ByteDance, induk TikTok, memangkas ratusan moderator konten di Malaysia karena moderasi kini "
                  "sebagian besar dilakukan AI.")
     assert got["companies"][0] == "ByteDance"
+
+
+def test_cut_in_another_country_than_the_home():
+    got = _facts("ByteDance Pangkas Ratusan Moderator Konten di Malaysia, Diganti AI",
+                 "ByteDance memangkas ratusan moderator konten di Malaysia karena moderasi kini dilakukan AI.")
+    assert got["country"] == "Malaysia"
+    got = _facts("Google PHK 200 Karyawan di Google Cloud karena AI",
+                 "Google memangkas 200 karyawan di Google Cloud karena AI.")
+    assert got["country"] == "Amerika Serikat"
+
+
+def test_headings_abbreviations_and_products_are_not_companies():
+    got = _facts("Pembuat Game Populer PHK Ratusan Pegawai, Digantikan AI",
+                 "Pembuat Candy Crush, King, memangkas ratusan pegawai karena pekerjaan mereka kini dikerjakan AI.\n"
+                 "Apakah AI Benar-Benar Penyebab Utama?\n"
+                 "Menurutnya, keputusan itu diambil pada 12 Okt 2025 setelah evaluasi kuartal IV.\n"
+                 "Nilai pesangon mencapai USD1 juta.")
+    assert got["companies"][0] == "King"
+    keys = {_norm(c) for c in got["companies"]}
+    assert not keys & {_norm(x) for x in ("Candy Crush", "Apakah AI Benar-Benar Penyebab Utama", "Menurutnya", "Okt",
+                                          "IV", "USD1")}
