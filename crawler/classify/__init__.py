@@ -73,8 +73,9 @@ hiring, ...), the text head sees the text only (an opinion independent of the ru
     no veto and ((rules match and max(p, p_text) >= lo) or p >= hi or p_text >= hi_text)
 
 with the constants stored in the model file (chosen by grouped cross-validation: lo 0.05, hi
-0.9, hi_text 0.9), and ``score`` is the hybrid probability ``p`` (the rules' score when the model
-did not run).  Vetoes are the rules' reliable negatives (rules.vetoes): layoffs denied or only
+0.9, hi_text 0.9).  ``score`` is, for a match, the strongest opinion that flagged it (p, p_text
+over hi_text, or the rules' score if the rules matched); otherwise the hybrid probability p
+(capped by the rules' score when vetoed); the rules' score when the model did not run.  Vetoes are the rules' reliable negatives (rules.vetoes): layoffs denied or only
 negated ("bukan PHK massal"), one person fired, a survey/forecast with no cut that has happened,
 layoff/AI terms only in boilerplate (gate closed).  Without a usable model file the rules decide
 alone.  ``reasons`` then ends with "model: 0.93 (teks 0.88)" and any "veto: ...".
@@ -110,9 +111,10 @@ def decide(f: dict) -> tuple[bool, float, float | None]:
     f["reasons"].extend(vetoes)
     match = ((bool(f["rule_match"]) and max(p, pt) >= c["lo"]) or p >= c["hi"] or pt >= c["hi_text"]) \
         and not vetoes
-    score = round(p, 3)
-    if vetoes:
-        score = min(score, f["rule_score"])
+    if match:  # the strongest of the opinions that flagged it
+        score = round(max(p, pt if pt >= c["hi_text"] else 0.0, f["rule_score"] if f["rule_match"] else 0.0), 3)
+    else:
+        score = round(min(p, f["rule_score"]) if vetoes else p, 3)
     return match, score, p
 
 

@@ -28,7 +28,7 @@ from operator import or_
 
 from .lexicon import LEX
 
-RULES_VERSION = "2025.3"
+RULES_VERSION = "2025.4"
 
 # ---------------------------------------------------------------------------
 # Boilerplate
@@ -67,11 +67,11 @@ _NONAI_GATE = LEX["non_ai_connective_stems"]
 # pre-filters for single regexes (see the regex for the alternatives)
 _LAY_VERB_STEMS = ("ngurang", "angkas", "otong", "ramping", "hapus", "kurangi", "ulangkan", "hentikan")
 _AI_LOW_WORDS = ("robot", "otomatisasi", "otomatiskan", "generatif", "generative", "chatgpt", "chatbot",
-                 "chat-bot", "digitalisasi", "algoritma", "automasi", "automation")  # _AI_LOW words needing no regex
+                 "chat-bot", "voicebot", "digitalisasi", "algoritma", "automasi", "automation")  # _AI_LOW words needing no regex
 _AI_LOW_PHRASES = ("kecerdasan buatan", "kecerdasan artifisial", "artificial intelligence", "akal imitasi")  # ditto
 _AI_LOW_STEMS = ("kecerdasan", "imitasi", "robot", "otoma", "chatgpt", "genai", "chatbot", "revolusi", "generati",
                  "artificial", "machine", "digitalisasi", "llm", "algoritma", "pembelajaran", "artifisial",
-                 "automa", "chat-bot", "large", "gen-ai")
+                 "automa", "chat-bot", "large", "gen-ai", "voicebot")
 _ANAPHOR_STEMS = ("phk", "efisiensi", "langkah", "keputusan", "pemecatan", "pengurangan", "pemangkasan",
                   "kebijakan", "pemutusan", "restrukturisasi")
 _REPLACE_STEMS = ("ganti", "ambil")
@@ -213,7 +213,7 @@ _DIGIT = re.compile(r"\d")
 _WORKER = (r"(?:karyawan|pekerja|pegawai|staf|staff|buruh|tenaga\s+kerja|posisi|pekerjaan|peran|"
            r"personel|jabatan|orang|jiwa|kru|tenaga\s+manusia|sdm|jurnalis|wartawan|editor|insinyur|teknisi|"
            r"programmer|pengembang|operator|agen|kontraktor|seniman|ilustrator|penerjemah|penulis|kasir|"
-           r"pengemudi|awak|manajer|analis|desainer)(?:-\w+)?(?:nya)?")
+           r"pengemudi|awak|manajer|analis|desainer|pns|asn|aparatur)(?:-\w+)?(?:nya)?")
 _WORKER_RE = re.compile(r"\b" + _WORKER + r"\b", _I)
 
 _LAY_CORE = re.compile(  # applied to lower-cased text; literal-first alternation keeps it fast
@@ -233,7 +233,7 @@ _LAY_CONTRACT = re.compile(
     r"|(?:tidak|tak)\s+(?:akan\s+)?(?:lagi\s+)?(?:mem)?perpanjang(?:kan)?\s+(?:\S+\s+){0,4}?kontrak" + _NOT_BIZ)
 _LAY_VERB = re.compile(
     r"\b(?:memangkas|pangkas|dipangkas|terpangkas|pemangkasan|potong|memotong|pemotongan|"
-    r"mengurangi|pengurangan|dikurangi|merampingkan|rampingkan|dirampingkan|perampingan|menghapus|hapus|"
+    r"mengurangi|kurangi|pengurangan|dikurangi|merampingkan|rampingkan|dirampingkan|perampingan|menghapus|hapus|"
     r"dihapus|penghapusan|pulangkan|memulangkan|menghentikan|hentikan|dihentikan)\b", _I)
 _WORKER_AFTER = re.compile(r"\s+(?:\S+\s+){0,5}?" + _WORKER + r"\b", _I)
 
@@ -266,7 +266,7 @@ _AI_UPPER = re.compile(r"\bA\.?I\b(?!\s*[-–]?\s*(?:Research|Officer))")
 _AI_LOW = re.compile(
     r"kecerdasan\s+(?:buatan|artifisial)|akal\s+imitasi|artificial\s+intelligence|artifisial\s+inteligen|gen-?ai\b|"
     r"generatif|generative|otomatisasi|otomatiskan|otomatisasikan|otomasi\b|automasi|automation|"
-    r"chat-?bot|chatgpt|machine\s+learning|pembelajaran\s+mesin|llm\b|large\s+language\s+model|robot|"
+    r"chat-?bot|voicebot|chatgpt|machine\s+learning|pembelajaran\s+mesin|llm\b|large\s+language\s+model|robot|"
     r"digitalisasi|revolusi\s+industri\s+4\.0|algoritma|"
     r"(?:sistem|mesin|serba|gudang|kasir|proses|lini|kini|sekarang|menjadi)\s+(?:otomatis|robotik)\b")
 
@@ -744,6 +744,18 @@ def _analyse_sentence(para: int, s: str, rec: _Text | None = None, deny: bool | 
     return _Sent(para, s, lay, weak, ai, cause, repl_num, repl, anaphor, headcount, subst, bool(deny), nonai)
 
 
+# AI taking over the work ("AI akan mengambil alih banyak pekerjaan administrasi", "robot menggantikan
+# peran kasir"), not negated: in an article whose subject is job cuts, a link like _SUBST
+_TAKEOVER = re.compile(
+    r"\b(?:mengambil\s+alih|ambil\s+alih|menggantikan|gantikan|mengganti)\s+(?:\S+\s+){0,3}?"
+    r"(?:pekerjaan|tugas|peran|posisi|fungsi|karyawan|pekerja|pegawai|staf)", _I)
+
+
+def _is_takeover(s: str) -> bool:
+    low = s.lower()
+    return _TAKEOVER.search(s) is not None and not _any_in(low, _NEG_STEMS) and "?" not in s
+
+
 def _split_sents(p: str) -> list[str]:
     if not _SENT_BREAK.search(p):
         return [p]
@@ -804,7 +816,8 @@ def _evaluate(title: str, text: str, summary: str | None = None) -> dict:
     co = [s for s in sents if s.lay and s.ai]
     co_cause = [s for s in co if s.cause or s.repl_num]
     has_layoff_subject = tS.lay or len(lay_paras) >= 2
-    ana = [s for s in sents if not s.lay and s.ai and ((s.anaphor and s.cause) or s.headcount or s.subst)
+    ana = [s for s in sents if not s.lay and s.ai and ((s.anaphor and s.cause) or s.headcount or s.subst
+                                                      or (s.repl and _is_takeover(s.text)))
            ] if has_layoff_subject else []
     ai_cause = [s for s in sents if s.ai and s.cause and not s.lay]
     repl_any = [s for s in sents if s.repl]
@@ -917,6 +930,11 @@ _FORECAST = _word_re(LEX["forecast_words"])
 _HIRING = _word_re(LEX["hiring_words"])
 _GENERIC_SUBJECT = _word_re(LEX["generic_subject_words"])
 _SURVEY_WORDS = _word_re(LEX["survey_words"])
+# a hiring story told against a backdrop of layoffs: "X Buka 500 Lowongan ... di Tengah Gelombang PHK"
+_HIRING_AMID = re.compile(
+    r"\b(?:buka|membuka|rekrut|merekrut|rekrutmen|perekrutan|lowongan|mempekerjakan|hiring)\b"
+    r"[^.?!]*?\b(?:di\s+tengah|saat|meski(?:pun)?|ketika|kala|walau(?:pun)?)\s+(?:\S+\s+){0,2}?"
+    r"(?:phk|layoff|pemangkasan|pemecatan)", _I)
 _PCT_OF = re.compile(r"\d+(?:[.,]\d+)?\s*(?:%|persen)\s+(?:dari\s+)?(?:perusahaan|pemberi\s+kerja|responden|"
                      r"pekerja|karyawan|CEO|eksekutif|pekerjaan)", _I)
 
@@ -939,6 +957,7 @@ def _signals(tS: _Sent, t_clean: str, t_question: bool, sents: list[_Sent], para
         "t_hiring": float(bool(_HIRING.search(t_clean))), "t_generic": float(bool(_GENERIC_SUBJECT.search(t_clean))),
         "t_mass": float(_is_mass(t_clean)),
         "t_survey": float(bool(_SURVEY_WORDS.search(t_clean) or _PCT_OF.search(t_clean))),
+        "t_hiring_amid": float(bool(_HIRING_AMID.search(t_clean))),
         "n_lay_paras": min(len(lay_paras), 8) / 8, "n_ai_paras": min(len(ai_paras), 8) / 8,
         "n_co": min(len(co), 5) / 5, "n_co_cause": min(len(co_cause), 5) / 5, "n_ana": min(len(ana), 3) / 3,
         "n_adj": min(adj, 3) / 3, "lead_lay": float(bool(lead_lay)), "lead_ai": float(bool(lead_ai)),
@@ -994,6 +1013,8 @@ def vetoes(f: dict) -> list[str]:
         out.append("veto: PHK disangkal")
     if "negatif: pemecatan individu" in reasons and not sig["t_mass"]:
         out.append("veto: pemecatan satu orang")
+    if sig["t_hiring_amid"]:
+        out.append("veto: rekrutmen di tengah PHK, bukan PHK")
     if sig["t_survey"] and sig["n_concrete_cut"] == 0 and sig["lay_forecast_share"] >= 0.5 and not sig["t_mass"]:
         out.append("veto: survei/prakiraan, belum ada PHK")
     return out

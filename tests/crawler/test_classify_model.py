@@ -171,3 +171,26 @@ def test_model_reads_a_bounded_prefix_so_long_texts_cost_at_most_linearly():
     i1, v1 = M.features(f1, use_rules=False)
     i2, v2 = M.features(f2, use_rules=False)
     assert np.array_equal(i1, i2) and np.array_equal(v1, v2)
+
+
+def test_hiring_amid_layoffs_is_vetoed_and_voicebot_replacement_is_flagged():
+    hiring = C.classify(
+        "Platform Logistik Buka 400 Lowongan Insinyur AI di Tengah Gelombang PHK",
+        "Platform logistik itu membuka 400 lowongan insinyur kecerdasan buatan tahun ini.\n"
+        "Perekrutan dilakukan saat banyak perusahaan teknologi melakukan PHK karena otomatisasi.\n"
+        "Perusahaan menyebut gelombang PHK di industri membuat talenta AI lebih mudah didapat.")
+    assert not hiring.match and any("rekrutmen" in r for r in hiring.reasons), hiring.reasons
+    voice = C.classify(
+        "Kantor Layanan Pelanggan Ganti 250 Agen dengan Voicebot",
+        "Kantor layanan pelanggan milik perusahaan asuransi itu mengganti 250 agen dengan voicebot.\n"
+        "Para agen menerima pesangon setelah kontraknya tidak diperpanjang.\n"
+        "Manajemen menyebut voicebot kini menangani sebagian besar panggilan.")
+    assert voice.match, (voice.score, voice.reasons)
+
+
+def test_civil_servants_replaced_by_robots_flagged():
+    v = C.classify("Ratusan ASN Pemkot Bakal Digantikan Robot",
+                   "Pemerintah kota menyebut ratusan ASN di bagian administrasi bakal digantikan robot dan sistem "
+                   "otomatis mulai tahun depan.\nPekerjaan surat-menyurat akan dikerjakan mesin.\n"
+                   "Pegawai yang posisinya dihapus akan dipindahkan atau pensiun dini.")
+    assert v.match, (v.score, v.reasons)
