@@ -172,6 +172,9 @@ _MEDIA = {
     "idx channel", "investor daily", "bloomberg technoz", "cnbc internasional", "the information",
     "electrek", "wired", "forbes", "yonhap", "afp", "ap", "nikkei", "the economist", "economist",
     "investing", "marketwatch", "yahoo finance", "cnet", "zdnet", "gizmodo", "the logan bartlett show",
+    "mashable", "pcmag", "msn", "techradar", "futurism", "engadget", "ars technica", "venturebeat", "the register",
+    "9to5mac", "9to5google", "business standard", "economic times", "the times", "daily mail", "the independent",
+    "mobilegamer.biz", "voxblick", "ntvnews", "idxchannel", "idx channel", "viva", "kompas.com", "detikinet",
 }
 _STOP_CAP = {
     "jakarta", "indonesia", "ri", "as", "amerika", "amerika serikat", "ceo", "cfo", "cto", "phk", "ai",
@@ -457,6 +460,8 @@ _EXEC_TITLES = {"ceo", "cfo", "cto", "coo", "chro", "direktur", "presdir", "diru
 _MONTH_ABBR = {"jan", "feb", "mar", "apr", "jun", "jul", "agu", "agt", "ags", "sep", "sept", "okt", "nov", "des"}
 # roman numerals, currency amounts, a single word ending in -nya ("Menurutnya", "Sebelumnya")
 _NOT_A_NAME = re.compile(r"[IVXLC]{1,5}|(?:USD|US\$|Rp|EUR)\s?[\d.,]+|[A-Z][a-z]+nya", re.ASCII)
+# "Penyebab PHK itu": PHK as a noun after a capitalised sentence opener, not "X PHK 60 staf"
+_BARE_PHK_AFTER = re.compile(r"^\s*(?:\([^)]{1,40}\)\s*)?(?:,\s*)?PHK\b(?!\s+(?:\d|ribuan|ratusan|puluhan|sekitar|massal))", _I)
 _ABBREV_END = {"inc.", "co.", "corp.", "ltd.", "tbk.", "bhd.", "jr.", "sr.", "st."}
 _SITE = re.compile(r"\.(?:com|id|co|net|org)\b|[-–—]$", _I)
 
@@ -563,6 +568,7 @@ def _companies(t_rec: _Text, psents: list[list[_Text]], ai_names: set[str]) -> l
     body_text = "\n".join(paras)
     all_text = title + "\n" + body_text
     lower_words: dict[str, bool] = {}  # key -> _is_lower_word(key, all_text)
+    proper: set[str] = set()
     n_content = 0  # paragraphs of real text so far (datelines and "3 weeks ago" lines do not count)
     for pi, (is_title, unit) in enumerate(units):
         late = not is_title and n_content > 3
@@ -625,7 +631,8 @@ def _companies(t_rec: _Text, psents: list[list[_Text]], ai_names: set[str]) -> l
                     w += 1.0
                 if not _LEAD_WORDS.isdisjoint(bw[-5:]):
                     w += 1.5
-                if _COMPANY_VERB_AFTER.match(after):
+                verb_after = _COMPANY_VERB_AFTER.match(after) is not None
+                if verb_after:
                     w += 2.0
                 if (bw and bw[-1] in ("karyawan", "pekerja", "pegawai", "staf", "phk", "di-phk") or bw[-2:] == ["phk", "di"]
                         or any(x in ("karyawan", "pekerja", "pegawai", "staf", "buruh") for x in bw[-3:-1])):
@@ -645,9 +652,13 @@ def _companies(t_rec: _Text, psents: list[list[_Text]], ai_names: set[str]) -> l
                     w *= 0.3  # another company named to describe or compare ("ByteDance, induk TikTok, ...")
                 if is_title:
                     w *= 1.6
+                sent_start = start == 0 or s[:start].rstrip()[-1:] in (".", "!", "?", '"', "“", "", "-", "–", "—", ":")
+                if (known or exec_of or toks[0] == "PT" or not _LEAD_WORDS.isdisjoint(bw[-5:])
+                        or (not sent_start and not is_title)
+                        or (verb_after and (is_title or not _BARE_PHK_AFTER.match(after)))):
+                    proper.add(key)  # written like a name somewhere, not just a capitalised sentence opener
                 if w == 0.0:
                     # plain capitalised word: weak evidence, ignore sentence-initial words
-                    sent_start = start == 0 or s[:start].rstrip()[-1:] in (".", "!", "?", '"', "“", "", "-", "–", "—")
                     w = 0.0 if sent_start else 0.15
                 if len(toks) >= 3 and not known and w < 2:
                     w *= 0.5
@@ -665,6 +676,8 @@ def _companies(t_rec: _Text, psents: list[list[_Text]], ai_names: set[str]) -> l
         if len(longer) == 1:
             scores[longer[0]] += scores.pop(k)
     # aliases / merge: "amazon web services" -> keep; drop names contained in a higher-scoring one
+    for k in [k for k in scores if k not in proper]:
+        del scores[k]  # only ever a capitalised sentence opener or a title word ("Penyebab", "Terbesar")
     ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
     ranked = [(k, v) for k, v in ranked if v >= 2.0]
     if not ranked:

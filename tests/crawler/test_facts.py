@@ -330,3 +330,18 @@ def test_headings_abbreviations_and_products_are_not_companies():
     keys = {_norm(c) for c in got["companies"]}
     assert not keys & {_norm(x) for x in ("Candy Crush", "Apakah AI Benar-Benar Penyebab Utama", "Menurutnya", "Okt",
                                           "IV", "USD1")}
+
+
+def test_common_words_only_capitalised_at_a_sentence_start_are_not_companies():
+    got = _facts("Gelombang PHK Teknologi: Salesforce Pangkas 4.000 Staf, Penyebab Utamanya AI",
+                 "Salesforce memangkas 4.000 staf dukungan pelanggan karena agen AI.\n"
+                 "Penyebab PHK itu, menurut perusahaan, adalah agen AI yang kini menjawab pertanyaan pelanggan.\n"
+                 "Terbesar PHK tahun ini masih dipegang perusahaan lain.\n"
+                 "Media teknologi Mashable dan PCMag melaporkan angka yang sama.")
+    assert got["companies"] == ["Salesforce"]
+
+
+def test_single_word_company_at_sentence_starts_with_a_cut_verb():
+    got = _facts("Rutera PHK 60 Staf karena AI",
+                 "Rutera memberhentikan 60 staf karena pekerjaan mereka kini dikerjakan AI.")
+    assert got["companies"] == ["Rutera"]
