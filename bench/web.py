@@ -137,6 +137,7 @@ def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     if args.rebuild or not DB.exists():
         build(DB)
+    Store.open(DB).close()  # a cached archive gets the store's newer migrations
     from fastapi.testclient import TestClient
 
     from web.app import create_app

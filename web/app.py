@@ -22,6 +22,7 @@ import json
 import logging
 import math
 import re
+import sqlite3
 from pathlib import Path
 
 from fastapi import FastAPI, Query, Request
@@ -213,7 +214,11 @@ def create_app(db_path: Path | str, site_url: str | None = None) -> FastAPI:
         from crawler.atom import build_feed
 
         with reader() as r:
-            xml = build_feed(Store(r.conn, r.path), self_url=origin(request) + "/feed.xml")
+            try:
+                xml = build_feed(Store(r.conn, r.path), self_url=origin(request) + "/feed.xml")
+            except sqlite3.Error as exc:  # e.g. a database not yet migrated to what the feed reads
+                log.warning("feed not available: %s", exc)
+                return error_page(request, 503, "Feed belum tersedia", "Feed belum tersedia; coba lagi nanti.")
         return cached(request, xml.encode("utf-8"), "application/atom+xml; charset=utf-8")
 
     # -- API --------------------------------------------------------------------------------

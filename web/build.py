@@ -25,8 +25,9 @@ import json
 import math
 import os
 import shutil
+import sqlite3
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -50,10 +51,11 @@ class BuildReport:
     events: int = 0
     files: int = 0
     seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         return (f"site built in {self.path}: {self.pages} pages, {self.events} events, {self.files} files "
-                f"in {self.seconds:.1f} s")
+                f"in {self.seconds:.1f} s" + "".join(f"\nwarning: {w}" for w in self.warnings))
 
 
 def _check_target(out: Path) -> None:
@@ -126,8 +128,11 @@ def build_site(db_path: Path | str, out: Path | str, site_url: str | None = None
             write("peristiwa.json", "".join(events_json(r, f, permalink)))
             from crawler.atom import build_feed
 
-            write("feed.xml", build_feed(Store(r.conn, r.path),
-                                         self_url=(origin + base + "feed.xml") if origin else None))
+            try:
+                write("feed.xml", build_feed(Store(r.conn, r.path),
+                                             self_url=(origin + base + "feed.xml") if origin else None))
+            except sqlite3.Error as exc:  # e.g. a database not yet migrated to what the feed reads
+                report.warnings.append(f"feed.xml not written: {exc}")
             html = env.get_template("error.html").render(
                 urls=urls, nav="", title="Halaman tidak ditemukan", description="", canonical=None,
                 heading="Halaman tidak ditemukan", message="Alamat ini tidak ada di Pantau PHK.",

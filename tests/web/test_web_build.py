@@ -103,3 +103,24 @@ def test_pantau_site_build_command(site_db, tmp_path):
                              timeout=120)
     assert missing.returncode == 1 and "does not exist" in missing.stderr
     assert not (tmp_path / "none.db").exists()
+
+
+def test_a_feed_that_cannot_be_read_does_not_break_the_build_or_the_site(site_db, tmp_path, monkeypatch):
+    import sqlite3
+
+    from fastapi.testclient import TestClient
+
+    import crawler.atom
+    from web.app import create_app
+
+    def broken(*a, **k):
+        raise sqlite3.OperationalError("no such column: retracted")
+
+    monkeypatch.setattr(crawler.atom, "build_feed", broken)
+    report = build_site(site_db[0], tmp_path / "site")
+    assert (tmp_path / "site" / "index.html").is_file() and not (tmp_path / "site" / "feed.xml").exists()
+    assert "feed.xml not written" in report.summary()
+    with TestClient(create_app(site_db[0])) as c:
+        r = c.get("/feed.xml")
+        assert r.status_code == 503 and "Traceback" not in r.text
+        assert c.get("/").status_code == 200
