@@ -457,7 +457,9 @@ _SYNDICATED = re.compile(r"^\s*(?:artikel|berita)\s+ini\s+(?:telah\s+|sudah\s+)?
 # an executive's title before a company's name ("CEO Fiverr, Micha Kaufman")
 _EXEC_TITLES = {"ceo", "cfo", "cto", "coo", "chro", "direktur", "presdir", "dirut", "pendiri", "founder",
                 "co-founder", "cofounder", "bos", "eksekutif", "pimpinan"}
-_MONTH_ABBR = {"jan", "feb", "mar", "apr", "jun", "jul", "agu", "agt", "ags", "sep", "sept", "okt", "nov", "des"}
+_MONTH_ABBR = {"jan", "feb", "mar", "apr", "jun", "jul", "agu", "agt", "ags", "sep", "sept", "okt", "nov", "des",
+               "january", "february", "march", "may", "june", "july", "august", "october", "december", "monday",
+               "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 # roman numerals, currency amounts, a single word ending in -nya ("Menurutnya", "Sebelumnya")
 _NOT_A_NAME = re.compile(r"[IVXLC]{1,5}|(?:USD|US\$|Rp|EUR)\s?[\d.,]+|[A-Z][a-z]+nya", re.ASCII)
 # "Penyebab PHK itu": PHK as a noun after a capitalised sentence opener, not "X PHK 60 staf"
@@ -524,10 +526,13 @@ def _company_name(seq: str) -> tuple[str, str] | None:
 
 
 def _is_heading(s: str) -> bool:
-    """A short line whose words all start with a capital (a sub-heading in title case)."""
-    words = s.split()
-    return 2 <= len(words) <= 12 and len(s) < 90 and not s.rstrip().endswith(".") and all(
-        w[0].isupper() or not w[0].isalpha() for w in words)
+    """A short line without a final full stop, most of whose words start with a capital (a
+    sub-heading: "Strategi Cegah Potensi PHK di Indonesia")."""
+    if len(s) >= 100 or s.rstrip().endswith((".", ",")):
+        return False
+    words = [w.lstrip("\"“'(") for w in s.split()]
+    words = [w for w in words if w[:1].isalpha()]
+    return len(words) >= 2 and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
 
 
 def _longest_in(toks: list[str], body: str) -> list[str]:
@@ -582,8 +587,7 @@ def _companies(t_rec: _Text, psents: list[list[_Text]], ai_names: set[str]) -> l
             if late and not gate:
                 continue  # companies are named in the title, the lead or next to layoff terms
             s_lay = None  # layoff term in s; computed on first use
-            if not is_title and _is_heading(s):
-                continue  # a sub-heading ("Apakah AI Benar-Benar Penyebab Utama?")
+            heading = not is_title and _is_heading(s)  # a sub-heading: only well-known names count there
             for m in _CAP_SEQ.finditer(s):
                 toks = _trim_cap_seq(m.group(1))
                 if not toks:
@@ -602,6 +606,8 @@ def _companies(t_rec: _Text, psents: list[list[_Text]], ai_names: set[str]) -> l
                 if key in _ALIAS:
                     name = _ALIAS[key]
                     key = name.lower()
+                elif heading:
+                    continue
                 titled = _had_title(m.group(1))
                 if titled and key not in _KNOWN_SET and not (
                         len(toks) == 1 and m.group(1).split()[0].lower() in _EXEC_TITLES

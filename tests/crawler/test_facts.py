@@ -345,3 +345,12 @@ def test_single_word_company_at_sentence_starts_with_a_cut_verb():
     got = _facts("Rutera PHK 60 Staf karena AI",
                  "Rutera memberhentikan 60 staf karena pekerjaan mereka kini dikerjakan AI.")
     assert got["companies"] == ["Rutera"]
+
+
+def test_mixed_case_sub_heading_and_english_month_are_not_companies():
+    got = _facts("Microsoft PHK 10.000 Karyawan, Fokus ke AI",
+                 "Microsoft memangkas 10.000 karyawan seiring fokus ke AI.\n"
+                 "11 October 2024 11:25\n"
+                 "Strategi Cegah Potensi PHK di Indonesia\n"
+                 "Pemerintah diminta menyiapkan pelatihan ulang bagi pekerja yang terdampak PHK.")
+    assert got["companies"] == ["Microsoft"]
