@@ -24,8 +24,8 @@ within the window, never from a scan of the archive; copies (rule 1) are
 looked up, not compared one by one — the equal content hash by its index, and
 near-identical texts through ``story_sketch`` (the ``SKETCH_KEYS`` smallest
 shingle hashes of every grouped article, indexed): two texts with Jaccard
-≥ 0.6 share one of them with probability > 0.999, and at most ``MAX_NEAR``
-such members are compared in full (issue 15).
+≥ 0.6 share one of them with probability > 0.999 (and most of them, as a rule), and at most
+``MAX_NEAR`` such members, most shared keys first, are compared in full (issue 15).
 
 ``stories`` is the events table: company, companies, jobs_cut, percent,
 country (the classifier's country of the cut, else one the text states),
@@ -52,7 +52,7 @@ SHINGLE = 5
 NEAR_DUP = 0.6
 TITLE_SIM = 0.6
 SKETCH_KEYS = 8
-MAX_NEAR = 50
+MAX_NEAR = 20
 
 _LEGAL = re.compile(r"\b(inc|corp|corporation|co|ltd|llc|plc|tbk|pt|persero|group|company|the)\b\.?", re.I)
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
@@ -175,7 +175,7 @@ def _iso(dt: datetime) -> str:
 
 def _copy_candidates(store: Store, art: dict, sketch: list[int], story_ids: list[int]) -> list[tuple]:
     """(story_id, content_hash, shingles) of the window's grouped articles that may be copies of
-    ``art``: the same content hash first, then those sharing a sketch key, newest first."""
+    ``art``: the same content hash first, then those sharing the most sketch keys (newest first among equals)."""
     marks = ",".join("?" * len(story_ids))
     rows: list[tuple] = []
     if art.get("content_hash"):
@@ -184,10 +184,12 @@ def _copy_candidates(store: Store, art: dict, sketch: list[int], story_ids: list
             f"AND story_id IN ({marks}) ORDER BY id DESC LIMIT 1", [art["content_hash"], *story_ids]).fetchall()
     keys = sketch[:SKETCH_KEYS]
     if keys:
+        # most shared keys first: a copy shares most of them, a common phrase one or two
         rows += store.db.execute(
-            f"SELECT story_id, content_hash, shingles FROM articles WHERE id IN "
-            f"(SELECT article_id FROM story_sketch WHERE hash IN ({','.join('?' * len(keys))})) "
-            f"AND story_id IN ({marks}) ORDER BY id DESC LIMIT {MAX_NEAR}", [*keys, *story_ids]).fetchall()
+            f"SELECT a.story_id, a.content_hash, a.shingles FROM (SELECT article_id, COUNT(*) AS shared "
+            f"FROM story_sketch WHERE hash IN ({','.join('?' * len(keys))}) GROUP BY article_id) k "
+            f"JOIN articles a ON a.id = k.article_id WHERE a.story_id IN ({marks}) "
+            f"ORDER BY k.shared DESC, a.id DESC LIMIT {MAX_NEAR}", [*keys, *story_ids]).fetchall()
     return rows
 
 
