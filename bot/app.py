@@ -97,6 +97,9 @@ def build_application(settings, store: Store | None = None) -> Application:
     app.bot_data["settings"] = settings
     app.bot_data["store"] = store
     app.bot_data["own_store"] = own
+    from .review import register_review_handlers
+
+    register_review_handlers(app)  # first: the catch-all of register_handlers answers unknown commands
     register_handlers(app)
     return app
 

@@ -43,8 +43,15 @@ Delivery policy
   report of an alerted story edits that channel message (``update``) instead
   of posting again; a story that grew gets one reply (``followup``). An
   update or follow-up waits while the story's first alert is still pending.
+- Editors (``crawler.editorial``, ``bot.review``): ``review`` and ``grey`` rows go
+  to the editors' chats with inline buttons; ``retract`` deletes the story's
+  channel message, and where Telegram refuses (older than 48 h) edits it to
+  "Dicabut redaksi"; ``correct:<n>`` edits the channel message to the corrected
+  facts. Every channel rendering (alert, update, follow-up, correction) shows
+  the story's human-corrected facts (``editorial.with_story_facts``). Same
+  claim-before-request rule as alerts.
 - No token: dry run — the pending alerts are printed as plain text and stay
-  pending.
+  pending (review/grey rows like alerts; retract/correct rows as one line).
 - Telegram's answers feed ``crawler.health``: the token accepted or rejected
   (401) and the channel's last answer are recorded in the database; after each
   run with a bot the admins are told if health changed (``bot.health``).
@@ -64,7 +71,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import TextIO
 
-from crawler import outbox
+from crawler import editorial, outbox
 from crawler.health import record_telegram, telegram_state
 from crawler.store import Store
 
@@ -146,6 +153,7 @@ def _pacer(pacing: Pacing) -> Pacer:
 class DeliveryReport:
     sent: int = 0
     edited: int = 0
+    retracted: int = 0
     failed: int = 0
     pending: int = 0
     uncertain: int = 0
@@ -160,6 +168,8 @@ class DeliveryReport:
         extras = []
         if self.edited:
             extras.append(f"{self.edited} story messages edited")
+        if self.retracted:
+            extras.append(f"{self.retracted} channel messages retracted")
         if self.uncertain:
             extras.append(f"{self.uncertain} uncertain (may have been delivered)")
         if self.deactivated:
@@ -229,9 +239,10 @@ class _Sender:
         return self.settings.redact(" ".join(text.split()))[:300]
 
     async def send(self, chat_id: str, text_html: str, reply_to: int | None = None,
-                   edit_id: int | None = None, claim=None) -> _Outcome:
-        """Send (or edit) one message. ``claim()`` is called once, after the pacing wait and right
-        before the first request; when it returns False another deliverer has the alert ("taken")."""
+                   edit_id: int | None = None, claim=None, markup=None, delete_id: int | None = None) -> _Outcome:
+        """Send (or edit, or with ``delete_id`` delete) one message. ``claim()`` is called once, after
+        the pacing wait and right before the first request; when it returns False another deliverer
+        has the alert ("taken"). A deletion Telegram refuses (older than 48 h) is "undeletable"."""
         from telegram.constants import ParseMode
         from telegram import LinkPreviewOptions
         from telegram.error import (BadRequest, ChatMigrated, Forbidden, InvalidToken, NetworkError,
@@ -252,12 +263,15 @@ class _Sender:
             try:
                 timeouts = dict(read_timeout=self.read_timeout, write_timeout=self.read_timeout,
                                 connect_timeout=min(10.0, self.read_timeout), pool_timeout=self.read_timeout)
+                if delete_id is not None:
+                    await self.bot.delete_message(chat_id=chat_id, message_id=delete_id, **timeouts)
+                    return _Outcome("sent", message_id=delete_id)
                 if edit_id is not None:
                     await self.bot.edit_message_text(
                         chat_id=chat_id, message_id=edit_id, text=text, parse_mode=parse_mode,
                         link_preview_options=LinkPreviewOptions(is_disabled=True), **timeouts)
                     return _Outcome("sent", message_id=edit_id)
-                extra = {}
+                extra = {"reply_markup": markup} if markup is not None else {}
                 if reply_to:
                     from telegram import ReplyParameters
 
@@ -276,6 +290,8 @@ class _Sender:
                 log.info("flood limit for chat %s: waiting %.0f s", chat_id, wait)
                 await asyncio.sleep(wait)
             except TimedOut as exc:
+                if delete_id is not None and _maybe_delivered(exc):
+                    return _Outcome("sent", message_id=delete_id)  # a deletion repeated later is harmless
                 if edit_id is not None and _maybe_delivered(exc):
                     return _Outcome("sent", message_id=edit_id)  # an edit repeated later is harmless
                 if _maybe_delivered(exc):
@@ -290,6 +306,12 @@ class _Sender:
                 return _Outcome("bad_request", error=f"400: group moved to chat {exc.new_chat_id}")
             except BadRequest as exc:
                 message = str(exc).lower()
+                if delete_id is not None:
+                    if "can't be deleted" in message or "cant be deleted" in message:
+                        return _Outcome("undeletable", error="400: " + self.redact(exc))
+                    if "not found" in message:
+                        return _Outcome("gone", error="400: " + self.redact(exc))
+                    return _Outcome("bad_request", error="400: " + self.redact(exc))
                 if edit_id is not None and "not modified" in message:
                     return _Outcome("sent", message_id=edit_id)
                 if edit_id is not None and ("not found" in message or "can't be edited" in message):
@@ -330,8 +352,22 @@ async def _notify_admins(bot, settings, text: str) -> None:
 def _print_alert(store: Store, settings, alert: dict, out: TextIO) -> None:
     article = store.article(alert["article_id"])
     dest = alert["chat_id"] + (" (channel)" if alert["chat_id"] == (settings.channel_id or "") else "")
-    out.write(f"--- alert {alert['id']} → {dest} · article {alert['article_id']}\n")
-    out.write((to_plain(format_alert(article)) if article else "(article missing)") + "\n\n")
+    kind = alert.get("kind") or outbox.KIND_ALERT
+    label = kind if kind in editorial.EDITOR_KINDS else "alert"
+    out.write(f"--- {label} {alert['id']} → {dest} · article {alert['article_id']}\n")
+    if article is None:
+        text = "(article missing)"
+    elif kind in editorial.EDITOR_KINDS:
+        from .review import render_editor_message
+
+        text = to_plain(render_editor_message(store, settings, kind, article)[0])
+    elif kind == editorial.KIND_RETRACT or kind.startswith(editorial.KIND_CORRECT + ":"):
+        from .review import plain_note
+
+        text = plain_note(store, alert)
+    else:
+        text = to_plain(format_alert(editorial.with_story_facts(store, article)))
+    out.write(text + "\n\n")
     out.flush()
 
 
@@ -439,11 +475,31 @@ async def _run(settings, store: Store, bot, report: DeliveryReport, limit, pacin
                 report.failed += 1
                 continue
             kind = alert.get("kind") or outbox.KIND_ALERT
-            reply_to = edit_id = None
+            reply_to = edit_id = delete_id = markup = None
             try:
-                if kind == outbox.KIND_ALERT:
-                    text_html = format_story(article, outbox.story_siblings(store, article.get("story_id"),
-                                                                            article["id"]))
+                if kind in editorial.EDITOR_KINDS:  # to the editors, with ✅ ❌ (✏️) buttons
+                    from .review import render_editor_message
+
+                    text_html, markup = render_editor_message(store, settings, kind, article)
+                elif kind == editorial.KIND_RETRACT or kind.startswith(editorial.KIND_CORRECT + ":"):
+                    from .review import RETRACTED_NOTE, channel_message_id
+
+                    mid = channel_message_id(store, alert)
+                    if mid is None:
+                        if not outbox.claim_alert(store, alert["id"], owner):
+                            continue
+                        outbox.mark_sent(store, alert["id"], None, note="no channel message to change")
+                        continue
+                    if kind == editorial.KIND_RETRACT:
+                        text_html, delete_id = RETRACTED_NOTE, mid
+                    else:
+                        text_html = format_story(editorial.with_story_facts(store, article),
+                                                 outbox.story_siblings(store, article.get("story_id"),
+                                                                       article["id"]))
+                        edit_id = mid
+                elif kind == outbox.KIND_ALERT:
+                    text_html = format_story(editorial.with_story_facts(store, article),
+                                             outbox.story_siblings(store, article.get("story_id"), article["id"]))
                 else:
                     state, first_mid = outbox.story_message(store, article.get("story_id"), chat)
                     if state in ("pending", "sending"):
@@ -456,13 +512,14 @@ async def _run(settings, store: Store, bot, report: DeliveryReport, limit, pacin
                         continue
                     if kind == outbox.KIND_UPDATE:
                         first = _first_story_article(store, article.get("story_id"), chat) or article
-                        text_html = format_story(first, outbox.story_siblings(store, article.get("story_id"),
-                                                                              first["id"]))
+                        text_html = format_story(editorial.with_story_facts(store, first),
+                                                 outbox.story_siblings(store, article.get("story_id"), first["id"]))
                         edit_id = first_mid
                     else:
                         story = store.db.execute("SELECT jobs_cut FROM stories WHERE id = ?",
                                                  [article.get("story_id")]).fetchone()
-                        text_html = format_followup(article, {"jobs_cut": story[0] if story else None})
+                        text_html = format_followup(editorial.with_story_facts(store, article),
+                                                    {"jobs_cut": story[0] if story else None})
                         reply_to = first_mid
             except Exception as exc:  # noqa: BLE001 - a rendering bug must not strand the alert
                 outbox.mark_retry(store, alert["id"], settings.redact(f"render: {type(exc).__name__}: {exc}"))
@@ -470,8 +527,14 @@ async def _run(settings, store: Store, bot, report: DeliveryReport, limit, pacin
                 continue
             try:
                 # claimed only now, after the pacing wait: a stop while waiting leaves it pending
-                result = await sender.send(chat, text_html, reply_to=reply_to, edit_id=edit_id,
+                result = await sender.send(chat, text_html, reply_to=reply_to, edit_id=edit_id, markup=markup,
+                                           delete_id=delete_id,
                                            claim=lambda: outbox.claim_alert(store, alert["id"], owner))
+                if result.kind == "undeletable":  # older than 48 h: the message says it was withdrawn
+                    log.info("channel message %s is too old to delete (%s); editing it to 'Dicabut redaksi'",
+                             delete_id, result.error)
+                    edit_id, delete_id = delete_id, None
+                    result = await sender.send(chat, text_html, edit_id=edit_id)
             except InvalidToken as token_exc:
                 record_telegram(store, "auth", False, "401 Unauthorized")
                 outbox.mark_retry(store, alert["id"], "401: bot token rejected", undo_attempt=True)
@@ -488,7 +551,9 @@ async def _run(settings, store: Store, bot, report: DeliveryReport, limit, pacin
                 outbox.mark_sent(store, alert["id"], result.message_id)
                 if chat == channel:
                     _note_channel(store, True)
-                if edit_id is not None:
+                if kind == editorial.KIND_RETRACT:
+                    report.retracted += 1
+                elif edit_id is not None:
                     report.edited += 1
                 else:
                     report.sent += 1

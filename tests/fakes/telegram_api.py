@@ -35,6 +35,7 @@ DEFAULT_TOKEN = "123456789:TEST-fake_token_ABCdef"
 TOKEN_RE = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
 
 TEXT_LIMIT = 4096
+DELETE_WINDOW = 48 * 3600  # seconds after which Telegram refuses deleteMessage
 CAPTION_LIMIT = 1024
 
 # Parameters whose form-encoded value is always a plain string (PTB sends str values
@@ -749,9 +750,17 @@ class FakeTelegram:
             kind = "channel_post" if chat["type"] == "channel" else "message"
             return self.push_update({kind: msg})
 
+    def age_message(self, chat_id: Any, message_id: int, hours: float) -> None:
+        """Pretend a stored message was sent ``hours`` earlier (deleteMessage refuses after 48 h)."""
+        with self._lock:
+            stored = self._messages[(self._canon_key(chat_id), message_id)]
+            stored["date"] = int(stored.get("date", time.time()) - hours * 3600)
+
     def push_callback(self, chat_id: Any, message_id: int, data: str,
-                      from_id: int | None = None, *, username: str | None = None) -> int:
-        """Queue a callback_query on a (previously sent) message; returns the update_id.
+                      from_id: int | None = None, *, username: str | None = None,
+                      first_name: str | None = None) -> int:
+        """Queue a callback_query on a (previously sent) message, pressed by user ``from_id``
+        (any id: admins and strangers); returns the update_id.
         The callback query id is in ``self.last_callback_id``."""
         with self._cv:
             chat = self._chat_obj(chat_id)
@@ -767,7 +776,7 @@ class FakeTelegram:
             cb_id = str(self._next_cb)
             self._pending_callbacks.add(cb_id)
             self.last_callback_id = cb_id
-            cq = {"id": cb_id, "from": self._user_obj(from_id, username),
+            cq = {"id": cb_id, "from": self._user_obj(from_id, username, first_name),
                   "chat_instance": str(abs(hash(("ci", chat["id"])))), "data": data,
                   "message": message}
             return self.push_update({"callback_query": cq})
@@ -1119,10 +1128,13 @@ class FakeTelegram:
         return True
 
     def _m_deletemessage(self, p: dict, files: dict, fault: Any) -> bool:
+        """Like Telegram: a message older than 48 hours (see ``age_message``) cannot be deleted."""
         chat_id = self._require_chat(p)
         key = (self._canon_key(chat_id), int(p.get("message_id", 0)))
         if key not in self._messages:
             raise _ApiError(400, "Bad Request: message to delete not found")
+        if time.time() - self._messages[key].get("date", time.time()) > DELETE_WINDOW:
+            raise _ApiError(400, "Bad Request: message can't be deleted for everyone")
         del self._messages[key]
         self.deleted.append({"chat_id": _norm_chat(chat_id), "message_id": key[1]})
         return True
