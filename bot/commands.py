@@ -57,6 +57,8 @@ PUBLIC_COMMANDS = [
 ADMIN_COMMANDS = [
     ("status", "Status crawler dan antrean peringatan (admin)"),
     ("uji", "Uji klasifikasi sebuah teks (admin)"),
+    ("koreksi", "Koreksi fakta, gabung atau pisah peristiwa (redaksi)"),
+    ("riwayat", "Riwayat keputusan dan koreksi sebuah peristiwa (redaksi)"),
 ]
 
 HELP = (
@@ -207,7 +209,7 @@ def search_examples(store: Store, n: int = 2) -> list[str]:
     fresh archive, so no hint promises results that are not there)."""
     out: list[str] = []
     top = store.db.execute("SELECT MIN(company), COUNT(*) AS n FROM stories WHERE company IS NOT NULL "
-                           "AND company != '' GROUP BY lower(company) ORDER BY n DESC, MIN(company) LIMIT 8")
+                           "AND retracted = 0 AND company != '' GROUP BY lower(company) ORDER BY n DESC, MIN(company) LIMIT 8")
     for name, _count in top.fetchall():
         word = str(name).strip()
         if not word or len(word) > 30 or word in out:
@@ -219,8 +221,12 @@ def search_examples(store: Store, n: int = 2) -> list[str]:
     return out
 
 
-def _help_text(context, examples: list[str]) -> str:
+def _help_text(context, examples: list[str], admin: bool = False) -> str:
     example = f", mis. <code>/cari {fmt.esc(examples[0])}</code>" if examples else ""
+    if admin:  # editors also see their commands (bot.review)
+        from .review import ADMIN_HELP
+
+        return _help_text(context, examples) + ADMIN_HELP
     return HELP.replace("{bot}", fmt.esc(context.bot.username or "bot")).replace("{cari_example}", example) \
         .replace("{digest_hour}", f"{int(_settings(context).number('PANTAU_DIGEST_HOUR')) % 24:02d}.00")
 
@@ -230,7 +236,7 @@ async def cmd_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def cmd_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await _reply(update, _help_text(context, await _db(context, search_examples)))
+    await _reply(update, _help_text(context, await _db(context, search_examples), _is_admin(update, context)))
 
 
 async def on_plain_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

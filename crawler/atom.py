@@ -33,7 +33,7 @@ def _fmt_number(n: int | None) -> str:
 
 
 def build_feed(store: Store, limit: int = 50, self_url: str | None = None) -> str:
-    stories = list(store.db.query("SELECT * FROM stories ORDER BY last_reported DESC, id DESC LIMIT ?", [limit]))
+    stories = list(store.db.query("SELECT * FROM stories WHERE retracted = 0 ORDER BY last_reported DESC, id DESC LIMIT ?", [limit]))
     updated = stories[0]["last_reported"] if stories else datetime.now(timezone.utc).replace(microsecond=0).isoformat()
     out = ['<?xml version="1.0" encoding="utf-8"?>',
            '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="id">',

@@ -314,6 +314,46 @@ def cmd_config(args) -> int:
     return 0
 
 
+# -- editorial ----------------------------------------------------------------------------
+
+def cmd_audit(args) -> int:
+    from .editorial import audit_rows
+
+    store = _open_existing_store(_settings())
+    try:
+        rows = audit_rows(store, args.story)
+    finally:
+        store.close()
+    if args.format == "jsonl":
+        for r in rows:
+            print(json.dumps(r, ensure_ascii=False))
+        return 0
+    if not rows:
+        print("no editorial decisions or corrections recorded" + (f" for story {args.story}" if args.story else ""))
+        return 0
+    for r in rows:
+        target = f"story {r['story_id']}" if r["story_id"] else f"article {r['article_id']}"
+        change = ""
+        if r["before"] is not None or r["after"] is not None:
+            change = f": {json.dumps(r['before'], ensure_ascii=False)} -> {json.dumps(r['after'], ensure_ascii=False)}"
+        print(f"{r['at']}  {r['user_name']} ({r['user_id'] or '-'})  {r['action']} {target}{change}")
+    return 0
+
+
+def cmd_labels(args) -> int:
+    from .editorial import labels_export
+
+    store = _open_existing_store(_settings())
+    try:
+        rows = labels_export(store, facts=args.facts)
+    finally:
+        store.close()
+    for r in rows:
+        print(json.dumps(r, ensure_ascii=False))
+    print(f"{len(rows)} {'corrected stories' if args.facts else 'labelled articles'} exported", file=sys.stderr)
+    return 0
+
+
 def cmd_train(args) -> int:
     from .classify.train import run
 
@@ -321,6 +361,17 @@ def cmd_train(args) -> int:
 
 
 def register(sub) -> None:
+    p = sub.add_parser("audit", help="the editors' decisions and corrections (who, when, before -> after)")
+    p.add_argument("--story", type=int, metavar="ID", help="only this story (events export id)")
+    p.add_argument("--format", choices=("text", "jsonl"), default="text")
+    p.set_defaults(func=cmd_audit)
+
+    p = sub.add_parser("labels", help="export the editors' labels as training data (dev-set JSON Lines)")
+    p.add_argument("action", choices=("export",))
+    p.add_argument("--facts", action="store_true",
+                   help="corrected facts of stories (regression cases for the fact extractor) instead")
+    p.set_defaults(func=cmd_labels)
+
     p = sub.add_parser("crawl", help="run one crawl pass over the sources and print a summary line")
     p.add_argument("--source", metavar="NAME", help="crawl only this source (ignores back-off)")
     p.add_argument("--force", action="store_true", help="ignore failing sources' back-off")

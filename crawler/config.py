@@ -61,6 +61,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PANTAU_SITE_URL", None, "public root URL of the site (for canonical and Open Graph links), e.g. https://phk.example.id"),
     Setting("PANTAU_MODEL", None, "classifier model file (.npz from `pantau train`); default: model.npz "
             "next to PANTAU_DB if present, else the model shipped with the package"),
+    Setting("PANTAU_REVIEW", "after", "editorial review of new stories: after (publish at once, editors may "
+            "retract), before (publish only after an editor's ✅), off"),
+    Setting("PANTAU_REVIEW_CHAT", None, "chat that receives review messages (default: each admin in private)"),
+    Setting("PANTAU_REVIEW_TIMEOUT", "12", "before-mode: hours a story waits for review before the automatic decision"),
+    Setting("PANTAU_REVIEW_AUTO_SCORE", "0.9", "before-mode: an unreviewed story at least this score is published "
+            "after the timeout, others are dropped"),
+    Setting("PANTAU_GREY_MIN", "0.35", "unflagged articles scoring at least this are sent to the editors as "
+            "'Mungkin relevan?' (the grey zone); 1 = off"),
     Setting("TELEGRAM_BOT_TOKEN", None, "Telegram bot token; without it alerts are printed (dry run)", secret=True),
     Setting("TELEGRAM_CHANNEL_ID", None, "channel/group that receives every alert (@name or -100…)"),
     Setting("TELEGRAM_API_URL", "https://api.telegram.org",
@@ -86,6 +94,10 @@ CHECKS: dict[str, tuple] = {
     "PANTAU_ALERT_MAX_AGE_HOURS": ("num", 0, None),
     "PANTAU_HEALTH_MAX_PENDING_MINUTES": ("num", 0, None),
     "PANTAU_WEB_PORT": ("int", 1, 65535),
+    "PANTAU_REVIEW": ("choice", ("after", "before", "off")),
+    "PANTAU_REVIEW_TIMEOUT": ("num", 0, None),
+    "PANTAU_REVIEW_AUTO_SCORE": ("num", -1, None),
+    "PANTAU_GREY_MIN": ("num", -1, None),
 }
 
 
@@ -114,7 +126,6 @@ def check_value(name: str, raw: str | None) -> None:
             raise ConfigError(f"{name}={raw!r} must be at least {low}")
     elif value <= rule[1]:
         raise ConfigError(f"{name}={raw!r} must be greater than {rule[1]}")
-
 _LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$")
 
 

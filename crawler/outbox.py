@@ -53,6 +53,7 @@ import uuid
 from datetime import datetime, timedelta, timezone
 from typing import Iterable
 
+from . import editorial
 from .store import Store, now_iso
 
 KIND_ALERT = "alert"        # a new message: the first report of a story in a chat
@@ -205,9 +206,12 @@ def enqueue_alerts(store: Store, settings, article_ids: Iterable[int]) -> int:
             chunk = ids[i:i + 500]
             marks = ",".join("?" * len(chunk))
             rows = list(store.db.query(
-                f"SELECT id, title, text, companies, story_id, jobs_cut, published, fetched FROM articles "
+                f"SELECT id, title, text, companies, story_id, jobs_cut, published, fetched, score FROM articles "
                 f"WHERE match = 1 AND id IN ({marks}) ORDER BY COALESCE(published, fetched), id", chunk))
             for art in rows:
+                if editorial.absorb_if_retracted(store, art):  # a retracted story's later report: silent
+                    store.db.execute("UPDATE articles SET alert_decided = ? WHERE id = ?", [now, art["id"]])
+                    continue
                 if not is_recent(art, cutoff):  # old news: stored and searchable, never pushed
                     store.db.execute("UPDATE articles SET alert_decided = ? WHERE id = ?", [now, art["id"]])
                     continue
@@ -215,12 +219,14 @@ def enqueue_alerts(store: Store, settings, article_ids: Iterable[int]) -> int:
                 targets += [s["chat_id"] for s in subscribers if keywords_match(s["keywords"], art)]
                 for chat in dict.fromkeys(targets):
                     kind = _kind_for(store, art, chat, chat == channel and chat != CONSOLE)
-                    if kind is None:
+                    status = editorial.alert_status(store, settings, art, chat) if kind else None
+                    if kind is None or status is None:
                         continue
                     cur = store.db.execute(
                         "INSERT OR IGNORE INTO alerts (article_id, chat_id, kind, status, created) "
-                        "VALUES (?, ?, ?, 'pending', ?)", [art["id"], chat, kind, now])
+                        "VALUES (?, ?, ?, ?, ?)", [art["id"], chat, kind, status, now])
                     created += cur.rowcount or 0
+                created += editorial.queue_review(store, settings, art, now)
                 store.db.execute("UPDATE articles SET alert_decided = ? WHERE id = ?", [now, art["id"]])
     return created
 
@@ -249,13 +255,17 @@ def enqueue_undecided(store: Store, settings) -> int:
     ensure_schema(store)
     ids = [r[0] for r in store.db.execute(
         "SELECT id FROM articles WHERE match = 1 AND alert_decided IS NULL ORDER BY id").fetchall()]
-    if not ids:
-        return 0
-    from .stories import assign_story
+    created = 0
+    if ids:
+        from .stories import assign_story
 
-    for article_id in ids:
-        assign_story(store, article_id)  # no-op for articles already in a story
-    return enqueue_alerts(store, settings, ids)
+        for article_id in ids:
+            assign_story(store, article_id)  # no-op for articles already in a story
+        created = enqueue_alerts(store, settings, ids)
+    if settings is not None:  # the editors' part: near misses to ask about, held stories timing out
+        editorial.queue_grey(store, settings, max_age_hours=settings.number("PANTAU_ALERT_MAX_AGE_HOURS"))
+        editorial.expire_held(store, settings)
+    return created
 
 
 def _kind_for(store: Store, art: dict, chat: str, is_channel: bool) -> str | None:
@@ -440,7 +450,7 @@ def recall_query(store: Store, query_id: int, chat_id: int | str | None = None) 
 # -- statistics / status ---------------------------------------------------------------------------
 
 STATS_EVENTS_SQL = (
-    "SELECT substr(first_reported, 1, 7) AS m, jobs_cut, companies FROM stories "
+    "SELECT substr(first_reported, 1, 7) AS m, jobs_cut, companies FROM stories WHERE retracted = 0 "
     "UNION ALL SELECT substr(COALESCE(published, fetched), 1, 7), jobs_cut, companies "
     "FROM articles INDEXED BY idx_flagged_ungrouped WHERE match = 1 AND story_id IS NULL")
 """/statistik events: every story, plus flagged articles not grouped yet (a partial index

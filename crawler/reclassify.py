@@ -1,7 +1,7 @@
 """``pantau reclassify``: re-run the classifier over stored articles, no refetching.
 
 Every article's verdict columns are recomputed from its stored title, text
-and summary. The report counts newly flagged and unflagged articles and
+and summary; an editor's label (``crawler.editorial``) still decides ``match``. The report counts newly flagged and unflagged articles and
 lists each change ("+ title" flagged now, "- title" no longer flagged).
 Newly flagged articles are returned so the caller can queue alerts.
 """
@@ -33,7 +33,7 @@ def reclassify(store: Store, settings=None, batch: int = 500) -> ReclassifyRepor
     last_id = 0
     while True:
         rows = list(store.db.query(
-            "SELECT id, title, text, summary, match FROM articles WHERE id > ? ORDER BY id LIMIT ?",
+            "SELECT id, title, text, summary, match, label FROM articles WHERE id > ? ORDER BY id LIMIT ?",
             [last_id, batch]))
         if not rows:
             break
@@ -49,6 +49,8 @@ def reclassify(store: Store, settings=None, batch: int = 500) -> ReclassifyRepor
                      cols.get("country"), cols.get("attribution"), cols.get("evidence"),
                      cols["rules_version"], cols["classified_at"], row["id"]])
                 was, now = bool(row["match"]), bool(cols["match"])
+                if row["label"] is not None:  # an editor's label wins (a trigger keeps match = label)
+                    now = bool(row["label"])
                 if now and not was:
                     report.flagged_now.append(row["id"])
                     report.changes.append(f"+ {row['title']}")

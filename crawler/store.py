@@ -416,6 +416,13 @@ def _m011_article_counts(db) -> None:
                "SELECT 1, COUNT(*), COALESCE(SUM(match = 1), 0) FROM articles")
 
 
+def _m012_editorial(db) -> None:
+    """Review decisions, audit trail, labels, retraction and locked facts (crawler.editorial)."""
+    from .editorial import migrate
+
+    migrate(db)
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_initial", _m001_initial),
     ("002_outbox", _m002_outbox),
@@ -432,6 +439,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("007_fetch_retry_and_skips", _m007_fetch_retry_and_skips),
     ("010_fts_update_trigger", _m010_fts_update_trigger),
     ("011_article_counts", _m011_article_counts),
+    ("012_editorial", _m012_editorial),
 ]
 
 

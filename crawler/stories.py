@@ -276,6 +276,9 @@ def assign_story(store: Store, article_id: int) -> int | None:
                 "UPDATE stories SET attribution = ?, evidence = ? WHERE id = ? AND ("
                 "(attribution IS NULL AND evidence IS NULL) OR (? = 'explicit' AND COALESCE(attribution, '') != 'explicit'))",
                 [art.get("attribution"), art.get("evidence"), chosen, art.get("attribution")])
+        from .editorial import reapply_locks
+
+        reapply_locks(store, chosen)  # an editor's correction wins over every later report
         store.db.execute("UPDATE articles SET story_id = ?, shingles = ? WHERE id = ?",
                          [chosen, json.dumps(sketch[:200]), article_id])
         store.conn.executemany("INSERT OR IGNORE INTO story_sketch (hash, article_id) VALUES (?, ?)",
@@ -304,7 +307,7 @@ STORY_ARTICLES_SQL = ("SELECT id, url, title, outlet, source, published, fetched
                       "ORDER BY COALESCE(published, fetched), id")
 """A story's articles, oldest first (by the story_id index)."""
 
-EVENTS_SQL = "SELECT * FROM stories ORDER BY first_reported DESC, id DESC"
+EVENTS_SQL = "SELECT * FROM stories WHERE retracted = 0 ORDER BY first_reported DESC, id DESC"
 """The events export: every story, newest first (then STORY_ARTICLES_SQL per story)."""
 
 

@@ -43,7 +43,8 @@ def tg():
 def make_env(tg: FakeTelegram | None, db: Path, **extra) -> dict[str, str]:
     env = {"PANTAU_DB": str(db), "TELEGRAM_CHANNEL_ID": CHANNEL, "PANTAU_ADMIN_IDS": str(ADMIN),
            "PANTAU_LOG_LEVEL": "INFO",
-           "PANTAU_ALERT_MAX_AGE_HOURS": "876000"}  # seeded articles are dated 2025 (window: test_backlog.py)
+           "PANTAU_ALERT_MAX_AGE_HOURS": "876000",  # seeded articles are dated 2025 (window: test_backlog.py)
+           "PANTAU_REVIEW": "off"}  # editorial review messages only where a test asks (test_review.py, test_editorial.py)
     if tg is not None:
         env.update(TELEGRAM_BOT_TOKEN=tg.token, TELEGRAM_API_URL=tg.url)
     env.update({k: str(v) for k, v in extra.items() if v is not None})
