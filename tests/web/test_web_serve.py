@@ -14,6 +14,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 PANTAU = Path(sys.executable).parent / "pantau"
 
 
@@ -87,3 +89,33 @@ def test_service_serves_the_site_and_rebuilds_it_after_a_crawl(site_db, tmp_path
         service._stop_web()
         service.store.close()
     assert not service.web_thread.is_alive()
+
+
+def test_pantau_run_serves_the_site_on_pantau_web_port_and_rebuilds_it_after_a_crawl(site_db, tmp_path):
+    db = tmp_path / "pantau.db"
+    shutil.copy(site_db[0], db)
+    sources = tmp_path / "sources.toml"
+    sources.write_text('[[source]]\nname = "Tutup"\nurl = "http://127.0.0.1:9/rss"\n', encoding="utf-8")
+    port = _free_port()
+    site = tmp_path / "www"
+    env = _env(db, PANTAU_SOURCES=str(sources), PANTAU_WEB_PORT=str(port), PANTAU_SITE_DIR=str(site),
+               PANTAU_FEED_PATH=str(tmp_path / "feed.xml"), PANTAU_DOWNLOAD_TIMEOUT="2",
+               PANTAU_CRAWL_INTERVAL="60", PANTAU_POLITE="0", PYTHONUNBUFFERED="1")
+    err = (tmp_path / "service.err").open("wb")
+    proc = subprocess.Popen([str(PANTAU), "run"], env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=err,
+                            stdin=subprocess.DEVNULL)
+    try:
+        status, _, body = _get(f"http://127.0.0.1:{port}/peristiwa", timeout=30)
+        assert status == 200 and "KilatPay" in body
+        deadline = time.monotonic() + 120  # the first crawl runs at start; the site is built after it
+        while not (site / "peristiwa" / "3" / "index.html").exists():
+            assert time.monotonic() < deadline and proc.poll() is None, \
+                (tmp_path / "service.err").read_text(errors="replace")[-2000:]
+            time.sleep(0.5)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        rc = proc.wait(timeout=30)
+        err.close()
+    assert rc == 0
+    with pytest.raises(urllib.error.URLError):
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
