@@ -41,8 +41,14 @@ def store(tmp_path):
     s.close()
 
 
+def env_for(tg, tmp_path, **extra):
+    return make_env(tg, tmp_path / "pantau.db", **{"PANTAU_ADMIN_IDS": f"{ADMIN},{ADMIN2}", "PANTAU_REVIEW": "after",
+                                                   **extra})
+
+
 def settings_for(tg, tmp_path, **extra):
-    return make_settings(tg, tmp_path / "pantau.db", PANTAU_ADMIN_IDS=f"{ADMIN},{ADMIN2}", **extra)
+    return make_settings(tg, tmp_path / "pantau.db", **{"PANTAU_ADMIN_IDS": f"{ADMIN},{ADMIN2}",
+                                                        "PANTAU_REVIEW": "after", **extra})
 
 
 def add(store, n, outlet="detikInet", text=FIVERR, match=1, score=0.9, company="Sebanyak", jobs_cut=30,
@@ -158,7 +164,7 @@ def test_before_mode_holds_alerts_until_approved(tg, tmp_path, store):
 
 
 def test_before_mode_dry_run_prints_review_and_keeps_it_pending(tmp_path, store, capsys):
-    settings = make_settings(None, tmp_path / "pantau.db", PANTAU_REVIEW="before")
+    settings = settings_for(None, tmp_path, PANTAU_REVIEW="before")
     art = add(store, 1)
     outbox.enqueue_alerts(store, settings, [art])
     deliver(settings, store)
@@ -224,7 +230,7 @@ def test_koreksi_edits_channel_message_and_events_export(tg, tmp_path, store):
         wait_until(lambda: "Fiverr" in tg.message(CHANNEL, channel_msg["message_id"])["text"])
     text = tg.message(CHANNEL, channel_msg["message_id"])["text"]
     assert "🏢 Fiverr · 👥 250 karyawan (30%)" in text and "Sebanyak ·" not in text
-    env = make_env(None, tmp_path / "pantau.db")
+    env = env_for(None, tmp_path)
     out = run_pantau("export", "--events", "--format", "csv", env=env)
     assert out.returncode == 0, out.stderr
     rows = list(csv.DictReader(io.StringIO(out.stdout)))
@@ -263,3 +269,189 @@ def test_koreksi_bad_input_gets_usage(tg, tmp_path, store):
     assert "bukan angka" in tg.messages_to(ADMIN)[-4]["plain_text"]
     assert "tidak ditemukan" in tg.messages_to(ADMIN)[-1]["plain_text"]
     assert store.db.execute("SELECT jobs_cut FROM stories WHERE id = ?", [sid]).fetchone()[0] == 30
+
+
+# -- grey zone ------------------------------------------------------------------------------------
+
+def test_grey_zone_approval_publishes_a_normal_alert(tg, tmp_path, store):
+    settings = settings_for(tg, tmp_path, PANTAU_GREY_MIN="0.4")
+    near = add(store, 1, match=0, score=0.55, title="Fiverr rampingkan tim, otomatisasi disebut")
+    far = add(store, 2, match=0, score=0.1, title="Fiverr luncurkan fitur baru")
+    outbox.enqueue_undecided(store, settings)
+    deliver(settings, store)
+    assert tg.messages_to(CHANNEL) == []
+    [msg] = review_messages(tg, ADMIN)
+    assert msg["plain_text"].startswith("🤔 Mungkin relevan?")
+    assert f"Artikel #{near}" in msg["plain_text"] and "0,55" in msg["plain_text"]
+    assert buttons(msg) == [("✅ Benar", f"gz:{near}:a"), ("❌ Bukan", f"gz:{near}:r")]
+    assert not [m for m in tg.messages_to(ADMIN) if f"#{far}" in m["plain_text"]]
+    with RunningBot(settings):
+        n = len(tg.callback_answers)
+        tg.push_callback(ADMIN, msg["message_id"], f"gz:{near}:a", from_id=ADMIN, first_name="Sari")
+        assert "Diterbitkan" in answers_after(tg, n)
+        [alert] = tg.wait_for_messages(CHANNEL, 1)
+        wait_until(lambda: "diterbitkan sebagai peringatan oleh Sari" in
+                   tg.message(ADMIN2, review_messages(tg, ADMIN2)[0]["message_id"])["text"])
+    assert alert["plain_text"].startswith("🚨 PHK karena AI")
+    assert "Fiverr rampingkan tim" in alert["plain_text"]
+    assert store.db.execute("SELECT label, match FROM articles WHERE id = ?", [near]).fetchone() == (1, 1)
+    # the editor's ✅ was the review: no second review message for the new story
+    assert len(review_messages(tg, ADMIN)) == 1
+    assert deliver(settings, store).sent == 0
+
+
+def test_grey_zone_reject_labels_without_publishing(tg, tmp_path, store):
+    settings = settings_for(tg, tmp_path)
+    near = add(store, 1, match=0, score=0.5)
+    outbox.enqueue_undecided(store, settings)
+    deliver(settings, store)
+    [msg] = review_messages(tg, ADMIN)
+    with RunningBot(settings):
+        n = len(tg.callback_answers)
+        tg.push_callback(ADMIN, msg["message_id"], f"gz:{near}:r", from_id=ADMIN)
+        assert "bukan PHK karena AI" in answers_after(tg, n)
+    assert store.db.execute("SELECT label, match FROM articles WHERE id = ?", [near]).fetchone() == (0, 0)
+    assert tg.messages_to(CHANNEL) == []
+
+
+# -- concurrency, refusals, forgeries -------------------------------------------------------------
+
+def test_two_admins_racing_first_decision_wins(tg, tmp_path, store):
+    settings, art, sid, _ = published_story(tg, tmp_path, store)
+    [m1], [m2] = review_messages(tg, ADMIN), review_messages(tg, ADMIN2)
+    with RunningBot(settings):
+        n = len(tg.callback_answers)
+        tg.push_callback(ADMIN, m1["message_id"], f"rv:{sid}:a", from_id=ADMIN, first_name="Budi")
+        tg.push_callback(ADMIN2, m2["message_id"], f"rv:{sid}:r", from_id=ADMIN2, first_name="Sari")
+        tg.wait_for(lambda _: len(tg.callback_answers) >= n + 2)
+        first, second = (a["text"] or "" for a in tg.callback_answers[n:n + 2])
+        assert "Disetujui" in first
+        assert second.startswith("Sudah ditinjau oleh Budi (✅ Benar")
+        wait_until(lambda: "disetujui oleh Budi" in tg.message(ADMIN2, m2["message_id"])["text"])
+    assert tg.deleted == []  # Sari's ❌ changed nothing
+    assert store.db.execute("SELECT retracted, review FROM stories WHERE id = ?", [sid]).fetchone() == (0, "approved")
+    assert [r["action"] for r in editorial.audit_rows(store, sid)] == ["approve"]
+
+
+def test_non_admin_is_refused_button_and_koreksi(tg, tmp_path, store):
+    group = -100555
+    settings, art, sid, _ = published_story(tg, tmp_path, store, PANTAU_REVIEW_CHAT=str(group))
+    assert tg.messages_to(ADMIN) == []
+    [msg] = review_messages(tg, group)  # the review chat gets it once
+    with RunningBot(settings):
+        n = len(tg.callback_answers)
+        tg.push_callback(group, msg["message_id"], f"rv:{sid}:r", from_id=STRANGER)
+        assert answers_after(tg, n) == "Hanya redaksi yang bisa meninjau."
+        tg.push_message(group, f"/koreksi {sid} jumlah=5", from_id=STRANGER)
+        tg.push_message(STRANGER, f"/riwayat {sid}", from_id=STRANGER)
+        refusals = tg.wait_for(lambda sent: [m for m in sent if "hanya untuk redaksi" in (m.get("plain_text") or "")]
+                               if len([m for m in sent if "hanya untuk redaksi" in (m.get("plain_text") or "")]) >= 2
+                               else None)
+        assert {r["chat_key"] for r in refusals} == {group, STRANGER}
+        # an admin in the review chat may decide
+        tg.push_callback(group, msg["message_id"], f"rv:{sid}:r", from_id=ADMIN2, first_name="Sari")
+        assert "Dicabut" in answers_after(tg, n + 1)
+        wait_until(lambda: tg.deleted)
+    assert store.db.execute("SELECT jobs_cut FROM stories WHERE id = ?", [sid]).fetchone()[0] == 30
+    assert [(r["action"], r["user_name"]) for r in editorial.audit_rows(store, sid)] == [("retract", "Sari")]
+
+
+def test_forged_callback_cannot_touch_another_story(tg, tmp_path, store):
+    settings = settings_for(tg, tmp_path)
+    a = add(store, 1, company="Fiverr", title="Fiverr PHK 250 karyawan")
+    b = add(store, 2, company="Klarna", title="Klarna PHK 700 agen layanan", text="Klarna memangkas 700 agen "
+            "layanan pelanggan setelah asisten AI menangani dua pertiga percakapan. " * 3)
+    sa, sb = story_of(store, a), story_of(store, b)
+    assert sa != sb
+    outbox.enqueue_alerts(store, settings, [a, b])
+    deliver(settings, store)
+    msg_a = [m for m in review_messages(tg, ADMIN) if f"#{sa}" in m["plain_text"]][0]
+    with RunningBot(settings):
+        n = len(tg.callback_answers)
+        # admin's own review message of story A, with data naming story B
+        tg.push_callback(ADMIN, msg_a["message_id"], f"rv:{sb}:r", from_id=ADMIN)
+        assert answers_after(tg, n) == "Tombol ini tidak berlaku untuk pesan ini."
+        # a grey-zone callback on a story's review message, and a review callback on a channel message
+        tg.push_callback(ADMIN, msg_a["message_id"], f"gz:{b}:a", from_id=ADMIN)
+        assert answers_after(tg, n + 1) == "Tombol ini tidak berlaku untuk pesan ini."
+        channel_mid = tg.messages_to(CHANNEL)[0]["message_id"]
+        tg.push_callback(CHANNEL, channel_mid, f"rv:{sa}:r", from_id=ADMIN)
+        assert answers_after(tg, n + 2) == "Tombol ini tidak berlaku untuk pesan ini."
+        tg.push_callback(ADMIN, msg_a["message_id"], "rv:abc:r", from_id=ADMIN)
+        assert answers_after(tg, n + 3) == "Tombol ini tidak berlaku untuk pesan ini."
+    assert tg.deleted == []
+    assert store.db.execute("SELECT COUNT(*) FROM decisions").fetchone()[0] == 0
+    assert store.db.execute("SELECT SUM(retracted) FROM stories").fetchone()[0] == 0
+
+
+# -- audit trail ----------------------------------------------------------------------------------
+
+def test_riwayat_shows_who_when_and_before_after(tg, tmp_path, store):
+    settings, art, sid, _ = published_story(tg, tmp_path, store)
+    [msg] = review_messages(tg, ADMIN)
+    with RunningBot(settings):
+        n = len(tg.callback_answers)
+        tg.push_callback(ADMIN, msg["message_id"], f"rv:{sid}:a", from_id=ADMIN, first_name="Budi")
+        answers_after(tg, n)
+        tg.push_message(ADMIN2, f"/koreksi {sid} perusahaan=Fiverr jumlah=250", from_id=ADMIN2, first_name="Sari")
+        tg.wait_for(lambda sent: [m for m in sent if "dikoreksi" in (m.get("plain_text") or "")])
+        tg.push_message(ADMIN, f"/riwayat {sid}", from_id=ADMIN)
+        reply = tg.wait_for(lambda sent: [m for m in sent if "Riwayat peristiwa" in (m.get("plain_text") or "")])[0]
+        tg.push_message(ADMIN, "/riwayat 424242", from_id=ADMIN)
+        missing = tg.wait_for(lambda sent: [m for m in sent if "424242" in (m.get("plain_text") or "")])[0]
+        tg.push_message(ADMIN, "/riwayat", from_id=ADMIN)
+        usage = tg.wait_for(lambda sent: [m for m in sent if "misalnya /riwayat 12" in (m.get("plain_text") or "")])
+    lines = reply["plain_text"].splitlines()
+    approve = [line for line in lines if "Budi" in line]
+    correct = [line for line in lines if "Sari" in line]
+    assert approve and "menyetujui" in approve[0] and "WIB" in approve[0]
+    assert correct and "mengoreksi" in correct[0]
+    assert "perusahaan: Sebanyak → Fiverr" in correct[0] and "jumlah: 30 → 250" in correct[0]
+    assert lines.index(approve[0]) < lines.index(correct[0])
+    assert "tidak ditemukan" in missing["plain_text"]
+    assert usage
+
+
+def test_bantuan_lists_editor_commands_for_admins_only(tg, tmp_path, store):
+    settings = settings_for(tg, tmp_path)
+    with RunningBot(settings):
+        tg.push_message(ADMIN, "/bantuan", from_id=ADMIN)
+        tg.push_message(STRANGER, "/bantuan", from_id=STRANGER)
+        tg.wait_for_messages(ADMIN, 1)
+        tg.wait_for_messages(STRANGER, 1)
+    assert "/koreksi" in tg.messages_to(ADMIN)[0]["plain_text"]
+    assert "/riwayat" in tg.messages_to(ADMIN)[0]["plain_text"]
+    assert "/koreksi" not in tg.messages_to(STRANGER)[0]["plain_text"]
+
+
+# -- a kill between the press and its effects ----------------------------------------------------
+
+def test_killed_bot_after_press_loses_nothing_and_send_retracts_once(tg, tmp_path, store):
+    settings, art, sid, _ = published_story(tg, tmp_path, store)
+    [channel_msg] = tg.messages_to(CHANNEL)
+    [msg] = review_messages(tg, ADMIN)
+    env = env_for(tg, tmp_path)
+    # the bot decides, then hangs on answering the press: killed there, before any delivery
+    tg.fail_next("answerCallbackQuery", "timeout", delay=30)
+    proc = subprocess.Popen([str(PANTAU), "bot"], env=subprocess_env(env), cwd=str(tmp_path),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        tg.push_callback(ADMIN, msg["message_id"], f"rv:{sid}:r", from_id=ADMIN, first_name="Budi")
+        tg.wait_for_request("answerCallbackQuery", 1, timeout=40)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(10)
+    assert tg.deleted == [] and not tg.calls("deleteMessage")
+    # the decision and every effect were committed together
+    assert editorial.existing_decision(store, f"story:{sid}").decision == "reject"
+    assert store.db.execute("SELECT retracted FROM stories WHERE id = ?", [sid]).fetchone()[0] == 1
+    assert store.db.execute("SELECT status FROM alerts WHERE kind = 'retract'").fetchone()[0] == "pending"
+    for _ in range(2):
+        out = run_pantau("send", env=env)
+        assert out.returncode == 0, out.stderr
+    assert tg.deleted == [{"chat_id": CHANNEL, "message_id": channel_msg["message_id"]}]
+    assert len(tg.calls("deleteMessage")) == 1
+    assert len(tg.messages_to(SUB)) == 1
