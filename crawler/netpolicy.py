@@ -116,6 +116,13 @@ def host_is_internal(host: str, lookup: bool = True) -> bool:
     return internal
 
 
+def is_cached(host: str) -> bool:
+    """Whether ``host_is_internal(host)`` would answer without a DNS lookup."""
+    host = (host or "").strip("[]").lower().rstrip(".")
+    with _DNS_LOCK:
+        return host in _DNS_CACHE
+
+
 def check_url(url: str, source_url: str | None, lookup: bool = True) -> str | None:
     """None when the crawler may request/store ``url`` for a source at ``source_url``; else the reason."""
     if not is_http_url(url):

@@ -537,7 +537,7 @@ class NewsSpider(scrapy.Spider):
             return
         if ext.next_pages:  # multi-page article (extraction's part: crawler.extract.next_page_urls/join_pages)
             await self._follow_pages(ext, response)
-        url = ext.canonical if accept_canonical(ext.canonical, final_url, src) else final_url
+        url = ext.canonical if await self._canonical_ok(ext.canonical, final_url, src) else final_url
         if url != final_url:
             aliases.append(final_url)
         yield self._item(src, entry, url, aliases, ext, refetch_id=refetch_id)
@@ -572,6 +572,17 @@ class NewsSpider(scrapy.Spider):
         if texts:
             ext.text = join_pages(ext.text, texts, single_page=single)
     # --- multi-page articles: end ---
+
+    @staticmethod
+    async def _canonical_ok(canonical, page_url: str, src: Source) -> bool:
+        """``accept_canonical``; a DNS lookup it needs (a host not seen yet) runs off the reactor thread."""
+        host = host_of(canonical) if canonical else ""
+        if host and not _is_ip(host) and not netpolicy.is_cached(host) and netpolicy.is_http_url(canonical):
+            from scrapy.utils.defer import maybe_deferred_to_future
+            from twisted.internet.threads import deferToThread
+
+            await maybe_deferred_to_future(deferToThread(netpolicy.host_is_internal, host))  # fills the cache
+        return accept_canonical(canonical, page_url, src)
 
     async def _extract(self, html: str, url: str, site_names: tuple[str, ...] = ()):
         """``extract`` in a worker thread (at most EXTRACT_THREADS at once); None after the time limit."""
