@@ -180,9 +180,14 @@ class FetchPolicyMiddleware:
         url = request.url
         src = request.meta.get("source")
         if src is None and request.meta.get("dont_obey_robotstxt") and request.url.endswith("/robots.txt"):
-            if not netpolicy.is_http_url(url):
-                raise PolicyRefused(url, "not an http(s) URL")
-            return None  # Scrapy's robots.txt request for a host whose page request already passed
+            # Scrapy's robots.txt request for a host whose page request already passed; a redirect
+            # of it is held to the robots.txt URL's own origin like any other redirect
+            first = (request.meta.get("redirect_urls") or [url])[0]
+            reason = netpolicy.check_url(url, first) if url != first else \
+                (None if netpolicy.is_http_url(url) else "not an http(s) URL")
+            if reason:
+                raise PolicyRefused(url, reason)
+            return None
         # a request the spider derives from a page (e.g. page 2 of an article) is judged against that page
         source_url = src.url if src is not None else request.meta.get("page_of")
         reason = netpolicy.check_url(url, source_url, lookup=False)

@@ -110,6 +110,22 @@ def test_ssrf_links_and_redirects_never_fetched_or_stored(news, news2, tmp_path)
     assert "data:" not in feed.stdout and "file:" not in feed.stdout
 
 
+def test_robots_and_meta_refresh_redirects_held_to_the_policy(news2, tmp_path):
+    from tests.fakes.news_server import NewsServer
+
+    env = make_env(tmp_path)
+    news2.clear_log()
+    with NewsServer() as srv:
+        srv.redirect("/robots.txt", f"{news2.url}/robots.txt")
+        srv.put("/r/refresh.html", f'<html><head><meta http-equiv="refresh" content="0;url={news2.url}/secret.html">'
+                                   "</head><body>Pindah</body></html>")
+        srv.put("/r/ok.html", page("Berita robots"))
+        srv.put("/r/rss.xml", rss([{"link": srv.url + "/r/refresh.html"}, {"link": srv.url + "/r/ok.html"}]))
+        crawl(env, [{"name": "r", "url": srv.url + "/r/rss.xml"}])
+        assert news2.hits("/") == [], [h.path for h in news2.hits("/")]
+        assert srv.url + "/r/ok.html" in {r["url"] for r in articles(env)}
+
+
 def test_internal_canonical_refused(news, news2, tmp_path):
     env = make_env(tmp_path)
     news.put("/h1c/a.html", page("Kanonik internal", LAYOFF, canonical=f"{news2.url}/admin"))
