@@ -162,3 +162,16 @@ def test_resolver_in_a_real_reactor():
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.stdout.strip() == "refused DNSLookupError", proc.stdout + proc.stderr
+
+
+@pytest.mark.parametrize("host", ["2130706433", "0x7f000001", "127.1", "0", "127.0.0.1.", "localhost.", "LOCALHOST"])
+def test_other_spellings_of_loopback_are_internal(host):
+    """Decimal, hex and short forms go through the real resolver (getaddrinfo), as Scrapy's would."""
+    netpolicy._DNS_CACHE.pop(host.lower().rstrip("."), None)
+    assert netpolicy.host_is_internal(host)
+    assert netpolicy.check_url(f"http://{host}:6379/", "https://berita.contoh.id/rss")
+
+
+def test_userinfo_does_not_fool_the_origin():
+    assert netpolicy.check_url("http://user:pw@127.0.0.1:6379/", "http://127.0.0.1:8000/rss")
+    assert netpolicy.check_url("http://user@127.0.0.1:8000/a", "http://127.0.0.1:8000/rss") is None
