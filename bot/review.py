@@ -431,6 +431,23 @@ def _changes_text(before: dict | None, after: dict | None) -> str:
     return "; ".join(parts)
 
 
+def _queue_channel_refresh(store: Store, settings, story_id: int, moved: list[int]) -> bool:
+    """After ``gabung``: an ``update`` row so the story's channel message lists the moved reports
+    under "Juga diberitakan" (inside the caller's write). The other story's own channel message,
+    if any, stays as it is."""
+    if not moved or editorial._channel_message(store, settings, story_id) is None:
+        return False
+    from crawler.store import now_iso
+
+    for article_id in moved:
+        cur = store.db.execute("INSERT OR IGNORE INTO alerts (article_id, chat_id, kind, status, created) "
+                               "VALUES (?, ?, 'update', 'pending', ?)", [article_id, str(settings.channel_id),
+                                                                        now_iso()])
+        if cur.rowcount:
+            return True
+    return False
+
+
 def _koreksi(store: Store, settings, text: str, user_id, user_name) -> str:
     m = re.fullmatch(r"#?(\d{1,12})(?:\s+(.*))?", text, re.S)
     if not m or not (m.group(2) or "").strip():
@@ -444,9 +461,13 @@ def _koreksi(store: Store, settings, text: str, user_id, user_name) -> str:
                                  f"{'peristiwa' if verb == 'gabung' else 'artikel'}.")
         other = int(words[1].lstrip("#"))
         if verb == "gabung":
-            result = editorial.merge_stories(store, story_id, other, user_id, user_name)
+            with store.write():  # the merge and the channel refresh commit together
+                result = editorial.merge_stories(store, story_id, other, user_id, user_name)
+                refreshed = _queue_channel_refresh(store, settings, story_id, result["moved"])
             return (f"🔗 Peristiwa #{other} digabung ke #{story_id} "
-                    f"({len(result['moved'])} berita dipindah). Lihat /riwayat {story_id}.")
+                    f"({len(result['moved'])} berita dipindah)."
+                    + (" Pesan kanal peristiwa ini diperbarui." if refreshed else "")
+                    + f" Lihat /riwayat {story_id}.")
         new_id = editorial.split_article(store, story_id, other, user_id, user_name)
         return f"✂️ Artikel #{other} dipisah dari peristiwa #{story_id} menjadi peristiwa #{new_id}."
     changes = editorial.parse_correction([rest])

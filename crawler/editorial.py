@@ -499,6 +499,8 @@ def merge_stories(store: Store, story_id: int, other_id: int, user_id, user_name
             "first_reported = MIN(first_reported, ?), last_reported = MAX(last_reported, ?), updated = ? WHERE id = ?",
             [story_id, other["first_reported"], other["last_reported"], now_iso(), story_id])
         store.db.execute("DELETE FROM stories WHERE id = ?", [other_id])
+        # SQLite may give a later new story this id again: it must not inherit the old decision
+        store.db.execute("DELETE FROM decisions WHERE target = ?", [f"story:{other_id}"])
         _audit(store, "merge", user_id, user_name, story_id=story_id,
                before={"stories": [story_id, other_id], "other": {k: other.get(k) for k in
                                                                   ("company", "jobs_cut", "title")}},

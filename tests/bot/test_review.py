@@ -455,3 +455,60 @@ def test_killed_bot_after_press_loses_nothing_and_send_retracts_once(tg, tmp_pat
     assert tg.deleted == [{"chat_id": CHANNEL, "message_id": channel_msg["message_id"]}]
     assert len(tg.calls("deleteMessage")) == 1
     assert len(tg.messages_to(SUB)) == 1
+
+
+def test_koreksi_gabung_and_pisah(tg, tmp_path, store):
+    settings = settings_for(tg, tmp_path)
+    a = add(store, 1, company="Fiverr", title="Fiverr PHK 250 karyawan")
+    b = add(store, 2, outlet="Kompas", company="Fiverr Israel", title="Perusahaan lepas pangkas staf demi AI",
+            text="Sebuah platform kerja lepas memangkas staf di Tel Aviv setelah beralih ke AI. " * 3,
+            published="2025-10-22T09:00:00+07:00")
+    sa, sb = story_of(store, a), story_of(store, b)
+    assert sa != sb
+    outbox.enqueue_alerts(store, settings, [a, b])
+    deliver(settings, store)
+    first_mid = [m for m in tg.messages_to(CHANNEL) if "Fiverr PHK 250" in m["plain_text"]][0]["message_id"]
+    with RunningBot(settings):
+        tg.push_message(ADMIN, f"/koreksi {sa} gabung {sb}", from_id=ADMIN, first_name="Budi")
+        merged = tg.wait_for(lambda sent: [m for m in sent if "digabung" in (m.get("plain_text") or "")])[0]
+        assert f"Peristiwa #{sb} digabung ke #{sa} (1 berita dipindah)" in merged["plain_text"]
+        # the story's channel message now lists the merged report
+        wait_until(lambda: "Juga diberitakan" in tg.message(CHANNEL, first_mid)["text"])
+        assert "Kompas" in tg.message(CHANNEL, first_mid)["text"]
+        tg.push_message(ADMIN, f"/koreksi {sa} pisah {b}", from_id=ADMIN, first_name="Budi")
+        split = tg.wait_for(lambda sent: [m for m in sent if "dipisah" in (m.get("plain_text") or "")])[0]
+        tg.push_message(ADMIN, f"/koreksi {sa} pisah {a}", from_id=ADMIN)
+        lonely = tg.wait_for(lambda sent: [m for m in sent if "hanya punya satu berita" in (m.get("plain_text") or "")])
+    new_id = story_of(store, b)
+    assert new_id != sa
+    assert f"Artikel #{b} dipisah dari peristiwa #{sa} menjadi peristiwa #{new_id}" in split["plain_text"]
+    assert lonely
+    assert store.db.execute("SELECT COUNT(*) FROM stories").fetchone()[0] == 2  # merged, then split again
+    actions = [r["action"] for r in editorial.audit_rows(store, sa)]
+    assert actions == ["merge", "split"]
+
+
+def test_merged_story_id_reused_by_sqlite_does_not_inherit_its_decision(tg, tmp_path, store):
+    settings = settings_for(tg, tmp_path)
+    a = add(store, 1, company="Fiverr", title="Fiverr PHK 250 karyawan")
+    b = add(store, 2, company="Klarna", title="Klarna PHK 700 agen", text="Klarna memangkas 700 agen. " * 5)
+    sa, sb = story_of(store, a), story_of(store, b)
+    editorial.approve_story(store, settings, sb, ADMIN, "Budi")
+    editorial.merge_stories(store, sa, sb, ADMIN, "Budi")
+    c = add(store, 3, company="Gojek", title="Gojek PHK 300 karyawan", text="Gojek memangkas 300 staf. " * 5)
+    sc = story_of(store, c)
+    assert editorial.existing_decision(store, f"story:{sc}") is None
+    assert editorial.approve_story(store, settings, sc, ADMIN2, "Sari").won
+
+
+def test_before_mode_reject_cancels_held_alerts_and_deletes_nothing(tg, tmp_path, store):
+    settings, art, sid, _ = published_story(tg, tmp_path, store, PANTAU_REVIEW="before")
+    [msg] = review_messages(tg, ADMIN)
+    with RunningBot(settings):
+        n = len(tg.callback_answers)
+        tg.push_callback(ADMIN, msg["message_id"], f"rv:{sid}:r", from_id=ADMIN, first_name="Budi")
+        answers_after(tg, n)
+        wait_until(lambda: "dicabut oleh Budi" in tg.message(ADMIN, msg["message_id"])["text"])
+    assert tg.messages_to(CHANNEL) == [] and tg.messages_to(SUB) == [] and not tg.calls("deleteMessage")
+    assert store.db.execute("SELECT COUNT(*) FROM alerts WHERE status = 'held'").fetchone()[0] == 0
+    assert deliver(settings, store).sent == 0
