@@ -320,10 +320,17 @@ def binary_reason(body: bytes, content_type: str | None) -> str | None:
 _SCRIPT_STYLE = re.compile(r"<(script|style|noscript|svg)\b[^>]*>.*?</\1\s*>|<!--.*?-->", re.IGNORECASE | re.DOTALL)
 
 
+def _drop_script(m: re.Match) -> str:
+    head = m.group(0)[:300].lower()
+    if "ld+json" in head and len(m.group(0)) < 100_000:
+        return m.group(0)  # JSON-LD metadata (date, author) stays
+    return " "
+
+
 def _trim_html(html: str) -> str:
-    """Scripts, styles and comments out; then at most ``MAX_EXTRACT_CHARS`` characters."""
+    """Scripts (except JSON-LD), styles and comments out; then at most ``MAX_EXTRACT_CHARS`` characters."""
     if len(html) > MAX_EXTRACT_CHARS:
-        html = _SCRIPT_STYLE.sub(" ", html)
+        html = _SCRIPT_STYLE.sub(_drop_script, html)
     return html[:MAX_EXTRACT_CHARS]
 
 

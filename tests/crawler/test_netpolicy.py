@@ -175,3 +175,22 @@ def test_other_spellings_of_loopback_are_internal(host):
 def test_userinfo_does_not_fool_the_origin():
     assert netpolicy.check_url("http://user:pw@127.0.0.1:6379/", "http://127.0.0.1:8000/rss")
     assert netpolicy.check_url("http://user@127.0.0.1:8000/a", "http://127.0.0.1:8000/rss") is None
+
+
+def test_big_pages_are_trimmed_but_keep_their_metadata():
+    import json
+
+    from crawler.extract import extract
+    from crawler.spider import MAX_EXTRACT_CHARS, _trim_html
+
+    ld = json.dumps({"@type": "NewsArticle", "headline": "Judul", "datePublished": "2025-10-20T10:00:00+07:00",
+                     "author": {"name": "Rina"}})
+    html = (f'<html><head><script type="application/ld+json">{ld}</script><script>var x="{"a" * 800_000}";</script>'
+            "<style>" + "p{}" * 50_000 + "</style></head><body><article><h1>Judul</h1>"
+            + "<p>Isi berita yang cukup panjang untuk diekstrak dengan baik.</p>" * 50 + "</article></body></html>")
+    trimmed = _trim_html(html)
+    assert len(trimmed) <= MAX_EXTRACT_CHARS and "aaaa" not in trimmed and "p{}" not in trimmed
+    ext = extract(trimmed, "http://x.test/a")
+    assert ext.published == "2025-10-20T10:00:00+07:00" and ext.author == "Rina" and len(ext.text) > 2000
+    small = "<html><body><p>kecil</p><script>var y=1;</script></body></html>"
+    assert _trim_html(small) == small  # normal pages are left alone
