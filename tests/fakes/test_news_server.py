@@ -257,3 +257,27 @@ def test_stop_is_fast_with_hanging_clients():
         c.close()
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.1", s.port), timeout=0.5).close()
+
+
+# -- hostile routes (issue 10) ----------------------------------------------------------------
+
+def test_hostile_routes():
+    with NewsServer() as s:
+        status, headers, body = fetch(s.url + "/fault/binary?kind=zip&ctype=text/html")
+        assert status == 200 and body.startswith(b"PK\x03\x04") and headers["Content-Type"] == "text/html"
+        status, headers, body = fetch(s.url + "/fault/binary?kind=png")
+        assert body.startswith(b"\x89PNG") and headers["Content-Type"] == "image/png"
+        status, _, body = fetch(s.url + "/fault/big?kb=300&n=x")
+        assert status == 200 and 300 * 1024 <= len(body) < 301 * 1024 and body.endswith(b"</html>")
+        status, headers, _ = fetch(s.url + "/fault/redirect?to=file:///etc/passwd&status=301", follow=False)
+        assert status == 301 and headers["Location"] == "file:///etc/passwd"
+        status, _, body = fetch(s.url + "/fault/sitemap-bomb/1-0.xml?fan=4")
+        assert body.count(b"<sitemap>") == 4 and b"/fault/sitemap-bomb/2-3.xml?fan=4" in body
+
+
+def test_put_with_delay():
+    with NewsServer() as s:
+        s.put("/lambat.html", "<p>x</p>", delay=0.5)
+        started = time.monotonic()
+        assert fetch(s.url + "/lambat.html")[0] == 200
+        assert time.monotonic() - started >= 0.5
