@@ -119,9 +119,10 @@ def _mode_note(settings) -> str:
     if mode == "before":
         hours = settings.get("PANTAU_REVIEW_TIMEOUT") or "12"
         auto = _num(settings.get("PANTAU_REVIEW_AUTO_SCORE") or 0.9)
-        return (f"<i>Belum terbit: kanal dan pelanggan baru menerimanya setelah ✅ Benar. Tanpa tinjauan dalam "
-                f"{fmt.esc(hours)} jam, terbit otomatis bila skornya minimal {auto}, selain itu dibuang.</i>")
-    return ("<i>Sudah terbit di kanal. ❌ Bukan mencabutnya dari kanal, daftar peristiwa, ekspor, feed "
+        return (f"<i>Belum terbit. Kanal dan pelanggan menerimanya setelah ✅ Benar ditekan. Tanpa tinjauan dalam "
+                f"{fmt.esc(hours)} jam, peristiwa ini terbit otomatis bila skornya minimal {auto}; "
+                f"selain itu dibuang.</i>")
+    return ("<i>Sudah terbit di kanal. ❌ Bukan: cabut dari kanal, daftar peristiwa, ekspor, feed, "
             "dan statistik.</i>")
 
 
@@ -162,8 +163,8 @@ def grey_text(store: Store, settings, article: dict) -> str:
     if body:
         lines += ["", fmt.esc(body)]
     lines += ["", _why(article), "",
-              "<i>✅ Benar menerbitkannya sebagai peringatan biasa; ❌ Bukan menandainya bukan PHK "
-              "karena AI. Keduanya menjadi label untuk melatih pengklasifikasi.</i>"]
+              "<i>✅ Benar: terbitkan sebagai peringatan biasa. ❌ Bukan: tandai bukan PHK karena AI. "
+              "Keduanya dicatat sebagai label untuk melatih pengklasifikasi.</i>"]
     return fmt.fit(lines)
 
 
@@ -199,6 +200,8 @@ def decision_line(kind: str, d) -> str:
         if d.decision == "approve":
             return f"✅ <b>Benar</b> — diterbitkan sebagai peringatan oleh {who}, {when}"
         return f"❌ <b>Bukan</b> — ditandai bukan PHK karena AI oleh {who}, {when}"
+    if d.decision == "approve" and d.user_name == editorial.AUTO_USER:
+        return f"⏱ <b>Tidak ditinjau</b> — terbit otomatis, {when}"
     if d.decision == "approve":
         return f"✅ <b>Benar</b> — disetujui oleh {who}, {when}"
     if d.decision == "drop":
@@ -392,6 +395,10 @@ async def on_review_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
                 ("grey", "r"): "Ditandai bukan PHK karena AI."}[(kind, action)]
         await cq.answer(done)
         _deliver_soon(context)
+    elif d.user_name == editorial.AUTO_USER:  # the before-mode timeout decided
+        await cq.answer(f"Sudah diputuskan otomatis karena tidak ditinjau tepat waktu "
+                        f"({'terbit' if d.decision == 'approve' else 'dibuang'}, {format_wib(d.at)}).",
+                        show_alert=True)
     else:
         await cq.answer(f"Sudah ditinjau oleh {d.user_name} ({decision_word(d)}, "
                         f"{format_wib(d.at)}).", show_alert=True)

@@ -512,3 +512,28 @@ def test_before_mode_reject_cancels_held_alerts_and_deletes_nothing(tg, tmp_path
     assert tg.messages_to(CHANNEL) == [] and tg.messages_to(SUB) == [] and not tg.calls("deleteMessage")
     assert store.db.execute("SELECT COUNT(*) FROM alerts WHERE status = 'held'").fetchone()[0] == 0
     assert deliver(settings, store).sent == 0
+
+
+def test_before_mode_timeout_publishes_high_scores_and_tells_a_late_editor(tg, tmp_path, store):
+    from datetime import datetime, timedelta, timezone
+
+    settings = settings_for(tg, tmp_path, PANTAU_REVIEW="before", PANTAU_REVIEW_TIMEOUT="6",
+                            PANTAU_REVIEW_AUTO_SCORE="0.8")
+    hi = add(store, 1, score=0.93, company="Fiverr", title="Fiverr PHK 250 karyawan")
+    lo = add(store, 2, score=0.6, company="Klarna", title="Klarna PHK 700 agen", text="Klarna memangkas agen. " * 5)
+    outbox.enqueue_alerts(store, settings, [hi, lo])
+    deliver(settings, store)
+    assert tg.messages_to(CHANNEL) == []
+    later = datetime.now(timezone.utc) + timedelta(hours=7)
+    assert editorial.expire_held(store, settings, now=later) == (1, 1)
+    deliver(settings, store)
+    [alert] = tg.messages_to(CHANNEL)
+    assert "Fiverr PHK 250" in alert["plain_text"]
+    msg = [m for m in review_messages(tg, ADMIN) if f"#{story_of(store, hi)}" in m["plain_text"]][0]
+    with RunningBot(settings):
+        n = len(tg.callback_answers)
+        tg.push_callback(ADMIN, msg["message_id"], f"rv:{story_of(store, hi)}:r", from_id=ADMIN)
+        assert answers_after(tg, n).startswith("Sudah diputuskan otomatis karena tidak ditinjau tepat waktu (terbit")
+        wait_until(lambda: "terbit otomatis" in tg.message(ADMIN, msg["message_id"])["text"])
+    assert tg.deleted == []
+    assert [r["action"] for r in editorial.audit_rows(store, story_of(store, lo))] == ["drop_timeout"]

@@ -13,6 +13,10 @@ Requests arrive as ``POST|GET /bot{token}/{method}``. Bodies may be JSON,
 ``application/x-www-form-urlencoded`` (what PTB 22 sends for ordinary calls; every
 non-string value is JSON-encoded) or ``multipart/form-data`` (PTB uploads, e.g. sendPhoto).
 
+Like Telegram, ``deleteMessage`` refuses a message older than 48 hours ("message can't be
+deleted for everyone"); ``age_message`` makes a stored message that old. ``push_callback``
+presses a button as any user id (admins and strangers alike).
+
 Only the stdlib is used; no network access is needed.
 """
 
