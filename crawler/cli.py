@@ -423,7 +423,8 @@ def register(sub) -> None:
     p.add_argument("--show", type=int, default=20, help="how many changes to list")
     p.set_defaults(func=cmd_reclassify)
 
-    p = sub.add_parser("status", help="last crawl, counts, pending alerts, failing sources; exit 3 if stale")
+    p = sub.add_parser("status", help="health: last crawl, sources, Telegram, outbox; exit 0 OK, 3 stale crawl, "
+                       "4 sources not answering, 5 Telegram rejected, 6 alerts not draining")
     p.add_argument("--json", action="store_true",
                    help="ok, exit_code, reasons and facts as JSON (times ISO 8601 with offset)")
     p.set_defaults(func=cmd_status)
