@@ -383,7 +383,7 @@ def format_status(data: dict) -> str:
             lines.append("❌ <b>Bermasalah</b>")
             lines += [f"• {esc(p.id)}" for p in health.problems]
         facts = health.facts
-        if facts.get("next_crawl"):
+        if facts.get("next_crawl") and not any("crawl berikutnya" in p.id for p in health.problems):
             lines.append(f"Crawl berikutnya: sekitar {esc(wib_id(facts['next_crawl']))}")
         telegram = {"ok": "token diterima", "token rejected": "token DITOLAK (401)",
                     "unknown": "belum dicek"}.get(facts.get("telegram"), "tidak dipakai (tanpa token)")
