@@ -180,6 +180,10 @@ def test_status_command_shows_health_and_all_sources_failed(bot):
     assert "DNS lookup" not in text
     assert re.search(r"Saat ini tidak ada sumber yang bisa dihubungi; dicoba lagi sekitar pukul \d{2}\.\d{2} WIB",
                      text)
+    fresh_crawl(store, ok=11, failed=1, minutes_ago=0)  # the network is back
+    text = ask(tg, "/status", ADMIN)["plain_text"]
+    assert "✅ Sehat" in text and "Telegram: token diterima" in text  # recorded when the bot started
+    assert "Saat ini tidak ada sumber" not in ask(tg, "/sumber")["plain_text"]
 
 
 def test_failing_since_is_the_start_of_the_failure_run(store):
