@@ -316,3 +316,35 @@ def test_plain_text_in_private_chat_points_to_cari(bot):
     tg.push_message(group, "halo semua", chat_type="supergroup")
     ask(tg, "/bantuan@pantau_phk_bot", group)
     assert len(tg.messages_to(group)) == 1  # groups: plain talk is not answered
+
+
+def test_service_tells_admins_once_when_sources_fail_and_once_when_they_recover(tmp_path):
+    from tests.fakes.news_server import NewsServer
+    from tests.test_scheduler import EMPTY_RSS, service_env, start_service, stop_service, wait_for, write_sources
+
+    def told(tg):
+        return [m["plain_text"] for m in tg.messages_to(ADMIN)
+                if "sedang bermasalah" in m["plain_text"] or "kembali normal" in m["plain_text"]]
+
+    with NewsServer() as news, FakeTelegram(long_poll_cap=0.5) as tg:
+        news.put("/satu/rss.xml", "oops", content_type="text/plain", status=500)
+        news.put("/dua/rss.xml", "oops", content_type="text/plain", status=500)
+        write_sources(tmp_path / "sources.toml", [("satu", f"{news.url}/satu/rss.xml"),
+                                                  ("dua", f"{news.url}/dua/rss.xml")])
+        env = service_env(tmp_path, PANTAU_CRAWL_INTERVAL="0.05", TELEGRAM_BOT_TOKEN=tg.token,
+                          TELEGRAM_API_URL=tg.url, TELEGRAM_CHANNEL_ID=CHANNEL, PANTAU_ADMIN_IDS=str(ADMIN))
+        proc, out, err = start_service(tmp_path, env)
+        try:
+            wait_for(lambda: told(tg), 60, "the admins told", proc, err)
+            first = told(tg)[0]
+            assert "semua sumber gagal — periksa koneksi internet/DNS (0 dari 2 menjawab)" in first
+            ticks = len(news.hits("/satu/rss.xml"))
+            wait_for(lambda: len(news.hits("/satu/rss.xml")) >= ticks + 2 or None, 40, "two more crawls", proc, err)
+            assert len(told(tg)) == 1  # still failing: told once
+            news.put("/satu/rss.xml", EMPTY_RSS.replace("{{BASE}}", news.url),
+                     content_type="application/rss+xml; charset=utf-8")
+            wait_for(lambda: len(told(tg)) >= 2, 120, "the recovery message (after the back-off)", proc, err)
+        finally:
+            stop_service(proc)
+        messages = told(tg)
+        assert len(messages) == 2 and "kembali normal" in messages[1]
