@@ -130,3 +130,14 @@ def test_unreadable_header_one_line_with_recover_advice(tmp_path):
     err = proc.stderr.strip()
     assert proc.returncode == 1 and len(err.splitlines()) == 1, err
     assert str(db) in err and ".recover" in err
+
+
+@pytest.mark.parametrize("command", [("send",), ("digest",)], ids=["send", "digest"])
+def test_corrupt_database_one_line_from_telegram_commands(corrupt_db, tmp_path, command):
+    env = make_env(tmp_path, TELEGRAM_BOT_TOKEN="123456789:TEST-fake_token_ABCdef",
+                   TELEGRAM_API_URL="http://127.0.0.1:9")  # never reached: the database fails first
+    proc = run_pantau(*command, env=env)
+    err = proc.stderr.strip()
+    assert proc.returncode == 1, (proc.stdout, err)
+    assert "Traceback" not in err and len(err.splitlines()) == 1, err
+    assert f"sqlite3 {corrupt_db} .recover" in err, err
