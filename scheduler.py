@@ -115,8 +115,9 @@ class Service:
             self.crawl_proc = None
         lines = [line for line in stdout.decode("utf-8", "replace").splitlines() if line.strip()]
         summary = lines[-1] if lines else "(no output)"
-        if proc.returncode == 0:
-            log.info("%s", summary)
+        if proc.returncode == 0:  # the summary line, then its notes ("all sources failed — …") as warnings
+            for i, line in enumerate(lines or [summary]):
+                (log.info if i == 0 else log.warning)("%s", line)
         elif proc.returncode is not None and proc.returncode < 0:
             log.warning("crawl stopped by signal %d after %.1f s", -proc.returncode, time.monotonic() - started)
         else:

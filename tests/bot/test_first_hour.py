@@ -348,3 +348,6 @@ def test_service_tells_admins_once_when_sources_fail_and_once_when_they_recover(
             stop_service(proc)
         messages = told(tg)
         assert len(messages) == 2 and "kembali normal" in messages[1]
+        log = err.read_text(errors="replace")
+        assert "crawl: 0 sources ok, 2 failed" in log  # the summary line is logged, then its note
+        assert "all sources failed — check the internet connection/DNS; next crawl at about" in log
