@@ -423,6 +423,32 @@ def _m012_editorial(db) -> None:
     migrate(db)
 
 
+def _m013_implausible_dates(db) -> None:
+    """Dates outside [1990-01-01, now + 2 days] (``crawler.dates``) stored before that rule become
+    unknown: ``articles.published`` → NULL (readers fall back to the fetch time), a story's
+    first/last report → its creation time. Candidates are found by a cheap string range, each one
+    confirmed by the date parser."""
+    from datetime import timedelta
+
+    from .dates import parse_date
+
+    hi = (datetime.now(timezone.utc) + timedelta(days=2)).isoformat()
+    rows = db.execute("SELECT id, published FROM articles WHERE published IS NOT NULL "
+                      "AND (published < '1990-01-02' OR published > ?)", [hi]).fetchall()
+    for article_id, value in rows:
+        if parse_date(value) is None:
+            db.execute("UPDATE articles SET published = NULL WHERE id = ?", [article_id])
+    if "stories" in db.table_names():
+        rows = db.execute("SELECT id, first_reported, last_reported, created FROM stories "
+                          "WHERE first_reported < '1990-01-02' OR first_reported > ? "
+                          "OR last_reported < '1990-01-02' OR last_reported > ?", [hi, hi]).fetchall()
+        for story_id, first, last, created in rows:
+            first = first if parse_date(first) else created
+            last = last if parse_date(last) else max(first, created)
+            db.execute("UPDATE stories SET first_reported = ?, last_reported = ? WHERE id = ?",
+                       [first, last, story_id])
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_initial", _m001_initial),
     ("002_outbox", _m002_outbox),
@@ -440,6 +466,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("010_fts_update_trigger", _m010_fts_update_trigger),
     ("011_article_counts", _m011_article_counts),
     ("012_editorial", _m012_editorial),
+    ("013_implausible_dates", _m013_implausible_dates),
 ]
 
 

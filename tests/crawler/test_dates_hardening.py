@@ -105,3 +105,35 @@ def test_stored_extreme_dates_do_not_break_readers(tmp_path):
                     tg.clear()
     finally:
         store.close()
+
+
+def test_stored_extreme_dates_are_cleared_on_upgrade(tmp_path):
+    """Migration 013_implausible_dates: dates stored before the rule become unknown (NULL), so they
+    neither crash readers nor sort first in /terbaru for ever."""
+    from crawler.search import latest
+    from crawler.stories import assign_story
+
+    from tests.bot.conftest import seed
+
+    db = tmp_path / "pantau.db"
+    store = Store.open(db)
+    recent = (datetime.now(timezone.utc) - timedelta(hours=3)).replace(microsecond=0).isoformat()
+    good = seed(store, title="Startup Baik PHK 100 karyawan karena AI", companies=["Baik"], published=recent)
+    bad = seed(store, title="Startup Buruk PHK 100 karyawan karena AI", companies=["Buruk"], published=recent,
+               fetched=recent)
+    assign_story(store, bad)
+    store.db.execute("UPDATE articles SET published = '9999-12-31T23:59:59-12:00' WHERE id = ?", [bad])
+    store.db.execute("UPDATE stories SET first_reported = '9999-12-31T23:59:59-12:00', "
+                     "last_reported = '9999-12-31T23:59:59-12:00'")
+    store.db.execute("DELETE FROM _migrations WHERE name = '013_implausible_dates'")  # an older database
+    store.close()
+    store = Store.open(db)
+    try:
+        assert store.article(bad)["published"] is None
+        assert store.article(good)["published"] == recent
+        first, last = store.db.execute("SELECT first_reported, last_reported FROM stories").fetchone()
+        assert parse_date(first) is not None and parse_date(last) is not None
+        assert [hit["id"] for hit in latest(store, 2)][0] in (good, bad)
+        assert all(parse_date(hit["published"] or hit["fetched"]) for hit in latest(store, 2))
+    finally:
+        store.close()
