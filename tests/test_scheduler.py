@@ -217,7 +217,10 @@ def test_status_exits_nonzero_when_stale(tmp_path):
     env = service_env(tmp_path)
     write_sources(tmp_path / "sources.toml", [("x", "http://127.0.0.1:9/rss.xml")])
     r = subprocess.run([str(PANTAU), "status"], env=env, cwd=tmp_path, capture_output=True, text=True)
-    assert r.returncode != 0 and "last crawl: never" in r.stdout
+    assert r.returncode == 1 and "does not exist" in r.stderr  # a read-only command creates no database
+    subprocess.run([str(PANTAU), "housekeeping"], env=env, cwd=tmp_path, capture_output=True, text=True)
+    r = subprocess.run([str(PANTAU), "status"], env=env, cwd=tmp_path, capture_output=True, text=True)
+    assert r.returncode == 3 and "last crawl: never" in r.stdout
     with NewsServer() as news:
         write_sources(tmp_path / "sources.toml", [("detik", f"{news.url}/detik/rss.xml")])
         subprocess.run([str(PANTAU), "crawl"], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=90)
