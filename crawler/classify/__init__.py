@@ -75,9 +75,12 @@ hiring, ...), the text head sees the text only (an opinion independent of the ru
 with the constants stored in the model file (chosen by grouped cross-validation: lo 0.05, hi
 0.9, hi_text 0.9).  ``score`` is, for a match, the strongest opinion that flagged it (p, p_text
 over hi_text, or the rules' score if the rules matched); otherwise the hybrid probability p
-(capped by the rules' score when vetoed); the rules' score when the model did not run.  Vetoes are the rules' reliable negatives (rules.vetoes): layoffs denied or only
-negated ("bukan PHK massal"), one person fired, a survey/forecast with no cut that has happened,
-layoff/AI terms only in boilerplate (gate closed).  Without a usable model file the rules decide
+(capped by the rules' score when vetoed); the rules' score when the model did not run.
+
+Vetoes are the rules' reliable negatives (rules.vetoes): layoffs denied or only negated ("bukan
+PHK massal"), one person fired, a survey/forecast with no cut that has happened, a hiring story
+told against a backdrop of layoffs ("Buka 500 Lowongan ... di Tengah Gelombang PHK"), layoff/AI
+terms only in boilerplate (gate closed).  Without a usable model file the rules decide
 alone.  ``reasons`` then ends with "model: 0.93 (teks 0.88)" and any "veto: ...".
 
 Package layout

@@ -768,7 +768,10 @@ def _label(kind_l: bool, kind_a: bool) -> str:
     return "PHK" if kind_l else "AI"
 
 
-def _evaluate(title: str, text: str, summary: str | None = None) -> dict:
+def _evaluate(title: str, text: str, summary: str | None = None, signals: bool = False) -> dict:
+    """The rules' evaluation of one article (see the module docstring).  ``sig`` holds the named
+    signals for the model -- computed only when the gate is open (a layoff and an AI term), as
+    only then is the model consulted, unless ``signals`` (training needs them for every row)."""
     title = (title or "").strip()
     text = text or ""
     if summary and len(text.strip()) < 200:
@@ -907,13 +910,13 @@ def _evaluate(title: str, text: str, summary: str | None = None) -> dict:
     single = len(ai_paras) <= 1 and not tS.ai and not any(s.repl_num for s in co)
     if single:
         reasons.append("AI hanya disebut sekali")
-    sig = _signals(tS, t_clean, t_question, sents, paras, lay_paras, ai_paras, co, co_cause, ana, adj,
-                   lead_lay, lead_ai, links, weak_links, title_link, single)
     tl_low = t_rec.low
     gate_lay = (bool(t_rec.flags & _F_LAY) or "kehilangan" in tl_low or "ganti" in tl_low or "alih" in tl_low
                 or any(recs[0].gated for recs in raw_sents if recs))
-    gate_ai = tS.ai or bool(ai_paras)
-    sig["gate"] = float(gate_lay and gate_ai)
+    gate = gate_lay and (tS.ai or bool(ai_paras))
+    sig = _signals(tS, t_clean, t_question, sents, paras, lay_paras, ai_paras, co, co_cause, ana, adj,
+                   lead_lay, lead_ai, links, weak_links, title_link, single) if gate or signals else {}
+    sig["gate"] = float(gate)
     return dict(title=t_rec, paras=raw_sents, names=names, L=L, A=A, N=N, reasons=reasons,
                 causal=causal and not single, sig=sig, clean_title=title, clean_paras=paras)
 
@@ -1001,12 +1004,12 @@ def rule_verdict(f: dict) -> tuple[bool, float]:
 def vetoes(f: dict) -> list[str]:
     """Veto reasons for the evaluation f (empty list: no veto).  Each is a reason the rules are
     reliable about: layoffs denied in the title or only negated ("bukan PHK massal"), the firing
-    of one person, a forecast or survey with no cut that has happened, AI or layoffs appearing only
-    in boilerplate (then the pre-filter gate is closed)."""
+    of one person, a forecast or survey with no cut that has happened, a hiring story amid layoffs,
+    AI or layoffs appearing only in boilerplate (then the pre-filter gate is closed)."""
     sig, reasons = f["sig"], f["reasons"]
+    if not sig["gate"]:  # (the rules cannot match either: they need a layoff and an AI term)
+        return ["veto: tidak ada istilah PHK dan AI di isi berita"]
     out = []
-    if not sig["gate"]:
-        out.append("veto: tidak ada istilah PHK dan AI di isi berita")
     if sig["t_deny"] or "negatif: bantahan" in reasons:
         out.append("veto: bantahan PHK")
     if sig["t_negated"] and not sig["t_lay"] and sig["n_lay_paras"] == 0:

@@ -83,7 +83,7 @@ def evaluated(rows: list[dict]) -> list[dict]:
     """The rules' evaluation of each row, with the rules' own verdict attached."""
     out = []
     for r in rows:
-        f = rules.evaluate(r.get("title") or "", r.get("text") or "", r.get("summary"))
+        f = rules.evaluate(r.get("title") or "", r.get("text") or "", r.get("summary"), signals=True)
         match, score = rules.rule_verdict(f)
         f["rule_match"], f["rule_score"] = match, score
         out.append(f)
