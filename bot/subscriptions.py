@@ -52,13 +52,14 @@ def describe(sub: dict | None, digest_hour: int) -> str:
     return f"📬 <b>Langganan chat ini</b>\nBerita: {which}\nPengiriman: {how}"
 
 
-HOW_TO = ("Ubah dengan:\n"
-          "/langganan tambah &lt;kata&gt; — tambah kata kunci\n"
-          "/langganan hapus &lt;kata&gt; — hapus kata kunci\n"
-          "/langganan semua — semua berita, tanpa kata kunci\n"
-          "/langganan harian — ringkasan sekali sehari\n"
-          "/langganan langsung — setiap peringatan langsung\n"
-          "/berhenti — berhenti berlangganan")
+def how_to(digest_hour: int) -> str:
+    return ("Ubah dengan:\n"
+            "/langganan tambah &lt;kata&gt; — tambah kata kunci\n"
+            "/langganan hapus &lt;kata&gt; — hapus kata kunci\n"
+            "/langganan semua — semua berita, tanpa kata kunci\n"
+            f"/langganan harian — ringkasan sekali sehari, pukul {hour_text(digest_hour)}\n"
+            "/langganan langsung — setiap peringatan langsung\n"
+            "/berhenti — berhenti berlangganan")
 
 
 def langganan(store: Store, chat_id: int | str, title: str | None, args: str, digest_hour: int) -> str:
@@ -73,10 +74,10 @@ def langganan(store: Store, chat_id: int | str, title: str | None, args: str, di
 
     if not words:
         if active:
-            return describe(sub, digest_hour) + "\n\n" + HOW_TO
+            return describe(sub, digest_hour) + "\n\n" + how_to(digest_hour)
         new = save([], False)
         return ("✅ Langganan aktif: chat ini akan menerima setiap peringatan PHK karena AI.\n\n"
-                + describe(new, digest_hour) + "\n\n" + HOW_TO)
+                + describe(new, digest_hour) + "\n\n" + how_to(digest_hour))
 
     verb, rest = words[0], words[1:]
     if verb in ADD or verb in REMOVE:

@@ -232,6 +232,7 @@ def test_langganan_shows_and_changes_settings_step_by_step(bot):
     text = ask(tg, "/langganan", chat)["plain_text"]  # again: only shows the settings
     assert "Langganan chat ini" in text and "semua berita PHK karena AI (tanpa kata kunci)" in text
     assert "setiap peringatan langsung dikirim" in text and "/langganan tambah" in text
+    assert "/langganan harian — ringkasan sekali sehari, pukul 07.00 WIB" in text
 
     text = ask(tg, "/langganan tambah bank fintech", chat)["plain_text"]
     assert "Kata kunci ditambahkan: bank, fintech." in text
