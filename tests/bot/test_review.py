@@ -227,7 +227,7 @@ def test_koreksi_edits_channel_message_and_events_export(tg, tmp_path, store):
                                           and "dikoreksi" in (m.get("plain_text") or "")])[0]
         assert "perusahaan: Sebanyak → Fiverr" in reply["plain_text"]
         assert "jumlah: 30 → 250" in reply["plain_text"]
-        wait_until(lambda: "Fiverr" in tg.message(CHANNEL, channel_msg["message_id"])["text"])
+        wait_until(lambda: "🏢 Fiverr ·" in tg.message(CHANNEL, channel_msg["message_id"])["text"])
     text = tg.message(CHANNEL, channel_msg["message_id"])["text"]
     assert "🏢 Fiverr · 👥 250 karyawan (30%)" in text and "Sebanyak ·" not in text
     env = env_for(None, tmp_path)
@@ -537,3 +537,22 @@ def test_before_mode_timeout_publishes_high_scores_and_tells_a_late_editor(tg, t
         wait_until(lambda: "terbit otomatis" in tg.message(ADMIN, msg["message_id"])["text"])
     assert tg.deleted == []
     assert [r["action"] for r in editorial.audit_rows(store, story_of(store, lo))] == ["drop_timeout"]
+
+
+def test_dry_run_prints_retraction_and_correction_as_one_line(tmp_path, store, capsys):
+    settings = settings_for(None, tmp_path)
+    art = add(store, 1)
+    outbox.enqueue_alerts(store, settings, [art])
+    store.db.execute("UPDATE alerts SET status = 'sent', message_id = 5 WHERE kind = 'alert'")
+    store.conn.commit()
+    sid = story_of(store, art)
+    editorial.correct_story(store, settings, sid, {"jobs_cut": 250}, ADMIN, "Budi")
+    deliver(settings, store)
+    out = capsys.readouterr().out
+    assert f"(correction: the channel message of story #{sid} is edited to the corrected facts)" in out
+    editorial.retract_story(store, settings, sid, ADMIN, "Budi")  # cancels the pending correction
+    deliver(settings, store)
+    out = capsys.readouterr().out
+    assert "(correction:" not in out
+    assert f"(retraction: the channel message of story #{sid} is deleted or marked 'Dicabut redaksi')" in out
+    assert store.db.execute("SELECT status FROM alerts WHERE kind = 'retract'").fetchone()[0] == "pending"
