@@ -106,21 +106,21 @@ def build_site(db_path: Path | str, out: Path | str, site_url: str | None = None
             render("index.html", *home_page(r, urls, absolute(urls.home())))
             render("metodologi/index.html", *method_page(r, urls, absolute(urls.method())))
             f = EventFilter(per=per_page)
-            _, total = r.events(EventFilter(per=1))
-            pages = max(1, math.ceil(total / f.per))
+            everything = list(r.iter_events(f))  # one sorted pass; the table pages are slices of it
+            pages = max(1, math.ceil(len(everything) / f.per))
             for n in range(1, pages + 1):
                 page_f = EventFilter(hal=n, per=per_page)
                 rel = "peristiwa/index.html" if n == 1 else f"peristiwa/hal/{n}/index.html"
-                render(rel, *events_page(r, urls, page_f, absolute(urls.events(page=n))))
+                rows = everything[(n - 1) * per_page:n * per_page]
+                render(rel, *events_page(r, urls, page_f, absolute(urls.events(page=n)),
+                                         page_rows=(rows, len(everything))))
             api_items = []
-            for ev_row in r.iter_events(f):
-                ev = r.event(ev_row["id"])
-                if ev is None:
-                    continue
+            for ev in r.iter_event_details(f):
                 render(f"peristiwa/{ev['id']}/index.html", *event_page(r, urls, ev, permalink(ev["id"])))
                 record = {**as_json(ev), "url": permalink(ev["id"])}
                 write(f"api/events/{ev['id']}.json", json.dumps(record, ensure_ascii=False, indent=1))
-                api_items.append({**as_json(ev_row), "url": permalink(ev["id"])})
+                summary = {k: v for k, v in record.items() if k not in ("reports", "corrections")}
+                api_items.append(summary)
                 report.events += 1
             write("api/events.json", json.dumps({"total": len(api_items), "items": api_items},
                                                 ensure_ascii=False))

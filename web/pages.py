@@ -52,8 +52,10 @@ def home_page(reader: Reader, urls: Urls, canonical: str | None = None) -> tuple
     return "home.html", ctx
 
 
-def events_page(reader: Reader, urls: Urls, f: EventFilter, canonical: str | None = None) -> tuple[str, dict]:
-    rows, total = reader.events(f)
+def events_page(reader: Reader, urls: Urls, f: EventFilter, canonical: str | None = None,
+                page_rows: tuple[list[dict], int] | None = None) -> tuple[str, dict]:
+    """The events table page; ``page_rows`` = (this page's rows, total) when the caller has them."""
+    rows, total = page_rows if page_rows is not None else reader.events(f)
     pages = max(1, math.ceil(total / f.per))
     title = "Peristiwa" + (" (hasil saringan)" if f.filtered else "") + (f" — halaman {f.hal}" if f.hal > 1 else "")
     ctx = base_context(reader, urls, "events", title,

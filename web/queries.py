@@ -64,6 +64,48 @@ _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 CORRECTION_TABLES = ("corrections", "story_corrections", "audit", "audit_log", "editorial_audit")
 
 
+# audit actions shown publicly (crawler.editorial); other rows (grey zone, timeouts) are internal
+PUBLIC_ACTIONS = {"approve": "Ditinjau redaksi", "correct": "Koreksi", "merge": "Digabung dengan peristiwa lain",
+                  "split": "Satu berita dipisah menjadi peristiwa sendiri"}
+FIELD_LABELS = {"company": "perusahaan", "perusahaan": "perusahaan", "jobs_cut": "jumlah", "jumlah": "jumlah",
+                "percent": "persen", "persen": "persen", "country": "negara", "negara": "negara",
+                "attribution": "atribusi", "atribusi": "atribusi"}
+
+
+def _loads(value):
+    if isinstance(value, str) and value[:1] in "{[":
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _correction(r: dict, when: str | None) -> dict | None:
+    """One public history entry from a corrections/audit row; None for internal rows. Who made it is
+    never part of it."""
+    action = next((r[c] for c in ("action", "kind") if r.get(c)), None)
+    if action is not None and "field" not in r:
+        if action not in PUBLIC_ACTIONS:
+            return None
+        label = PUBLIC_ACTIONS[action]
+    else:
+        label = r.get("field") or action or "koreksi"
+    before = next((r[c] for c in ("before", "old", "old_value") if r.get(c) is not None), None)
+    after = next((r[c] for c in ("after", "new", "new_value") if r.get(c) is not None), None)
+    before, after = _loads(before), _loads(after)
+    changes = []
+    if isinstance(before, dict) or isinstance(after, dict):
+        b, a = before if isinstance(before, dict) else {}, after if isinstance(after, dict) else {}
+        for key in list(dict.fromkeys([*a, *b])):
+            if key in FIELD_LABELS:
+                changes.append((FIELD_LABELS[key], b.get(key), a.get(key)))
+    elif action in (None, "correct") and (before is not None or after is not None):
+        changes.append((None, before, after))
+    return {"when": r.get(when) if when else None, "field": label, "changes": changes,
+            "note": next((r[c] for c in ("note", "reason", "comment") if r.get(c)), None)}
+
+
 class BadRequest(ValueError):
     """A request parameter is unusable; the message is one Indonesian line."""
 
@@ -347,17 +389,17 @@ class Reader:
         return rows, total
 
     def iter_events(self, f: EventFilter, chunk: int = 500):
-        """Every event of the filtered view, in its order, a chunk of rows at a time (constant memory)."""
+        """Every event of the filtered view, in its order, a chunk of rows at a time (constant memory;
+        one sorted query, read with fetchmany)."""
         where, params = self._where(f)
-        sql = f"{self._story_select()} FROM stories s WHERE {where} {self._order(f)} LIMIT ? OFFSET ?"
-        offset = 0
+        cur = self.conn.execute(f"{self._story_select()} FROM stories s WHERE {where} {self._order(f)}", params)
+        names = [d[0] for d in cur.description]
         while True:
-            rows = [self._event(r) for r in self._rows(sql, params + [chunk, offset])]
+            rows = [self._event(dict(zip(names, r))) for r in cur.fetchmany(chunk)]
             if not rows:
                 return
             self._attach_outlets(rows, links=True)
             yield from rows
-            offset += chunk
 
     def _event(self, r: dict) -> dict:
         try:
@@ -394,42 +436,70 @@ class Reader:
             if links:
                 r["links"].append(url)
 
+    def _report_sql(self, where: str) -> str:
+        extra = "".join(f", {c}" for c in ("evidence", "attribution") if c in self.article_cols)
+        return (f"SELECT story_id, id, url, title, outlet, source, published, fetched{extra} FROM articles "
+                f"WHERE {where} ORDER BY story_id, COALESCE(published, fetched), id")
+
+    def _detail(self, ev: dict, reports: list[dict], corrections: list[dict] | None = None) -> dict:
+        ev["reports"] = reports
+        for a in reports:
+            a["outlet"] = a.get("outlet") or a.get("source") or "?"
+        ev["outlets"] = list(dict.fromkeys(a["outlet"] for a in reports))
+        ev["links"] = [a["url"] for a in reports]
+        if not ev["evidence"]:
+            ev["evidence"] = next((a.get("evidence") for a in reports if a.get("evidence")), None)
+        ev["first"] = reports[0] if reports else None
+        ev["corrections"] = self.corrections(ev["id"]) if corrections is None else corrections
+        return ev
+
     def event(self, story_id: int) -> dict | None:
+        """One event with every report (oldest first) and its corrections."""
         rows = self._rows(f"{self._story_select()} FROM stories s WHERE s.id = ? AND {self.hidden}", [story_id])
         if not rows:
             return None
-        ev = self._event(rows[0])
-        extra = "".join(f", {c}" for c in ("evidence", "attribution") if c in self.article_cols)
-        ev["reports"] = self._rows(
-            f"SELECT id, url, title, outlet, source, published, fetched{extra} FROM articles "
-            f"WHERE story_id = ? ORDER BY COALESCE(published, fetched), id", [story_id])
-        for a in ev["reports"]:
-            a["outlet"] = a.get("outlet") or a.get("source") or "?"
-        ev["outlets"] = list(dict.fromkeys(a["outlet"] for a in ev["reports"]))
-        ev["links"] = [a["url"] for a in ev["reports"]]
-        if not ev["evidence"]:
-            ev["evidence"] = next((a.get("evidence") for a in ev["reports"] if a.get("evidence")), None)
-        ev["first"] = ev["reports"][0] if ev["reports"] else None
-        ev["corrections"] = self.corrections(story_id)
-        return ev
+        return self._detail(self._event(rows[0]), self._rows(self._report_sql("story_id = ?"), [story_id]))
+
+    def iter_event_details(self, f: EventFilter, chunk: int = 500):
+        """``event()`` for every event of a view, reading reports a chunk of events at a time (static build)."""
+        batch: list[dict] = []
+
+        def flush():
+            ids = [ev["id"] for ev in batch]
+            marks = ",".join("?" * len(ids))
+            reports: dict[int, list[dict]] = {i: [] for i in ids}
+            for a in self._rows(self._report_sql(f"story_id IN ({marks})"), ids):
+                reports[a["story_id"]].append(a)
+            fixes = self.corrections_for(ids)
+            for ev in batch:
+                yield self._detail(ev, reports[ev["id"]], fixes.get(ev["id"], []))
+
+        for ev in self.iter_events(f, chunk):
+            batch.append(ev)
+            if len(batch) >= chunk:
+                yield from flush()
+                batch = []
+        if batch:
+            yield from flush()
 
     def corrections(self, story_id: int) -> list[dict]:
         """The public corrections history of a story (when the editorial table exists)."""
+        return self.corrections_for([story_id]).get(story_id, [])
+
+    def corrections_for(self, story_ids: list[int]) -> dict[int, list[dict]]:
         cols = self.corrections_cols
-        if not self.corrections_table:
-            return []
-        when = next((c for c in ("created", "at", "created_at", "corrected_at", "time", "ts", "when") if c in cols),
+        if not self.corrections_table or not story_ids:
+            return {}
+        when = next((c for c in ("created", "at", "created_at", "corrected_at", "time", "ts") if c in cols),
                     None)
-        order = f"ORDER BY {when}, rowid" if when else "ORDER BY rowid"
-        out = []
-        for r in self._rows(f"SELECT * FROM {self.corrections_table} WHERE story_id = ? {order}", [story_id]):
-            out.append({
-                "when": r.get(when) if when else None,
-                "field": next((r[c] for c in ("field", "kind", "action", "what") if r.get(c)), None),
-                "before": next((r[c] for c in ("before", "old", "old_value") if r.get(c) is not None), None),
-                "after": next((r[c] for c in ("after", "new", "new_value") if r.get(c) is not None), None),
-                "note": next((r[c] for c in ("note", "reason", "comment") if r.get(c)), None),
-            })
+        order = f"ORDER BY story_id, {when}, rowid" if when else "ORDER BY story_id, rowid"
+        marks = ",".join("?" * len(story_ids))
+        out: dict[int, list[dict]] = {}
+        for r in self._rows(f"SELECT * FROM {self.corrections_table} WHERE story_id IN ({marks}) {order}",
+                            list(story_ids)):
+            entry = _correction(r, when)
+            if entry:
+                out.setdefault(r["story_id"], []).append(entry)
         return out
 
     def _cached(self, key, compute):

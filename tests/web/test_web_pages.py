@@ -422,3 +422,27 @@ def test_only_http_links_are_rendered_as_links(tmp_path):
         html = c.get(f"/peristiwa/{sid}").text
         assert "javascript:" not in html and 'href="#"' in html
         assert "javascript:" not in c.get("/cari?q=biasa").text
+
+
+def test_editorial_audit_shows_corrections_not_editors_or_internal_rows(tmp_path):
+    db = tmp_path / "a.db"
+    build_site_db(db)
+    conn = sqlite3.connect(db)
+    conn.execute("DROP TABLE IF EXISTS audit")
+    conn.execute("CREATE TABLE audit (id INTEGER PRIMARY KEY, at TEXT, user_id TEXT, user_name TEXT, action TEXT, "
+                 "story_id INTEGER, article_id INTEGER, before TEXT, after TEXT)")
+    conn.executemany(
+        "INSERT INTO audit (at, user_id, user_name, action, story_id, before, after) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [("2026-03-21T02:00:00+00:00", "4242", "Redaktur Rahasia", "correct", 3,
+          json.dumps({"jobs_cut": 5000, "country": None}), json.dumps({"jobs_cut": 500, "country": "Singapura"})),
+         ("2026-03-21T01:00:00+00:00", "4242", "Redaktur Rahasia", "approve", 3, None, json.dumps({"released": 2})),
+         ("2026-03-21T03:00:00+00:00", None, "otomatis", "grey_reject", 3, None, None)])
+    conn.commit()
+    conn.close()
+    with TestClient(create_app(db)) as c:
+        html = c.get("/peristiwa/3").text
+        history = html.split('id="koreksi"', 1)[1].split("</section>", 1)[0]
+        assert "Ditinjau redaksi" in history
+        assert "Koreksi: jumlah 5000 → 500; negara — → Singapura" in history
+        assert "grey" not in history and "Redaktur Rahasia" not in html and "4242" not in html
+        assert history.index("Ditinjau redaksi") < history.index("Koreksi")  # oldest first
