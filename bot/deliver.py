@@ -49,7 +49,8 @@ Delivery policy
   "Dicabut redaksi"; ``correct:<n>`` edits the channel message to the corrected
   facts. Every channel rendering (alert, update, follow-up, correction) shows
   the story's human-corrected facts (``editorial.with_story_facts``). Same
-  claim-before-request rule as alerts.
+  claim-before-request rule as alerts. A channel alert that was in flight
+  while its story was retracted gets its ``retract`` queued once it is sent.
 - No token: dry run — the pending alerts are printed as plain text and stay
   pending (review/grey rows like alerts; retract/correct rows as one line).
 - Telegram's answers feed ``crawler.health``: the token accepted or rejected
@@ -551,6 +552,10 @@ async def _run(settings, store: Store, bot, report: DeliveryReport, limit, pacin
                 outbox.mark_sent(store, alert["id"], result.message_id)
                 if chat == channel:
                     _note_channel(store, True)
+                    if kind == outbox.KIND_ALERT:  # retracted while this alert was in flight: take it back
+                        from .review import retract_late_alert
+
+                        retract_late_alert(store, settings, alert)
                 if kind == editorial.KIND_RETRACT:
                     report.retracted += 1
                 elif edit_id is not None:

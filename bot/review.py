@@ -223,6 +223,25 @@ def channel_message_id(store: Store, alert: dict) -> int | None:
     return row[0] if row else None
 
 
+def retract_late_alert(store: Store, settings, alert: dict) -> bool:
+    """A channel alert that was in flight when its story was retracted (the retraction found no
+    sent message to take back): queue its ``retract`` now. True when queued."""
+    from crawler.store import now_iso
+
+    with store.write():
+        row = store.db.execute("SELECT s.retracted FROM articles a JOIN stories s ON s.id = a.story_id "
+                               "WHERE a.id = ?", [alert["article_id"]]).fetchone()
+        if not row or not row[0]:
+            return False
+        cur = store.db.execute("INSERT OR IGNORE INTO alerts (article_id, chat_id, kind, status, created) "
+                               "VALUES (?, ?, ?, 'pending', ?)", [alert["article_id"], alert["chat_id"],
+                                                                  editorial.KIND_RETRACT, now_iso()])
+    if cur.rowcount:
+        log.warning("story of article %s was retracted while its channel alert was being sent; "
+                    "the message is taken back", alert["article_id"])
+    return bool(cur.rowcount)
+
+
 def plain_note(store: Store, alert: dict) -> str:
     """Dry run: one line for a retraction or correction row."""
     article = store.article(alert["article_id"]) or {}

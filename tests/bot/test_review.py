@@ -556,3 +556,29 @@ def test_dry_run_prints_retraction_and_correction_as_one_line(tmp_path, store, c
     assert "(correction:" not in out
     assert f"(retraction: the channel message of story #{sid} is deleted or marked 'Dicabut redaksi')" in out
     assert store.db.execute("SELECT status FROM alerts WHERE kind = 'retract'").fetchone()[0] == "pending"
+
+
+def test_retraction_while_the_channel_alert_is_in_flight_takes_it_back(tg, tmp_path, store):
+    import threading
+
+    settings = settings_for(tg, tmp_path, PANTAU_REVIEW="off")
+    art = add(store, 1)
+    sid = story_of(store, art)
+    outbox.enqueue_alerts(store, settings, [art])
+    tg.fail_next("sendMessage", "timeout", chat_id=CHANNEL, delay=1.0)  # delivered, answered late
+    def run():
+        own = Store.open(tmp_path / "pantau.db")
+        try:
+            deliver(settings, own)
+        finally:
+            own.close()
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    tg.wait_for_request("sendMessage", 1)
+    editorial.retract_story(store, settings, sid, ADMIN, "Budi")
+    worker.join(20)
+    [channel_msg] = tg.messages_to(CHANNEL)
+    assert store.db.execute("SELECT status FROM alerts WHERE kind = 'retract'").fetchone()[0] == "pending"
+    deliver(settings, store)
+    assert tg.deleted == [{"chat_id": CHANNEL, "message_id": channel_msg["message_id"]}]
