@@ -55,7 +55,7 @@ from .rules import (_F_AFFECTED, _F_AGGREGATE, _F_REPLACE, _FIRE, _I, _LOSE_JOB,
 def extract(f: dict) -> dict:
     """The fact fields of the Verdict for the rules' evaluation f of an article."""
     cut = f["L"] >= 1.0 or _CUT_EXTRA.search(f["title"].text) is not None
-    companies = _companies(f["title"], f["paras"], f["names"]) if cut else []
+    companies = _companies(f["title"], f["paras"], f["names"], f["L"] >= 3.0) if cut else []
     jobs_cut, percent = _numbers(f["title"], f["paras"], companies) if cut or f["L"] > 0 else (None, None)
     country = _country(f["title"], f["paras"], companies) if cut else None
     evidence, attribution = _evidence(f, companies) if cut and f["A"] > 0 else (None, None)
@@ -563,7 +563,10 @@ def _is_lower_word(key: str, text: str) -> bool:
     return False
 
 
-def _companies(t_rec: _Text, psents: list[list[_Text]], ai_names: set[str]) -> list[str]:
+def _companies(t_rec: _Text, psents: list[list[_Text]], ai_names: set[str], layoff_subject: bool = False) -> list[str]:
+    """The companies named as cutting jobs, the most likely first (see the module docstring);
+    ``layoff_subject``: layoffs are the article's main subject, so a well-known company named in
+    its lead counts (a trend piece's examples)."""
     title = t_rec.text
     psents = [p for p in psents if not _SYNDICATED.match(p[0].text)]
     paras = [p[0].text if len(p) == 1 else " ".join([r.text for r in p]) for p in psents]
@@ -635,6 +638,8 @@ def _companies(t_rec: _Text, psents: list[list[_Text]], ai_names: set[str]) -> l
                 w = 1.5 if exec_of else 0.0
                 if known:
                     w += 1.0
+                    if layoff_subject and not is_title and n_content <= 2:
+                        w += 1.0
                 if not _LEAD_WORDS.isdisjoint(bw[-5:]):
                     w += 1.5
                 verb_after = _COMPANY_VERB_AFTER.match(after) is not None

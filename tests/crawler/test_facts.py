@@ -354,3 +354,12 @@ def test_mixed_case_sub_heading_and_english_month_are_not_companies():
                  "Strategi Cegah Potensi PHK di Indonesia\n"
                  "Pemerintah diminta menyiapkan pelatihan ulang bagi pekerja yang terdampak PHK.")
     assert got["companies"] == ["Microsoft"]
+
+
+def test_well_known_examples_in_the_lead_of_a_trend_piece():
+    got = _facts("Ramai PHK karena AI, Benarkah atau Sekadar Dalih?",
+                 "Amazon, Salesforce, hingga Fiverr menyebut AI sebagai alasan mereka kini membutuhkan lebih sedikit "
+                 "karyawan.\n"
+                 "Gelombang PHK di sektor teknologi terus berlanjut sepanjang tahun, dan banyak perusahaan menunjuk AI.\n"
+                 "Namun sejumlah ekonom menilai AI kerap hanya dijadikan dalih untuk memangkas biaya.")
+    assert {"Amazon", "Salesforce", "Fiverr"} <= set(got["companies"])
