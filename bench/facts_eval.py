@@ -49,6 +49,12 @@ def _norm(name: str) -> str:
     return "".join(name.casefold().split())
 
 
+def _norm_pt(name: str) -> str:
+    """_norm without a leading legal "PT" (gold files differ on writing it)."""
+    n = _norm(name)
+    return n[2:] if n.startswith("pt") and name.strip()[:3].upper() == "PT " else n
+
+
 def load(path: Path) -> list[dict]:
     with path.open(encoding="utf-8") as fh:
         return [json.loads(line) for line in fh if line.strip()]
@@ -62,7 +68,7 @@ def company_rows(rows: list[dict]) -> list[dict]:
 
 def evaluate(name: str, rows: list[dict], verbose: bool) -> dict:
     comp = company_rows(rows)
-    jobs_hit = comp_hit = comp_total = 0
+    jobs_hit = comp_hit = comp_total = comp_hit_pt = 0
     misses = []
     for r in comp:
         v = classify(r["title"], r["text"])
@@ -73,6 +79,7 @@ def evaluate(name: str, rows: list[dict], verbose: bool) -> dict:
         gold = {_norm(c) for c in r.get("companies") or []}
         if gold:
             comp_total += 1
+            comp_hit_pt += bool({_norm_pt(c) for c in r["companies"]} & {_norm_pt(c) for c in v.companies})
             if gold & {_norm(c) for c in v.companies}:
                 comp_hit += 1
             else:
@@ -94,7 +101,8 @@ def evaluate(name: str, rows: list[dict], verbose: bool) -> dict:
     print(f"== {name}")
     if comp:
         print(f"   company stories: n={len(comp)}  jobs_cut exact={jobs_hit}/{len(comp)} "
-              f"({res['jobs_cut_exact']:.3f})  right company={comp_hit}/{comp_total} ({res['right_company']:.3f})")
+              f"({res['jobs_cut_exact']:.3f})  right company={comp_hit}/{comp_total} ({res['right_company']:.3f})"
+              f"  [ignoring a leading 'PT': {comp_hit_pt}/{comp_total}]")
     if named:
         print(f"   every row naming companies (any label): right company={named_hit}/{len(named)} "
               f"({named_hit / len(named):.3f})")
