@@ -50,7 +50,8 @@ Delivery policy
   facts. Every channel rendering (alert, update, follow-up, correction) shows
   the story's human-corrected facts (``editorial.with_story_facts``). Same
   claim-before-request rule as alerts. A channel alert that was in flight
-  while its story was retracted gets its ``retract`` queued once it is sent.
+  while its story was retracted or corrected gets its ``retract`` or
+  ``correct:<n>`` queued once it is sent.
 - No token: dry run — the pending alerts are printed as plain text and stay
   pending (review/grey rows like alerts; retract/correct rows as one line).
 - Telegram's answers feed ``crawler.health``: the token accepted or rejected
@@ -386,12 +387,12 @@ async def deliver_pending(settings, store: Store | None = None, bot=None, *, lim
                           pacing: Pacing = DEFAULT_PACING, backoff=DEFAULT_BACKOFF,
                           read_timeout: float = DEFAULT_READ_TIMEOUT,
                           max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
-                          out: TextIO | None = None) -> DeliveryReport:
+                          out: TextIO | None = None, report: DeliveryReport | None = None) -> DeliveryReport:
     """Send pending alerts (see module docstring); ``bot`` is an initialized PTB Bot or None."""
     own_store = store is None
     if own_store:
         store = Store.open(settings.db_path)
-    report = DeliveryReport()
+    report = report if report is not None else DeliveryReport()
     try:
         outbox.ensure_schema(store)
         for row in outbox.recover_stale(store):
@@ -555,7 +556,7 @@ async def _run(settings, store: Store, bot, report: DeliveryReport, limit, pacin
                     if kind == outbox.KIND_ALERT:  # retracted while this alert was in flight: take it back
                         from .review import retract_late_alert
 
-                        retract_late_alert(store, settings, alert)
+                        retract_late_alert(store, settings, alert, text_html)
                 if kind == editorial.KIND_RETRACT:
                     report.retracted += 1
                 elif edit_id is not None:
@@ -627,6 +628,7 @@ def send_pending(settings, **kwargs) -> DeliveryReport:
         loop = asyncio.get_running_loop()
         task = asyncio.current_task()
         stopped: list[int] = []
+        report = DeliveryReport()  # filled as alerts go out, so a stop still counts what was sent
 
         def stop(signum: int) -> None:
             stopped.append(signum)
@@ -638,12 +640,11 @@ def send_pending(settings, **kwargs) -> DeliveryReport:
             except (NotImplementedError, RuntimeError, ValueError):  # not the main thread
                 pass
         try:
-            return await deliver_pending(settings, **kwargs)
+            return await deliver_pending(settings, report=report, **kwargs)
         except asyncio.CancelledError:
             if not stopped:
                 raise
-            report = DeliveryReport(stopped=f"stopped by {signal.Signals(stopped[0]).name}; "
-                                             "unsent alerts stay pending")
+            report.stopped = f"stopped by {signal.Signals(stopped[0]).name}; unsent alerts stay pending"
             store = kwargs.get("store") or Store.open(settings.db_path)
             try:
                 report.pending = outbox.count_alerts(store, "pending")

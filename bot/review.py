@@ -223,23 +223,43 @@ def channel_message_id(store: Store, alert: dict) -> int | None:
     return row[0] if row else None
 
 
-def retract_late_alert(store: Store, settings, alert: dict) -> bool:
-    """A channel alert that was in flight when its story was retracted (the retraction found no
-    sent message to take back): queue its ``retract`` now. True when queued."""
+def retract_late_alert(store: Store, settings, alert: dict, sent_html: str | None = None) -> str | None:
+    """A channel alert that was in flight when an editor decided (the decision found no sent
+    message to act on): queue its ``retract`` when the story was retracted, or its
+    ``correct:<n>`` when a correction came after it was rendered (``sent_html`` differs from the
+    story as it is now). Returns the kind queued, or None."""
     from crawler.store import now_iso
 
+    from .format import format_story
+    from crawler.outbox import story_siblings
+
     with store.write():
-        row = store.db.execute("SELECT s.retracted FROM articles a JOIN stories s ON s.id = a.story_id "
-                               "WHERE a.id = ?", [alert["article_id"]]).fetchone()
-        if not row or not row[0]:
-            return False
+        row = store.db.execute("SELECT s.id, s.retracted, s.locked FROM articles a JOIN stories s "
+                               "ON s.id = a.story_id WHERE a.id = ?", [alert["article_id"]]).fetchone()
+        if not row:
+            return None
+        story_id, retracted, locked = row
+        kind = None
+        if retracted:
+            kind = editorial.KIND_RETRACT
+        elif locked and sent_html is not None:
+            article = store.article(alert["article_id"])
+            now = format_story(editorial.with_story_facts(store, article),
+                               story_siblings(store, story_id, article["id"]))
+            last = store.db.execute("SELECT MAX(id) FROM audit WHERE story_id = ? AND action = 'correct'",
+                                    [story_id]).fetchone()[0]
+            if now != sent_html and last:
+                kind = f"{editorial.KIND_CORRECT}:{last}"
+        if kind is None:
+            return None
         cur = store.db.execute("INSERT OR IGNORE INTO alerts (article_id, chat_id, kind, status, created) "
-                               "VALUES (?, ?, ?, 'pending', ?)", [alert["article_id"], alert["chat_id"],
-                                                                  editorial.KIND_RETRACT, now_iso()])
-    if cur.rowcount:
-        log.warning("story of article %s was retracted while its channel alert was being sent; "
-                    "the message is taken back", alert["article_id"])
-    return bool(cur.rowcount)
+                               "VALUES (?, ?, ?, 'pending', ?)", [alert["article_id"], alert["chat_id"], kind,
+                                                                  now_iso()])
+    if not cur.rowcount:
+        return None
+    log.warning("story of article %s was %s while its channel alert was being sent; the message follows",
+                alert["article_id"], "retracted" if kind == editorial.KIND_RETRACT else "corrected")
+    return kind
 
 
 def plain_note(store: Store, alert: dict) -> str:

@@ -558,7 +558,8 @@ def test_dry_run_prints_retraction_and_correction_as_one_line(tmp_path, store, c
     assert store.db.execute("SELECT status FROM alerts WHERE kind = 'retract'").fetchone()[0] == "pending"
 
 
-def test_retraction_while_the_channel_alert_is_in_flight_takes_it_back(tg, tmp_path, store):
+@pytest.mark.parametrize("decision", ["retract", "correct"])
+def test_decision_while_the_channel_alert_is_in_flight_follows_it(tg, tmp_path, store, decision):
     import threading
 
     settings = settings_for(tg, tmp_path, PANTAU_REVIEW="off")
@@ -576,9 +577,18 @@ def test_retraction_while_the_channel_alert_is_in_flight_takes_it_back(tg, tmp_p
     worker = threading.Thread(target=run)
     worker.start()
     tg.wait_for_request("sendMessage", 1)
-    editorial.retract_story(store, settings, sid, ADMIN, "Budi")
+    if decision == "retract":
+        editorial.retract_story(store, settings, sid, ADMIN, "Budi")
+    else:
+        editorial.correct_story(store, settings, sid, {"company": "Fiverr", "jobs_cut": 250}, ADMIN, "Budi")
     worker.join(20)
     [channel_msg] = tg.messages_to(CHANNEL)
-    assert store.db.execute("SELECT status FROM alerts WHERE kind = 'retract'").fetchone()[0] == "pending"
+    assert "Sebanyak ·" in channel_msg["plain_text"]  # rendered before the decision
+    assert store.db.execute("SELECT status FROM alerts WHERE kind LIKE ?", [decision + "%"]).fetchone()[0] == \
+        "pending"
     deliver(settings, store)
-    assert tg.deleted == [{"chat_id": CHANNEL, "message_id": channel_msg["message_id"]}]
+    if decision == "retract":
+        assert tg.deleted == [{"chat_id": CHANNEL, "message_id": channel_msg["message_id"]}]
+    else:
+        assert "🏢 Fiverr · 👥 250 karyawan" in tg.message(CHANNEL, channel_msg["message_id"])["text"]
+    assert deliver(settings, store).sent == 0 and len(tg.edits) == (decision == "correct")
