@@ -65,6 +65,9 @@ def reclassify(store: Store, settings=None, batch: int = 500) -> ReclassifyRepor
         assign_story(store, article_id)
     for article_id in report.unflagged_now:
         detach(store, article_id)
+    from .stories import refresh_facts
+
+    refresh_facts(store)  # stories take their facts again from the reclassified reports
     if report.flagged_now and settings is not None:
         from .outbox import enqueue_alerts
 

@@ -311,6 +311,28 @@ EVENTS_SQL = "SELECT * FROM stories WHERE retracted = 0 ORDER BY first_reported 
 """The events export: every story, newest first (then STORY_ARTICLES_SQL per story)."""
 
 
+def refresh_facts(store: Store) -> int:
+    """Every story's country, attribution and evidence taken again from its reports (after
+    ``pantau reclassify``): oldest report first, the first explicit statement wins, the first
+    known country. Returns how many stories changed."""
+    changed = 0
+    with store.write():
+        for sid, country, attribution, evidence in store.db.execute(
+                "SELECT id, country, attribution, evidence FROM stories").fetchall():
+            reports = store.db.execute(
+                "SELECT country, attribution, evidence FROM articles WHERE story_id = ? "
+                "ORDER BY COALESCE(published, fetched), id", [sid]).fetchall()
+            chosen = next((r for r in reports if r[1] == "explicit"), None) or next(
+                (r for r in reports if r[1] or r[2]), None)
+            new = (next((r[0] for r in reports if r[0]), country),
+                   chosen[1] if chosen else attribution, chosen[2] if chosen else evidence)
+            if new != (country, attribution, evidence):
+                store.db.execute("UPDATE stories SET country = ?, attribution = ?, evidence = ? WHERE id = ?",
+                                 [*new, sid])
+                changed += 1
+    return changed
+
+
 def story_articles(store: Store, story_id: int) -> list[dict]:
     return list(store.db.query(STORY_ARTICLES_SQL, [story_id]))
 

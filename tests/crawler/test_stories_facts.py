@@ -90,3 +90,19 @@ def test_classifier_without_a_country_is_not_overruled_by_an_outlet_name(store):
     _add(store, 1, text, "2025-10-28T09:00:00+07:00", "explicit", "Awanmega memangkas 1.200 karyawan karena agen AI.",
          None, "Gerai")
     assert events(store)[0]["country"] is None
+
+
+def test_refresh_takes_the_facts_again_from_the_reports(store):
+    from crawler.stories import refresh_facts
+
+    a = _add(store, 1, "Awanmega memangkas 1.200 karyawan.", "2025-10-28T09:00:00+07:00", None, None, None, "Gerai")
+    b = _add(store, 2, "Awanmega memangkas 1.200 karyawan; CEO menyebut AI.", "2025-10-28T10:00:00+07:00", None, None,
+             None, "Warta")
+    # reclassified with facts: the later report is the explicit one
+    store.db.execute("UPDATE articles SET attribution = 'attributed', evidence = 'Media mengaitkannya dengan AI.' "
+                     "WHERE id = ?", [a])
+    store.db.execute("UPDATE articles SET attribution = 'explicit', evidence = 'CEO menyebut AI.', country = 'Singapura' "
+                     "WHERE id = ?", [b])
+    assert refresh_facts(store) == 1
+    ev = events(store)[0]
+    assert (ev["attribution"], ev["evidence"], ev["country"]) == ("explicit", "CEO menyebut AI.", "Singapura")
