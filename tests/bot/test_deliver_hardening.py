@@ -65,6 +65,7 @@ def test_sigterm_during_pacing_wait_leaves_unsent_alerts_pending(tg, db, store):
             proc.kill()
     assert len(tg.messages_to(CHANNEL)) == 20
     assert statuses(store) == Counter({"sent": 20, "pending": 2}), (out, err)
+    assert "send: 20 sent" in out and "2 pending" in out and "stopped by SIGTERM" in out, out
     assert "Traceback" not in err
     uncertain = store.db.execute("SELECT COUNT(*) FROM alerts WHERE last_error LIKE 'uncertain:%'").fetchone()[0]
     assert uncertain == 0
