@@ -629,7 +629,6 @@ def send_pending(settings, **kwargs) -> DeliveryReport:
         task = asyncio.current_task()
         stopped: list[int] = []
         report = DeliveryReport()  # filled as alerts go out, so a stop still counts what was sent
-        report = DeliveryReport()  # filled as alerts go out, so a stop still counts what was sent
 
         def stop(signum: int) -> None:
             stopped.append(signum)
