@@ -304,7 +304,8 @@ _AGGREGATE = re.compile(r"\b(?:sektor|industri\s+teknologi|secara\s+keseluruhan|
 
 _YEAR = re.compile(r"\d{4}$")
 _PCT_OTHER = re.compile(r"\b(?:pendapatan|saham|laba|harga|bunga|inflasi|tumbuh|naik|turun|"
-                        r"kenaikan|penurunan|pangsa|interaksi|kode|operasi|proses)\b", _I)
+                        r"kenaikan|penurunan|pangsa|interaksi|kode|operasi|proses|melakukan|mengerjakan|menangani|"
+                        r"mengambil\s+alih)\b", _I)
 _PCT_WORKER_AFTER = re.compile(r"^\s*(?:dari\s+)?(?:total\s+)?(?:\S+\s+){0,3}?" + _WORKER, _I)
 _PCT_CUT_BEFORE = re.compile(r"(?:PHK|pangkas|memangkas|mengurangi|setara|sekitar|atau|memecat|"
                              r"(?:susutkan|nyusutkan|mengurangi|memangkas|pangkas)\s+(?:jumlah\s+)?(?:karyawan|pekerja|pegawai|staf|"

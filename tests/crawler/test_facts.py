@@ -363,3 +363,9 @@ def test_well_known_examples_in_the_lead_of_a_trend_piece():
                  "Gelombang PHK di sektor teknologi terus berlanjut sepanjang tahun, dan banyak perusahaan menunjuk AI.\n"
                  "Namun sejumlah ekonom menilai AI kerap hanya dijadikan dalih untuk memangkas biaya.")
     assert {"Amazon", "Salesforce", "Fiverr"} <= set(got["companies"])
+
+
+def test_half_the_work_done_by_ai_is_not_a_share_of_the_workforce():
+    got = _facts("Salesforce PHK 4.000 Staf karena AI",
+                 "Salesforce merumahkan 4.000 staf dukungan pelanggan karena AI melakukan setengah pekerjaan tersebut.")
+    assert (got["jobs_cut"], got["percent"]) == (4000, None)
