@@ -502,6 +502,10 @@ def _koreksi(store: Store, settings, text: str, user_id, user_name) -> str:
     words = rest.split()
     verb = words[0].lower()
     if verb in ("gabung", "pisah"):
+        if verb == "gabung" and len(words) == 2 and re.fullmatch(r"#?\d{1,12}", words[1]):
+            for sid in (story_id, int(words[1].lstrip("#"))):
+                if (_story_row(store, sid) or {}).get("retracted"):
+                    raise EditorialError(f"Peristiwa #{sid} sudah dicabut; peristiwa yang dicabut tidak digabung.")
         if len(words) != 2 or not re.fullmatch(r"#?\d{1,12}", words[1]):
             raise EditorialError(f"Setelah '{verb}' tulis satu nomor "
                                  f"{'peristiwa' if verb == 'gabung' else 'artikel'}.")
@@ -546,10 +550,6 @@ ACTION_WORDS = {
     "approve": "✅ menyetujui (Benar)",
     "retract": "❌ mencabut (Bukan)",
     "correct": "✏️ mengoreksi",
-    "merge": "🔗 menggabungkan",
-    "merged_into": "🔗 menggabungkan peristiwa ini ke",
-    "split": "✂️ memisahkan",
-    "split_from": "✂️ memisahkan dari",
     "publish_timeout": "⏱ terbit otomatis (tidak ditinjau)",
     "drop_timeout": "⏱ dibuang otomatis (tidak ditinjau)",
     "grey_approve": "✅ menerbitkan berita “mungkin relevan”",
@@ -558,20 +558,22 @@ ACTION_WORDS = {
 
 
 def audit_line(row: dict) -> str:
+    """One /riwayat line: when (WIB), who, what, before → after."""
     action = row.get("action") or "?"
-    head = (f"• {fmt.esc(format_wib(row.get('at')))} — <b>{fmt.esc(row.get('user_name') or '?')}</b>: "
-            f"{fmt.esc(ACTION_WORDS.get(action, action))}")
     before, after = row.get("before") or {}, row.get("after") or {}
+    if action == "merge":
+        what = (f"🔗 menggabungkan peristiwa #{(before.get('stories') or ['?', '?'])[-1]} ke peristiwa ini "
+                f"({len(after.get('articles_moved') or [])} berita)")
+    elif action == "merged_into":
+        what = f"🔗 menggabungkan peristiwa ini ke peristiwa #{after.get('story')}"
+    elif action == "split":
+        what = f"✂️ memisahkan artikel #{row.get('article_id')} menjadi peristiwa #{after.get('story')}"
+    elif action == "split_from":
+        what = f"✂️ memisahkan artikel #{row.get('article_id')} dari peristiwa #{after.get('from')} menjadi peristiwa ini"
+    else:
+        what = ACTION_WORDS.get(action, action)
     if action == "correct":
         detail = _changes_text(before, after)
-    elif action == "merge":
-        detail = f"#{(before.get('stories') or ['?', '?'])[-1]} ke sini ({len(after.get('articles_moved') or [])} berita)"
-    elif action == "merged_into":
-        detail = f"#{after.get('story')}"
-    elif action == "split":
-        detail = f"artikel #{row.get('article_id')} → peristiwa #{after.get('story')}"
-    elif action == "split_from":
-        detail = f"#{after.get('from')} (artikel #{row.get('article_id')})"
     elif action == "retract":
         n = after.get("alerts_cancelled")
         detail = "tampil → dicabut" + (f"; {n} peringatan tertunda dibatalkan" if n else "")
@@ -582,12 +584,15 @@ def audit_line(row: dict) -> str:
         detail = f"skor {_num(after.get('score'))}"
     else:
         detail = ""
-    return head + (f" — {fmt.esc(detail)}" if detail else "")
+    return (f"• {fmt.esc(format_wib(row.get('at')))} — <b>{fmt.esc(row.get('user_name') or '?')}</b>: "
+            f"{fmt.esc(what)}" + (f" — {fmt.esc(detail)}" if detail else ""))
 
 
 def _riwayat(store: Store, story_id: int) -> str:
     rows = editorial.audit_rows(store, story_id)
     story = _story_row(store, story_id)
+    if story is not None and story.get("created"):  # SQLite may reuse a merged story's id: not its past
+        rows = [r for r in rows if (r.get("at") or "") >= story["created"]]
     if not rows:
         if story is None:
             return f"Peristiwa #{story_id} tidak ditemukan."

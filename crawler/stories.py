@@ -317,8 +317,8 @@ def refresh_facts(store: Store) -> int:
     known country. Returns how many stories changed."""
     changed = 0
     with store.write():
-        for sid, country, attribution, evidence in store.db.execute(
-                "SELECT id, country, attribution, evidence FROM stories").fetchall():
+        for sid, country, attribution, evidence, locked in store.db.execute(
+                "SELECT id, country, attribution, evidence, locked FROM stories").fetchall():
             reports = store.db.execute(
                 "SELECT country, attribution, evidence FROM articles WHERE story_id = ? "
                 "ORDER BY COALESCE(published, fetched), id", [sid]).fetchall()
@@ -326,6 +326,9 @@ def refresh_facts(store: Store) -> int:
                 (r for r in reports if r[1] or r[2]), None)
             new = (next((r[0] for r in reports if r[0]), country),
                    chosen[1] if chosen else attribution, chosen[2] if chosen else evidence)
+            if locked:  # an editor's correction (crawler.editorial) wins over the reports
+                fixed = json.loads(locked)
+                new = (fixed.get("country", new[0]), fixed.get("attribution", new[1]), new[2])
             if new != (country, attribution, evidence):
                 store.db.execute("UPDATE stories SET country = ?, attribution = ?, evidence = ? WHERE id = ?",
                                  [*new, sid])

@@ -592,3 +592,17 @@ def test_decision_while_the_channel_alert_is_in_flight_follows_it(tg, tmp_path, 
     else:
         assert "🏢 Fiverr · 👥 250 karyawan" in tg.message(CHANNEL, channel_msg["message_id"])["text"]
     assert deliver(settings, store).sent == 0 and len(tg.edits) == (decision == "correct")
+
+
+def test_correction_survives_reclassify_refreshing_story_facts(tg, tmp_path, store):
+    from crawler.stories import events, refresh_facts
+
+    settings = settings_for(tg, tmp_path)
+    art = add(store, 1)
+    store.db.execute("UPDATE articles SET country = 'Indonesia', attribution = 'attributed' WHERE id = ?", [art])
+    store.conn.commit()
+    sid = story_of(store, art)
+    editorial.correct_story(store, settings, sid, {"country": "Israel", "attribution": "explicit"}, ADMIN, "Budi")
+    refresh_facts(store)  # what `pantau reclassify` does after re-running the classifier
+    [event] = [e for e in events(store) if e["id"] == sid]
+    assert (event["country"], event["attribution"]) == ("Israel", "explicit")
