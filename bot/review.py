@@ -273,12 +273,15 @@ def plain_note(store: Store, alert: dict) -> str:
 
 # -- bindings and decisions (worker threads) -----------------------------------------------------
 
-def bound(store: Store, kind: str, chat_id, message_id: int, target: int) -> bool:
-    """Is (chat, message) the review/grey message of this story/article, as the outbox sent it?"""
+def bound(store: Store, kind: str, chat_id, message_id: int, target: int, chat_username: str | None = None) -> bool:
+    """Is (chat, message) the review/grey message of this story/article, as the outbox sent it?
+    (PANTAU_REVIEW_CHAT may name the chat by its @username.)"""
+    names = [str(chat_id)] + ([f"@{chat_username}"] if chat_username else [])
     row = store.db.execute(
         "SELECT a.article_id, ar.story_id FROM alerts a LEFT JOIN articles ar ON ar.id = a.article_id "
-        "WHERE a.kind = ? AND a.chat_id = ? AND a.message_id = ? AND a.status = 'sent'",
-        [kind, str(chat_id), int(message_id)]).fetchall()
+        f"WHERE a.kind = ? AND a.chat_id COLLATE NOCASE IN ({', '.join('?' * len(names))}) "
+        "AND a.message_id = ? AND a.status = 'sent'",
+        [kind, *names, int(message_id)]).fetchall()
     for article_id, story_id in row:
         if (kind == editorial.KIND_GREY and article_id == target) or \
                 (kind == editorial.KIND_REVIEW and story_id == target):
@@ -408,7 +411,7 @@ async def on_review_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         return
     target, action = int(m.group(1)), m.group(2)
     msg = cq.message
-    if msg is None or not await _db(context, bound, kind, msg.chat.id, msg.message_id, target):
+    if msg is None or not await _db(context, bound, kind, msg.chat.id, msg.message_id, target, msg.chat.username):
         log.warning("refused a review button %r from %s: not the review message of that target", data, user.id)
         await cq.answer(FORGED, show_alert=True)
         return

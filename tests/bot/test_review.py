@@ -606,3 +606,13 @@ def test_correction_survives_reclassify_refreshing_story_facts(tg, tmp_path, sto
     refresh_facts(store)  # what `pantau reclassify` does after re-running the classifier
     [event] = [e for e in events(store) if e["id"] == sid]
     assert (event["country"], event["attribution"]) == ("Israel", "explicit")
+
+
+def test_review_chat_named_by_username(tg, tmp_path, store):
+    settings, art, sid, _ = published_story(tg, tmp_path, store, PANTAU_REVIEW_CHAT="@RuangRedaksi")
+    [msg] = review_messages(tg, "@RuangRedaksi")
+    with RunningBot(settings):
+        n = len(tg.callback_answers)
+        tg.push_callback("@RuangRedaksi", msg["message_id"], f"rv:{sid}:a", from_id=ADMIN, first_name="Budi")
+        assert "Disetujui" in answers_after(tg, n)
+        wait_until(lambda: "disetujui oleh Budi" in tg.message("@RuangRedaksi", msg["message_id"])["text"])
