@@ -36,7 +36,6 @@ from datetime import datetime, timedelta, timezone
 
 from crawler import cli as crawler_cli
 from crawler.config import Settings
-from crawler.dates import WIB
 from crawler.store import Store
 
 log = logging.getLogger("pantau.service")
@@ -271,6 +270,8 @@ class Service:
     def build_scheduler(self):
         from apscheduler.schedulers.asyncio import AsyncIOScheduler
         from apscheduler.triggers.cron import CronTrigger
+
+        from crawler.dates import WIB  # lazily: date parsing imports email.* (start-up, issue 15)
 
         sched = AsyncIOScheduler(timezone=WIB, job_defaults={
             "coalesce": True, "max_instances": 1, "misfire_grace_time": 3600})
