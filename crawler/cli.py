@@ -310,7 +310,7 @@ def cmd_config(args) -> int:
             print(f"{' ' * width}  # {help_}")
     from .classify.model import describe
 
-    print(f"classifier model: {describe(settings)}")
+    print(f"# classifier model: {describe(settings)}")  # a comment line: not a setting
     return 0
 
 

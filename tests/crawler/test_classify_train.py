@@ -48,14 +48,14 @@ def test_local_model_takes_precedence_and_config_says_which(tmp_path):
     env = _env(tmp_path)
     before = run_pantau("config", env=env)
     assert before.returncode == 0
-    line = next(ln for ln in before.stdout.splitlines() if ln.startswith("classifier model:"))
+    line = next(ln for ln in before.stdout.splitlines() if ln.startswith("# classifier model:"))
     assert "shipped with the package" in line and "model.npz" in line
     trained = run_pantau("train", "--data", str(CASES), env=env, timeout=240)  # default output: data folder
     assert trained.returncode == 0, trained.stdout + trained.stderr
     local = tmp_path / "data" / "model.npz"
     assert local.exists()
     after = run_pantau("config", env=env)
-    line = next(ln for ln in after.stdout.splitlines() if ln.startswith("classifier model:"))
+    line = next(ln for ln in after.stdout.splitlines() if ln.startswith("# classifier model:"))
     assert str(local) in line and "trained locally" in line
     # and classify uses it: the reasons carry the local model's probability
     from crawler.classify import model as M
