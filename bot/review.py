@@ -374,7 +374,8 @@ def _deliver_soon(context) -> None:
             log.warning("delivery after an editor's decision failed: %s",
                         settings.redact(f"{type(exc).__name__}: {exc}"))
 
-    context.application.create_task(run())
+    if context.application.running:  # shutting down: pantau send / the next start delivers it
+        context.application.create_task(run())
 
 
 async def _edit_quietly(bot, chat_id, message_id: int, text: str) -> None:

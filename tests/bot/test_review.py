@@ -308,8 +308,9 @@ def test_grey_zone_reject_labels_without_publishing(tg, tmp_path, store):
     [msg] = review_messages(tg, ADMIN)
     with RunningBot(settings):
         n = len(tg.callback_answers)
-        tg.push_callback(ADMIN, msg["message_id"], f"gz:{near}:r", from_id=ADMIN)
+        tg.push_callback(ADMIN, msg["message_id"], f"gz:{near}:r", from_id=ADMIN, first_name="Sari")
         assert "bukan PHK karena AI" in answers_after(tg, n)
+        wait_until(lambda: "ditandai bukan PHK karena AI oleh Sari" in tg.message(ADMIN, msg["message_id"])["text"])
     assert store.db.execute("SELECT label, match FROM articles WHERE id = ?", [near]).fetchone() == (0, 0)
     assert tg.messages_to(CHANNEL) == []
 
