@@ -306,7 +306,8 @@ def _m009_story_sketch(db) -> None:
     the window (crawler.stories, issue 15). Filled from ``articles.shingles`` of grouped articles."""
     db.execute("CREATE TABLE IF NOT EXISTS story_sketch (hash INTEGER NOT NULL, article_id INTEGER NOT NULL, "
                "PRIMARY KEY (hash, article_id)) WITHOUT ROWID")
-    if db.execute("SELECT 1 FROM story_sketch LIMIT 1").fetchone() is None:
+    cols = {row[1] for row in db.execute("PRAGMA table_info(story_sketch)").fetchall()}
+    if "story_id" not in cols and db.execute("SELECT 1 FROM story_sketch LIMIT 1").fetchone() is None:
         rows = db.execute("SELECT id, shingles FROM articles WHERE story_id IS NOT NULL AND shingles IS NOT NULL")
         for article_id, sketch in rows.fetchall():
             try:
@@ -449,6 +450,26 @@ def _m013_implausible_dates(db) -> None:
                        [first, last, story_id])
 
 
+def _m012_story_sketch_by_story(db) -> None:
+    """``story_sketch`` keyed by (hash, story_id, article_id): the copy look-up seeks the sketch
+    keys within the window's stories only, instead of every article that shares a common phrase
+    (issue 15). Rebuilt from ``articles.shingles`` of grouped articles."""
+    cols = {row[1] for row in db.execute("PRAGMA table_info(story_sketch)").fetchall()}
+    if "story_id" in cols:
+        return
+    db.execute("DROP TABLE IF EXISTS story_sketch")
+    db.execute("CREATE TABLE story_sketch (hash INTEGER NOT NULL, story_id INTEGER NOT NULL, "
+               "article_id INTEGER NOT NULL, PRIMARY KEY (hash, story_id, article_id)) WITHOUT ROWID")
+    rows = db.execute("SELECT id, story_id, shingles FROM articles WHERE story_id IS NOT NULL AND shingles IS NOT NULL")
+    for article_id, story_id, sketch in rows.fetchall():
+        try:
+            hashes = [int(h) for h in json.loads(sketch)[:8]]
+        except (ValueError, TypeError):
+            continue
+        db.conn.executemany("INSERT OR IGNORE INTO story_sketch (hash, story_id, article_id) VALUES (?, ?, ?)",
+                            [(h, story_id, article_id) for h in hashes])
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_initial", _m001_initial),
     ("002_outbox", _m002_outbox),
@@ -467,6 +488,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("011_article_counts", _m011_article_counts),
     ("012_editorial", _m012_editorial),
     ("013_implausible_dates", _m013_implausible_dates),
+    ("012_story_sketch_by_story", _m012_story_sketch_by_story),
 ]
 
 

@@ -23,7 +23,7 @@ article is bounded: candidate stories come from an index on ``last_reported``
 within the window, never from a scan of the archive; copies (rule 1) are
 looked up, not compared one by one — the equal content hash by its index, and
 near-identical texts through ``story_sketch`` (the ``SKETCH_KEYS`` smallest
-shingle hashes of every grouped article, indexed): two texts with Jaccard
+shingle hashes of every grouped article, indexed by hash and story): two texts with Jaccard
 ≥ 0.6 share one of them with probability > 0.999 (and most of them, as a rule), and at most
 ``MAX_NEAR`` such members, most shared keys first, are compared in full (issue 15).
 
@@ -187,9 +187,9 @@ def _copy_candidates(store: Store, art: dict, sketch: list[int], story_ids: list
         # most shared keys first: a copy shares most of them, a common phrase one or two
         rows += store.db.execute(
             f"SELECT a.story_id, a.content_hash, a.shingles FROM (SELECT article_id, COUNT(*) AS shared "
-            f"FROM story_sketch WHERE hash IN ({','.join('?' * len(keys))}) GROUP BY article_id) k "
-            f"JOIN articles a ON a.id = k.article_id WHERE a.story_id IN ({marks}) "
-            f"ORDER BY k.shared DESC, a.id DESC LIMIT {MAX_NEAR}", [*keys, *story_ids]).fetchall()
+            f"FROM story_sketch WHERE hash IN ({','.join('?' * len(keys))}) AND story_id IN ({marks}) "
+            f"GROUP BY article_id) k JOIN articles a ON a.id = k.article_id WHERE a.story_id IN ({marks}) "
+            f"ORDER BY k.shared DESC, a.id DESC LIMIT {MAX_NEAR}", [*keys, *story_ids, *story_ids]).fetchall()
     return rows
 
 
@@ -281,8 +281,8 @@ def assign_story(store: Store, article_id: int) -> int | None:
         reapply_locks(store, chosen)  # an editor's correction wins over every later report
         store.db.execute("UPDATE articles SET story_id = ?, shingles = ? WHERE id = ?",
                          [chosen, json.dumps(sketch[:200]), article_id])
-        store.conn.executemany("INSERT OR IGNORE INTO story_sketch (hash, article_id) VALUES (?, ?)",
-                               [(h, article_id) for h in sketch[:SKETCH_KEYS]])
+        store.conn.executemany("INSERT OR IGNORE INTO story_sketch (hash, story_id, article_id) VALUES (?, ?, ?)",
+                               [(h, chosen, article_id) for h in sketch[:SKETCH_KEYS]])
         store.db.execute("UPDATE stories SET article_count = (SELECT COUNT(*) FROM articles WHERE story_id = ?) "
                          "WHERE id = ?", [chosen, chosen])
     return chosen

@@ -73,9 +73,10 @@ def test_sketch_migration_fills_existing_groups(tmp_path):
     a = add(store, 1, body, "Fiverr", "2025-10-10T08:00:00+00:00")
     stories.assign_story(store, a)
     store.db.execute("DELETE FROM story_sketch")
-    store.db.execute("DELETE FROM _migrations WHERE name = '009_story_sketch'")
+    store.db.execute("DELETE FROM _migrations WHERE name IN ('009_story_sketch', '012_story_sketch_by_story')")
+    store.db.execute("DROP TABLE story_sketch")
     store.close()
-    store = Store.open(path)  # the migration runs again on an archive grouped before it existed
+    store = Store.open(path)  # the migrations run again on an archive grouped before they existed
     assert store.db.execute("SELECT COUNT(*) FROM story_sketch WHERE article_id = ?", [a]).fetchone()[0] == 8
     b = add(store, 2, body + " Sumber: kantor berita.", "Lainnya", "2025-10-10T09:00:00+00:00")
     assert stories.assign_story(store, b) == store.db.execute(
