@@ -268,7 +268,7 @@ def plain_note(store: Store, alert: dict) -> str:
     sid = article.get("story_id")
     if alert["kind"] == editorial.KIND_RETRACT:
         return f"(retraction: the channel message of story #{sid} is deleted or marked 'Dicabut redaksi')"
-    return f"(correction: the channel message of story #{sid} is edited to the corrected facts)"
+    return f"(correction: the channel message of story #{sid} is edited to the corrected facts and reports)"
 
 
 # -- bindings and decisions (worker threads) -----------------------------------------------------
@@ -498,6 +498,22 @@ def _queue_channel_refresh(store: Store, settings, story_id: int, moved: list[in
     return False
 
 
+def _queue_channel_reedit(store: Store, settings, story_id: int, action: str) -> bool:
+    """After ``pisah``: re-render the story's channel message (a ``correct:<audit id>`` row, which
+    the deliverer renders from the story as it is now: the split report leaves "Juga diberitakan")."""
+    msg = editorial._channel_message(store, settings, story_id)
+    last = store.db.execute("SELECT MAX(id) FROM audit WHERE story_id = ? AND action = ?",
+                            [story_id, action]).fetchone()[0]
+    if msg is None or not last:
+        return False
+    from crawler.store import now_iso
+
+    cur = store.db.execute("INSERT OR IGNORE INTO alerts (article_id, chat_id, kind, status, created) "
+                           "VALUES (?, ?, ?, 'pending', ?)", [msg[0], str(settings.channel_id),
+                                                              f"{editorial.KIND_CORRECT}:{last}", now_iso()])
+    return bool(cur.rowcount)
+
+
 def _koreksi(store: Store, settings, text: str, user_id, user_name) -> str:
     m = re.fullmatch(r"#?(\d{1,12})(?:\s+(.*))?", text, re.S)
     if not m or not (m.group(2) or "").strip():
@@ -522,8 +538,11 @@ def _koreksi(store: Store, settings, text: str, user_id, user_name) -> str:
                     f"({len(result['moved'])} berita dipindah)."
                     + (" Pesan kanal peristiwa ini diperbarui." if refreshed else "")
                     + f" Lihat /riwayat {story_id}.")
-        new_id = editorial.split_article(store, story_id, other, user_id, user_name)
-        return f"✂️ Artikel #{other} dipisah dari peristiwa #{story_id} menjadi peristiwa #{new_id}."
+        with store.write():  # the split and the channel refresh commit together
+            new_id = editorial.split_article(store, story_id, other, user_id, user_name)
+            refreshed = _queue_channel_reedit(store, settings, story_id, "split")
+        return (f"✂️ Artikel #{other} dipisah dari peristiwa #{story_id} menjadi peristiwa #{new_id}."
+                + (" Pesan kanal peristiwa ini diperbarui." if refreshed else ""))
     changes = editorial.parse_correction([rest])
     result = editorial.correct_story(store, settings, story_id, changes, user_id, user_name)
     channel = editorial._channel_message(store, settings, story_id)

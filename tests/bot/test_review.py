@@ -478,6 +478,9 @@ def test_koreksi_gabung_and_pisah(tg, tmp_path, store):
         assert "Kompas" in tg.message(CHANNEL, first_mid)["text"]
         tg.push_message(ADMIN, f"/koreksi {sa} pisah {b}", from_id=ADMIN, first_name="Budi")
         split = tg.wait_for(lambda sent: [m for m in sent if "dipisah" in (m.get("plain_text") or "")])[0]
+        assert "Pesan kanal peristiwa ini diperbarui" in split["plain_text"]
+        # the split report leaves the story's channel message again
+        wait_until(lambda: "Juga diberitakan" not in tg.message(CHANNEL, first_mid)["text"])
         tg.push_message(ADMIN, f"/koreksi {sa} pisah {a}", from_id=ADMIN)
         lonely = tg.wait_for(lambda sent: [m for m in sent if "hanya punya satu berita" in (m.get("plain_text") or "")])
     new_id = story_of(store, b)
@@ -550,7 +553,7 @@ def test_dry_run_prints_retraction_and_correction_as_one_line(tmp_path, store, c
     editorial.correct_story(store, settings, sid, {"jobs_cut": 250}, ADMIN, "Budi")
     deliver(settings, store)
     out = capsys.readouterr().out
-    assert f"(correction: the channel message of story #{sid} is edited to the corrected facts)" in out
+    assert f"(correction: the channel message of story #{sid} is edited to the corrected facts and reports)" in out
     editorial.retract_story(store, settings, sid, ADMIN, "Budi")  # cancels the pending correction
     deliver(settings, store)
     out = capsys.readouterr().out
