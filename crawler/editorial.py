@@ -36,7 +36,8 @@ Rules
   never overwrite a locked field (``stories.locked`` holds field → value and
   is re-applied after every grouping update). The channel message is edited
   (a ``correct:<n>`` outbox row). ``gabung`` moves another story's reports
-  into this one (the other story disappears); ``pisah`` moves one report
+  into this one (the other story stays only as a hidden tombstone, so its
+  id is never reused); ``pisah`` moves one report
   out into a story of its own.
 - Every decision and correction is in ``audit`` (who, when, before → after).
 """
@@ -498,9 +499,12 @@ def merge_stories(store: Store, story_id: int, other_id: int, user_id, user_name
             "UPDATE stories SET article_count = (SELECT COUNT(*) FROM articles WHERE story_id = ?), "
             "first_reported = MIN(first_reported, ?), last_reported = MAX(last_reported, ?), updated = ? WHERE id = ?",
             [story_id, other["first_reported"], other["last_reported"], now_iso(), story_id])
-        store.db.execute("DELETE FROM stories WHERE id = ?", [other_id])
-        # SQLite may give a later new story this id again: it must not inherit the old decision
-        store.db.execute("DELETE FROM decisions WHERE target = ?", [f"story:{other_id}"])
+        # the merged story stays as a tombstone (never shown: retracted = 1, review 'merged'; never a
+        # grouping candidate: no company key, title or dates in any window), so its id is never given
+        # to a new story and its audit trail and decision stay its own
+        store.db.execute("UPDATE stories SET retracted = 1, review = 'merged', company_key = NULL, title = NULL, "
+                         "article_count = 0, first_reported = '0000', last_reported = '0000', updated = ? "
+                         "WHERE id = ?", [now_iso(), other_id])
         _audit(store, "merge", user_id, user_name, story_id=story_id,
                before={"stories": [story_id, other_id], "other": {k: other.get(k) for k in
                                                                   ("company", "jobs_cut", "title")}},

@@ -255,3 +255,17 @@ def test_labels_and_audit_through_the_command_line(tmp_path, store):
     assert audit.returncode == 0
     assert "Rina" in audit.stdout and "approve story" in audit.stdout and '"jobs_cut": 90' in audit.stdout
     assert "grey_reject article" in audit.stdout
+
+
+def test_a_merged_story_id_is_never_given_to_a_new_story(tmp_path, store):
+    settings = settings_for(tmp_path)
+    a1, s1 = publish(store, settings, companies=["Bank Sentosa"], jobs_cut=40)
+    a2, s2 = publish(store, settings, companies=["Sentosa Finance"], jobs_cut=45, text="Lain sama sekali. " * 9)
+    editorial.merge_stories(store, s1, s2, ADMIN, "Rina")
+    a3, s3 = publish(store, settings, companies=["Gojek"], jobs_cut=300, text="Berita ketiga berbeda. " * 9)
+    assert s3 not in (s1, s2)
+    assert [r["action"] for r in editorial.audit_rows(store, s3)] == []  # no inherited history
+    assert sorted(r["id"] for r in store.db.query(EVENTS_SQL)) == sorted([s1, s3])
+    # the merged story never attracts a later report
+    a4, s4 = publish(store, settings, companies=["Sentosa Finance"], jobs_cut=45, text="Laporan lain lagi. " * 9)
+    assert s4 != s2
