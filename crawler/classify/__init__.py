@@ -19,7 +19,10 @@ What it flags
    single passing mention deep in the body is not the main subject.
    Negated, feared or denied cuts do not count: "tidak ada PHK", "tanpa
    PHK", "bukan untuk mengganti karyawan", "khawatir pekerjaannya digantikan
-   AI", "membantah isu PHK", "hoaks".
+   AI", "membantah isu PHK", "hoaks".  A denial of the cut's AI link is not a
+   denial of the cut ("membantah PHK itu karena AI", "menepis spekulasi bahwa
+   PHK ini berkaitan dengan AI", "X Pangkas 14.000 Posisi, Bantah PHK karena
+   AI"): the cut counts, the denial itself is no AI link (rules._DENY_AI_LINK).
 2. **The article links those cuts to AI or automation** (AI, kecerdasan
    buatan, AI generatif, otomatisasi/otomasi/automasi, chatbot, agen AI,
    "AI-first", machine learning, LLM, robot/robotisasi, digitalisasi) as
@@ -40,7 +43,10 @@ What it flags
 
 Single-company stories (a company cutting staff while betting on AI) and
 trend/analysis pieces whose subject is AI-driven layoffs (including sceptical
-"AI-washing" pieces) are flagged.
+"AI-washing" pieces) are flagged.  So is a real cut whose AI link the company
+denies while the piece links it to AI otherwise (analysts, unions, the
+company's earlier words) -- attribution ``disputed``; a cut whose only word on
+AI is the company's denial is not.
 
 Not flagged: layoffs with no AI link (factories, funding-starved startups,
 severance rules, labour policy); AI news without layoffs (models, chips, data
@@ -77,8 +83,9 @@ with the constants stored in the model file (chosen by grouped cross-validation:
 over hi_text, or the rules' score if the rules matched); otherwise the hybrid probability p
 (capped by the rules' score when vetoed); the rules' score when the model did not run.
 
-Vetoes are the rules' reliable negatives (rules.vetoes): layoffs denied or only negated ("bukan
-PHK massal"), one person fired, a survey/forecast with no cut that has happened, a hiring story
+Vetoes are the rules' reliable negatives (rules.vetoes): layoffs denied, or only negated in the
+title or lead with no cut anywhere ("Ini bukan PHK massal", "tidak ada pengurangan karyawan", even
+beside AI terms), the cut's AI link denied with nothing else linking it to AI, one person fired, a survey/forecast with no cut that has happened, a hiring story
 told against a backdrop of layoffs ("Buka 500 Lowongan ... di Tengah Gelombang PHK"), layoff/AI
 terms only in boilerplate (gate closed).  Without a usable model file the rules decide
 alone.  ``reasons`` then ends with "model: 0.93 (teks 0.88)" and any "veto: ...".

@@ -854,8 +854,8 @@ def _evidence(f: dict, companies: list[str]) -> tuple[str | None, str | None]:
     disputes = 0
     lead_dispute = False
     t = f["title"]
-    if _DISPUTE.search(t.text) or _DENY_AI.search(t.text):
-        lead_dispute = True
+    if _DISPUTE.search(t.text) or _DENY_AI.search(t.text) or rules._analyse_sentence(-1, t.text, t).deny_ai:
+        lead_dispute = True  # (deny_ai: "X Pangkas 14.000 Posisi, Bantah PHK karena AI", see rules._DENY_AI_LINK)
     for i, unit in enumerate(f["paras"][:15]):
         for r in unit:
             s = r.text
@@ -870,6 +870,8 @@ def _evidence(f: dict, companies: list[str]) -> tuple[str | None, str | None]:
                 continue
             s2 = rules._strip_names(s, names, r)
             x = rules._analyse_sentence(i, s2, r if s2 is s else None)
+            if x.deny_ai:
+                lead_dispute = True
             score = _link_score(x)
             if score <= 0:
                 continue

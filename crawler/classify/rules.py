@@ -3,7 +3,8 @@ is flagged).
 
 ``evaluate(title, text, summary)`` scores an article on two axes -- layoffs as the main subject
 (``L``) and a link between those layoffs and AI (``A``) -- minus negative signals (``N``:
-single-person firing, protests, job creation, surveys, hoaxes, denials), and lists in
+single-person firing, protests, job creation, surveys, hoaxes, denials of the layoffs; a denial of
+the cut's AI link is masked out of its sentence and leaves the cut standing), and lists in
 ``reasons`` which signals fired and where ("judul: PHK", "paragraf 1: PHK + AI").
 ``rule_verdict(f)`` turns that into the rules' own score and match.  ``signals(f)`` exposes the
 same evidence as named numbers for the trained model (crawler.classify.model).
@@ -330,6 +331,39 @@ _NEG_LAY = re.compile(
     r"tergantikan|tergusur|dipecat|dirumahkan)", _I)
 _DENIAL = re.compile(r"\b(?:membantah|bantah|dibantah|menepis|ditepis|hoaks|hoax|tidak\s+benar|keliru|"
                      r"kabar\s+bohong)\b", _I)
+# a denial of the AI link, not of the cut: "membantah PHK itu karena AI", "menepis spekulasi bahwa PHK ini
+# berkaitan dengan implementasi AI", "Bantah Terkait AI" -- the object is the cut's cause, never a rumour of a cut
+# or its existence ("membantah isu/kabar PHK karena AI", "membantah melakukan PHK karena AI" stay denials)
+_DENY_AI_LINK = re.compile(
+    r"\b(?:membantah|bantah|dibantah|menepis|tepis|ditepis)\s+"
+    r"(?:(?:spekulasi|anggapan|tudingan|tuduhan|dugaan|klaim|penilaian)\s+)?(?:bahwa\s+)?"
+    r"(?P<obj>(?:(?!(?:isu|kabar|rumor|desas-desus|hoaks|hoax|adanya|ada|melakukan|akan|rencana|berencana|"
+    r"bakal)\b)\S+\s+){0,4}?)"
+    r"(?:karena|akibat|disebabkan(?:\s+oleh)?|dipicu(?:\s+oleh)?|gara-gara|imbas|terkait(?:\s+dengan)?|"
+    r"(?:ber)?kaitan(?:nya)?\s+dengan|berhubungan\s+dengan|didorong\s+oleh)\s+(?:\S+\s+){0,2}?"
+    r"(?:ai|a\.i|kecerdasan\s+(?:buatan|artifisial)|artificial\s+intelligence|otomatisasi|otomasi|automasi|"
+    r"robot\w*|chatbot)\b", _I)
+# ... whose object is a cut already named ("PHK itu", "pemangkasan tersebut", "langkah ini")
+_DENY_AI_REF = re.compile(
+    r"\b(?:phk|pemangkasan|pengurangan|pemecatan|pemutusan\s+hubungan\s+kerja|langkah|keputusan|kebijakan|"
+    r"restrukturisasi|efisiensi)(?:\s+\S+)?\s+(?:ini|itu|tersebut)\b", _I)
+
+
+def _mask_ai_link_denial(s: str) -> str | None:
+    """s with its denial of an AI link masked out, when the sentence denies the cut's AI cause and
+    not the cut: the denial's object is a cut already named ("membantah PHK itu karena AI"), or the
+    sentence still names a cut without the denial ("X Pangkas 14.000 Posisi, Bantah PHK karena AI").
+    None otherwise (no such denial, or a bare "membantah PHK karena AI": a denial of the layoffs)."""
+    m = _DENY_AI_LINK.search(s)
+    if m is None:
+        return None
+    rest = s[:m.start()] + " " + s[m.end():]
+    if _DENY_AI_REF.search(m.group("obj")):
+        return rest
+    r = _Text(rest)
+    return rest if r.lay_word and r.layoff else None
+
+
 _AI_TERM_ = r"(?:(?:penggunaan|adopsi|penerapan)\s+)?(?:ai|kecerdasan\s+buatan|otomatisasi|otomasi|robot\w*|mesin)\b"
 _NEG_AI = re.compile(
     r"(?:\bbukan\s+(?:(?:karena|akibat|disebabkan|oleh|soal|faktor|semata|hanya)\s+){0,2}"
@@ -479,6 +513,8 @@ class _Sent:
     deny: bool = False  # a layoff term in a denial ("membantah", "hoaks", "tidak benar")
     nonai: bool = False  # a non-AI cause ("karena pendanaan", "akibat banjir impor")
     negated: bool = False  # a negator/denial was masked out of the sentence (signal for the model only)
+    neg_lay: bool = False  # a layoff term negated or denied ("bukan PHK massal", "tidak ada pengurangan karyawan")
+    deny_ai: bool = False  # the cut's AI link denied, not the cut ("membantah PHK itu karena AI"; _DENY_AI_LINK)
 
 
 class _Text:
@@ -734,12 +770,18 @@ def _analyse_sentence(para: int, s: str, rec: _Text | None = None, deny: bool | 
     lay = lay or repl_num or repl_conc
     if deny is None and (lay or ai and cause) and rec.flags & _F_NEG:
         deny = lay and _any_in(low, _DENIAL_STEMS) and _DENIAL.search(s) is not None
+        if deny and (rest := _mask_ai_link_denial(s)) is not None:
+            # the AI link denied, not the cut: the rest of the sentence is analysed as it stands
+            res = _analyse_sentence(para, rest, _Text(rest, rec.gated))
+            res.negated = res.deny_ai = True  # (res.neg_lay only if the rest negates a cut: the cut was not denied)
+            return res
         s2 = _mask(s, rec.fold, _NEG_LAY, _NEG_LAY_STARTS) if lay else s
         if ai:
             s2 = _mask(s2, rec.fold if s2 is s else _fold(s2, s2.lower()), _NEG_AI, _NEG_AI_STARTS)
         if deny or s2 != s:
             res = _analyse_sentence(para, s2, _Text(s2, rec.gated), deny)
             res.negated = True
+            res.neg_lay = lay and not res.lay
             return res
     return _Sent(para, s, lay, weak, ai, cause, repl_num, repl, anaphor, headcount, subst, bool(deny), nonai)
 
@@ -917,6 +959,10 @@ def _evaluate(title: str, text: str, summary: str | None = None, signals: bool =
     sig = _signals(tS, t_clean, t_question, sents, paras, lay_paras, ai_paras, co, co_cause, ana, adj,
                    lead_lay, lead_ai, links, weak_links, title_link, single) if gate or signals else {}
     sig["gate"] = float(gate)
+    # (for the vetoes only, not a model feature) a layoff negated or denied in the lead ("Ini bukan PHK massal")
+    sig["lead_neg_lay"] = float(any(s.neg_lay for s in sents if s.para < lead_n))
+    # (ditto) the cut's AI link denied ("menepis spekulasi bahwa PHK ini berkaitan dengan AI")
+    sig["deny_ai"] = float(tS.deny_ai or any(s.deny_ai for s in sents))
     return dict(title=t_rec, paras=raw_sents, names=names, L=L, A=A, N=N, reasons=reasons,
                 causal=causal and not single, sig=sig, clean_title=title, clean_paras=paras)
 
@@ -968,7 +1014,8 @@ def _signals(tS: _Sent, t_clean: str, t_question: bool, sents: list[_Sent], para
         "co_forecast_share": len(co_fc) / len(co) if co else 0.0,
         "lay_forecast_share": len(lay_fc) / len(lay) if lay else 0.0,
         "n_concrete_cut": min(len(concrete), 4) / 4,
-        "n_negated": min(sum(s.negated for s in sents), 4) / 4, "n_deny": min(sum(s.deny for s in sents), 3) / 3,
+        "n_negated": min(sum(s.negated for s in sents), 4) / 4,
+        "n_deny": min(sum(s.deny or s.deny_ai for s in sents), 3) / 3,  # (denials of the cut or of its AI link)
         "n_nonai": min(sum(s.nonai for s in sents), 3) / 3,
         "n_hiring": min(sum(1 for p in lead if _HIRING.search(p)), 3) / 3,
         "n_subst": min(sum(s.subst for s in sents), 3) / 3, "n_headcount": min(sum(s.headcount for s in sents), 3) / 3,
@@ -1003,17 +1050,22 @@ def rule_verdict(f: dict) -> tuple[bool, float]:
 # ---------------------------------------------------------------------------
 def vetoes(f: dict) -> list[str]:
     """Veto reasons for the evaluation f (empty list: no veto).  Each is a reason the rules are
-    reliable about: layoffs denied in the title or only negated ("bukan PHK massal"), the firing
-    of one person, a forecast or survey with no cut that has happened, a hiring story amid layoffs,
-    AI or layoffs appearing only in boilerplate (then the pre-filter gate is closed)."""
+    reliable about: layoffs denied in the title ("Bantah Isu PHK karena AI"; a denial of the cut's
+    AI link, "Bantah PHK itu karena AI", is not one), layoffs only negated or denied in the title or
+    lead with no cut in the article ("Ini bukan PHK massal", "bukan pemutusan hubungan kerja",
+    "tidak ada pengurangan karyawan"), the cut's AI link denied with no sentence linking the cut to
+    AI, the firing of one person, a forecast or survey with no cut that has happened, a hiring story
+    amid layoffs, AI or layoffs appearing only in boilerplate (then the pre-filter gate is closed)."""
     sig, reasons = f["sig"], f["reasons"]
     if not sig["gate"]:  # (the rules cannot match either: they need a layoff and an AI term)
         return ["veto: tidak ada istilah PHK dan AI di isi berita"]
     out = []
     if sig["t_deny"] or "negatif: bantahan" in reasons:
         out.append("veto: bantahan PHK")
-    if sig["t_negated"] and not sig["t_lay"] and sig["n_lay_paras"] == 0:
+    if (sig["t_negated"] or sig["lead_neg_lay"]) and not sig["t_lay"] and sig["n_lay_paras"] == 0:
         out.append("veto: PHK disangkal")
+    if sig["deny_ai"] and sig["links"] == 0 and sig["weak_links"] < 0.4:
+        out.append("veto: kaitan AI dibantah, tak ada yang mengaitkan PHK dengan AI")
     if "negatif: pemecatan individu" in reasons and not sig["t_mass"]:
         out.append("veto: pemecatan satu orang")
     if sig["t_hiring_amid"]:
