@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 
 from crawler.dates import format_wib, parse_date, WIB
 from crawler.search import short_date
+from crawler.text import clip  # noqa: F401 - also used as fmt.clip by the bot's other modules
 
 LIMIT = 4096
 LEAD_CHARS = 300
@@ -45,16 +46,6 @@ def fmt_percent(p: float | None) -> str:
     return text.replace(".", ",") + "%"
 
 
-def clip(text: str, limit: int) -> str:
-    """Cut at a word boundary and add '…' when longer than ``limit``."""
-    text = " ".join((text or "").split())
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    space = cut.rfind(" ")
-    if space > limit * 0.6:
-        cut = cut[:space]
-    return cut.rstrip(" ,.;:-–") + "…"
 
 
 def lead(article: dict, limit: int = LEAD_CHARS) -> str:

@@ -47,6 +47,7 @@ import tomllib
 from functools import lru_cache
 from pathlib import Path
 
+from ..text import TRAILING, clip
 from . import rules
 from .rules import (_F_AFFECTED, _F_AGGREGATE, _F_REPLACE, _FIRE, _I, _LOSE_JOB, _NUM_TOKEN,  # noqa: F401
                     _REPLACE, _WORKER, _WS, _Text, _has_number, _num_from_match, parse_number)
@@ -811,15 +812,8 @@ _HEDGE = re.compile(r"\?|\b(?:ketimbang|daripada|jika|kalau|seandainya|mungkin|b
 
 
 def _clip(text: str, limit: int = EVIDENCE_CHARS) -> str:
-    """At most ``limit`` characters, cut at a word boundary with "…"."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text[:limit - 1]
-    space = cut.rfind(" ")
-    if space > limit * 0.6:
-        cut = cut[:space]
-    return cut.rstrip(" ,.;:-–(\"“") + "…"
+    """At most ``limit`` characters, cut at a word boundary with "…" (no dangling opening quote)."""
+    return clip(text, limit, trailing=TRAILING + '("“')
 
 
 def _link_score(x) -> float:
