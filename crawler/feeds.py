@@ -223,16 +223,7 @@ def parse_sitemap(body: bytes, base_url: str) -> tuple[list[str], list[Entry]]:
     if tag == "sitemapindex":
         skipped = Entries()
         children: list[tuple[str, str]] = []
-        for node in root:
-            if not isinstance(node.tag, str) or etree.QName(node).localname != "sitemap":
-                continue
-            loc = _child_text(node, "loc")
-            if not loc:
-                continue
-            url = canonical_url(loc, base_url)
-            if not is_http_url(url):
-                skipped.skip(loc)
-                continue
+        for node, url in _located(root, "sitemap", base_url, skipped):
             lastmod = _child_text(node, "lastmod")
             children.append((url, (to_iso(lastmod) if lastmod else None) or ""))
         children.sort(key=lambda c: (0 if "news" in c[0].lower() else 1))  # stable: news first among equals
@@ -241,22 +232,29 @@ def parse_sitemap(body: bytes, base_url: str) -> tuple[list[str], list[Entry]]:
     if tag != "urlset":
         raise FeedError(f"not a sitemap (root <{tag}>)")
     entries = Entries()
-    for node in root:
-        if not isinstance(node.tag, str) or etree.QName(node).localname != "url":
-            continue
-        loc = _child_text(node, "loc")
-        if not loc:
-            continue
-        url = canonical_url(loc, base_url)
-        if not is_http_url(url):
-            entries.skip(loc)
-            continue
+    for node, url in _located(root, "url", base_url, entries):
         title = _child_text(node, "title", _NS_NEWS) or ""
         date = _child_text(node, "publication_date", _NS_NEWS) or _child_text(node, "lastmod")
         entries.append(Entry(url=url, title=" ".join(title.split()),
                              published=to_iso(date) if date else None))
     entries.sort(key=lambda e: e.published or "", reverse=True)
     return [], entries
+
+
+def _located(root, name: str, base_url: str, skipped: Entries):
+    """(node, canonical http(s) URL) for each <name> child with a <loc>; a bad loc is skipped and
+    counted in ``skipped``."""
+    for node in root:
+        if not isinstance(node.tag, str) or etree.QName(node).localname != name:
+            continue
+        loc = _child_text(node, "loc")
+        if not loc:
+            continue
+        url = canonical_url(loc, base_url)
+        if not is_http_url(url):
+            skipped.skip(loc)
+            continue
+        yield node, url
 
 
 def _instant(iso: str) -> float:
