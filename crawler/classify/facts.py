@@ -50,7 +50,7 @@ from pathlib import Path
 from ..text import TRAILING, clip
 from . import rules
 from .rules import (_F_AFFECTED, _F_AGGREGATE, _F_REPLACE, _FIRE, _I, _LOSE_JOB, _NUM_TOKEN,  # noqa: F401
-                    _REPLACE, _WORKER, _WS, _Text, _has_number, _num_from_match, parse_number)
+                    _REPLACE, _WORKER, _WS, _any_in, _Text, _has_number, _num_from_match, parse_number)
 
 
 def extract(f: dict) -> dict:
@@ -811,6 +811,22 @@ _HEDGE = re.compile(r"\?|\b(?:ketimbang|daripada|jika|kalau|seandainya|mungkin|b
                     r"bukan|tidak|tak|belum)\b", _I)
 
 
+# pre-filters (see rules, "Cheap pre-filters"): a literal every match of the regex contains,
+# looked up in the folded text
+_DISPUTE_STEMS = ("washing", "kambing", "dalih", "kedok", "alasan")
+_DENY_AI_STEMS = ("karena", "akibat", "disebab", "gara-gara", "kaitan", "hubungan", "membantah", "menepis", "menampik")
+_HEDGE_STEMS = ("ketimbang", "daripada", "jika", "kalau", "seandainya", "mungkin", "barangkali", "kontras", "justru",
+                "bukan", "tidak", "tak", "belum")
+
+
+def _may_dispute(r: _Text) -> bool:
+    return _any_in(r.fold, _DISPUTE_STEMS)
+
+
+def _may_deny_ai(r: _Text) -> bool:
+    return _any_in(r.fold, _DENY_AI_STEMS)
+
+
 def _clip(text: str, limit: int = EVIDENCE_CHARS) -> str:
     """At most ``limit`` characters, cut at a word boundary with "…" (no dangling opening quote)."""
     return clip(text, limit, trailing=TRAILING + '("“')
@@ -848,40 +864,48 @@ def _evidence(f: dict, companies: list[str]) -> tuple[str | None, str | None]:
     disputes = 0
     lead_dispute = False
     t = f["title"]
-    if _DISPUTE.search(t.text) or _DENY_AI.search(t.text) or rules._analyse_sentence(-1, t.text, t).deny_ai:
+    if (_may_dispute(t) and _DISPUTE.search(t.text)) or (_may_deny_ai(t) and _DENY_AI.search(t.text)) \
+            or (t.sent or rules._analyse_sentence(-1, t.text, t)).deny_ai:
         lead_dispute = True  # (deny_ai: "X Pangkas 14.000 Posisi, Bantah PHK karena AI", see rules._DENY_AI_LINK)
+    # (once lead_dispute holds, the attribution is "disputed" whatever the disputes count is, and
+    # once own_link holds it cannot be "attributed": those searches are then skipped)
     for i, unit in enumerate(f["paras"][:15]):
         for r in unit:
             s = r.text
-            if _DISPUTE.search(s):
+            if lead_dispute:
+                pass
+            elif _may_dispute(r) and _DISPUTE.search(s):
                 disputes += 1
-                lead_dispute = lead_dispute or i < 3
-            elif _DENY_AI.search(s):
+                lead_dispute = i < 3
+            elif _may_deny_ai(r) and _DENY_AI.search(s):
                 lead_dispute = True  # a denial weighs wherever it is
             if len(s) < 20:
                 continue
             if "AI" not in s and "A.I" not in s and not rules._has_ai_word(r.low, r.flags):
                 continue
-            s2 = rules._strip_names(s, names, r)
-            x = rules._analyse_sentence(i, s2, r if s2 is s else None)
+            x = r.sent  # (rules._evaluate analysed every sentence with an AI term)
+            if x is None:
+                s2 = rules._strip_names(s, names, r)
+                x = rules._analyse_sentence(i, s2, r if s2 is s else None)
             if x.deny_ai:
                 lead_dispute = True
             score = _link_score(x)
             if score <= 0:
                 continue
-            own = not _OTHER_VOICE.search(s) and bool(
+            own = not own_link and not _OTHER_VOICE.search(s) and bool(
                 _OWN_VOICE.search(s) or (score >= 3.0 and (_SUBJECT_LEAD.match(s) or (
                     companies and _mentions(s[:60].lower(), companies[0])))))
             if own:
                 own_link = True
-            if companies and _mentions(s.lower(), companies[0]):
+            if companies and _mentions(r.low, companies[0]):
                 score += 0.5
-            if _HEDGE.search(s):
+            if ("?" in s or _any_in(r.fold, _HEDGE_STEMS)) and _HEDGE.search(s):
                 score -= 2.0  # a contrast, a hypothetical or a question explains less
             score -= 0.3 * min(i, 10)
             if best is None or score > best_score:
                 best, best_score, best_own = s, score, own
-    if best is None and _link_score(rules._analyse_sentence(-1, rules._strip_names(t.text, names))) >= 3.0:
+    if best is None and _link_score(f.get("title_sent") or rules._analyse_sentence(
+            -1, rules._strip_names(t.text, names))) >= 3.0:
         best = t.text
     if best is None and not disputes and not lead_dispute:
         return None, None

@@ -522,8 +522,10 @@ class _Text:
     and _companies need, each computed at most once.
     ``gated``: its paragraph has a layoff/replacement word (only then can it give numbers);
     ``low``: text.lower(); ``flags``: _flags(low); ``lay_word``: a _LAY_GATE stem occurs.
-    ``fold``, ``fflags`` (_flags(fold)) and ``layoff`` (_is_layoff) are filled in on first use."""
-    __slots__ = ("text", "gated", "low", "flags", "lay_word", "_fold", "_fflags", "_layoff")
+    ``fold``, ``fflags`` (_flags(fold)) and ``layoff`` (_is_layoff) are filled in on first use;
+    ``sent``: _evaluate's analysis of it (_analyse_sentence of its text with the AI names
+    stripped), kept so that facts._evidence does not analyse the sentence again (None: not analysed)."""
+    __slots__ = ("text", "gated", "low", "flags", "lay_word", "_fold", "_fflags", "_layoff", "sent")
 
     def __init__(self, text: str, gated: bool = True, low: str | None = None, flags: int | None = None):
         self.text = text
@@ -531,7 +533,7 @@ class _Text:
         self.low = text.lower() if low is None else low
         self.flags = _flags(self.low) if flags is None else flags
         self.lay_word = bool(self.flags & _F_LAY)
-        self._fold = self._fflags = self._layoff = None
+        self._fold = self._fflags = self._layoff = self.sent = None
 
     @property
     def fold(self) -> str:
@@ -821,8 +823,8 @@ def _evaluate(title: str, text: str, summary: str | None = None, signals: bool =
     paras = _clean(text)
     # drop paragraphs that just repeat the title (page headers)
     tl = title.lower()
-    if tl:
-        paras = [p for p in paras if p.strip().lower() != tl]
+    if tl:  # (paragraphs are stripped; lower() never shortens a text)
+        paras = [p for p in paras if len(p) > len(tl) or p.lower() != tl]
     names = _ai_names(paras)
     t_clean = _strip_names(title, names)
     paras_c = [_strip_names(p, names) for p in paras[:2]]  # only the lead is used (negatives)
@@ -830,6 +832,8 @@ def _evaluate(title: str, text: str, summary: str | None = None, signals: bool =
     reasons: list[str] = []
     t_rec = _Text(title)
     tS = _analyse_sentence(-1, t_clean, t_rec if t_clean is title else None)
+    if t_clean is title:
+        t_rec.sent = tS
     t_question = "?" in t_clean
     sents: list[_Sent] = []
     raw_sents: list[list[_Text]] = []
@@ -852,7 +856,8 @@ def _evaluate(title: str, text: str, summary: str | None = None, signals: bool =
             continue  # nothing to find in this paragraph
         for r in recs:
             s = _strip_names(r.text, names, r)
-            sents.append(_analyse_sentence(i, s, r if s is r.text else None))
+            r.sent = _analyse_sentence(i, s, r if s is r.text else None)
+            sents.append(r.sent)
 
     n_par = max(len(paras), 1)
     lead_n = min(3, n_par)
@@ -964,7 +969,7 @@ def _evaluate(title: str, text: str, summary: str | None = None, signals: bool =
     # (ditto) the cut's AI link denied ("menepis spekulasi bahwa PHK ini berkaitan dengan AI")
     sig["deny_ai"] = float(tS.deny_ai or any(s.deny_ai for s in sents))
     return dict(title=t_rec, paras=raw_sents, names=names, L=L, A=A, N=N, reasons=reasons,
-                causal=causal and not single, sig=sig, clean_title=title, clean_paras=paras)
+                causal=causal and not single, sig=sig, clean_title=title, clean_paras=paras, title_sent=tS)
 
 
 # ---------------------------------------------------------------------------
