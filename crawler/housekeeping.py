@@ -24,6 +24,8 @@ Rules:
   trigger added on ``articles`` must keep that true.
   If foreign keys cannot be turned off (the caller holds a transaction), the
   rows are shrunk in place instead.
+- The articles to prune come from ``idx_articles_unpruned`` (unflagged
+  articles that still hold text): a run reads those, not the whole archive.
 - VACUUM only when free pages (space no new article has reused yet, e.g.
   after the first run on an old archive pruned months at once) reach
   VACUUM_SHARE of the file: it rewrites the whole file under the write lock.
@@ -40,7 +42,10 @@ from .store import Store
 VACUUM_SHARE = 0.25  # VACUUM once free pages are this share of the file
 BATCH = 500  # rows rewritten per transaction (writers of other processes get the lock in between)
 
-_PRUNABLE = "match = 0 AND fetched < ? AND (text != '' OR summary IS NOT NULL)"
+_BATCH_SQL = ("SELECT id FROM articles INDEXED BY idx_articles_unpruned "
+              "WHERE match = 0 AND (text != '' OR summary IS NOT NULL) AND fetched < ? ORDER BY fetched LIMIT ?")
+"""The next articles to prune (params: cutoff, batch): read from the partial index of unflagged
+articles that still hold text (store migration 014), never by walking the pruned archive."""
 
 
 @dataclass
@@ -89,15 +94,13 @@ def _prune(store: Store, cutoff: str) -> tuple[int, int]:
         names = ", ".join(f'"{c}"' for c in cols)
         insert = f"INSERT INTO articles ({names}) VALUES ({', '.join('?' * len(cols))})"
         text_at, summary_at = cols.index("text"), cols.index("summary")
-        last = 0
+        seen: set[int] = set()
         while True:
             with store.write():
-                ids = [r[0] for r in conn.execute(
-                    f"SELECT id FROM articles WHERE {_PRUNABLE} AND id > ? ORDER BY id LIMIT ?",
-                    [cutoff, last, BATCH]).fetchall()]
-                if not ids:
+                ids = [r[0] for r in conn.execute(_BATCH_SQL, [cutoff, BATCH]).fetchall()]
+                if not ids or not seen.isdisjoint(ids):  # nothing left (or a row that would not prune)
                     break
-                last = ids[-1]
+                seen.update(ids)
                 marks = ",".join("?" * len(ids))
                 freed += conn.execute(
                     "SELECT COALESCE(SUM(length(CAST(text AS BLOB)) + COALESCE(length(CAST(summary AS BLOB)), 0)), 0) "

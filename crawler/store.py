@@ -470,6 +470,14 @@ def _m012_story_sketch_by_story(db) -> None:
                             [(h, story_id, article_id) for h in hashes])
 
 
+def _m014_unpruned_index(db) -> None:
+    """``idx_articles_unpruned``: unflagged articles that still hold text, by fetch time (partial
+    index). Housekeeping reads the ones past the prune age from it instead of walking every old
+    article each day; a pruned article leaves the index (issue 15)."""
+    db.execute("CREATE INDEX IF NOT EXISTS idx_articles_unpruned ON articles(fetched) "
+               "WHERE match = 0 AND (text != '' OR summary IS NOT NULL)")
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_initial", _m001_initial),
     ("002_outbox", _m002_outbox),
@@ -489,6 +497,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("012_editorial", _m012_editorial),
     ("013_implausible_dates", _m013_implausible_dates),
     ("012_story_sketch_by_story", _m012_story_sketch_by_story),
+    ("014_unpruned_index", _m014_unpruned_index),
 ]
 
 

@@ -22,7 +22,7 @@ import random
 import pytest
 
 from bot.format import DIGEST_SQL
-from crawler import outbox, search, stories
+from crawler import housekeeping, outbox, search, stories
 from crawler.store import Store
 
 OLD_SEARCH_COUNT = ("SELECT COUNT(*) FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
@@ -82,6 +82,7 @@ HOT = {
     "statistik events": (outbox.STATS_EVENTS_SQL, []),
     "events export": (stories.EVENTS_SQL, []),
     "events export, one story": (stories.STORY_ARTICLES_SQL, [1]),
+    "housekeeping: articles to prune": (housekeeping._BATCH_SQL, ["2025-10-10T00:00:00+00:00", 500]),
 }
 
 
@@ -105,6 +106,11 @@ def test_search_matches_flagged_index_once(archive):
     assert any("COVERING INDEX idx_flagged_when" in d for d in page), page
     latest = [d for _, _, d in plan(archive, search.LATEST_SQL, [5])]
     assert not any("TEMP B-TREE" in d for d in latest), latest  # reads the newest n, sorts nothing
+
+
+def test_housekeeping_reads_only_unpruned_articles(archive):
+    details = [d for _, _, d in plan(archive, housekeeping._BATCH_SQL, ["2025-10-10T00:00:00+00:00", 500])]
+    assert details == ["SEARCH articles USING INDEX idx_articles_unpruned (fetched<?)"], details
 
 
 def test_checker_rejects_the_old_search_plan(archive):
