@@ -39,6 +39,10 @@ Rules:
   times in all; when the text arrives it replaces the summary and the
   article is re-classified (a newly flagged article is grouped into a story
   and alerted like a new one).
+- A crawl cut short (time limit, shutdown) keeps no ETag/Last-Modified for
+  a source whose article pages were not all answered: the next crawl reads
+  its feed in full and requests the entries left over (a 304 would lose
+  them).
 - Sitemap indexes are followed newest child first, at most
   ``MAX_SITEMAP_DEPTH`` levels below the source and ``MAX_CHILD_SITEMAPS``
   child sitemaps per source per crawl.
@@ -105,6 +109,8 @@ class SourceOutcome:
     sitemaps: int = 0  # child sitemaps requested
     seen_sitemaps: set = field(default_factory=set)
     refetched: int = 0  # summary-only articles whose text arrived this crawl
+    pages: int = 0  # article pages requested for new entries
+    answered: int = 0  # of those, answered (stored or failed) before the crawl ended
 
     def skip(self, reason: str, n: int = 1) -> None:
         self.skipped += n
@@ -363,6 +369,19 @@ class NewsSpider(scrapy.Spider):
         self.deadline = time.monotonic() + time_limit if time_limit else None
         self._extract_sem = None
 
+    def closed(self, reason: str) -> None:
+        """A crawl cut short (time limit, shutdown) forgets the ETag/Last-Modified of every source whose
+        pages were not all answered: otherwise the next crawl would get "304 Not Modified" and never
+        request the pages left over (issue 15: 1,525 of 5,000 articles lost that way)."""
+        if reason == "finished":
+            return
+        for out in self.outcomes.values():
+            if out.answered < out.pages:
+                out.etag = out.last_modified = None
+                out.unchanged = False
+                log.info("source %s: %d of %d pages not answered before the crawl ended (%s); "
+                         "its feed is read in full next time", out.name, out.pages - out.answered, out.pages, reason)
+
     def _past_deadline(self) -> bool:
         return self.deadline is not None and time.monotonic() >= self.deadline
 
@@ -471,6 +490,7 @@ class NewsSpider(scrapy.Spider):
                 out.skip(f"unusable link: {entry.url[:80]!r}")
                 continue
             self.pages_requested += 1
+            out.pages += 1
             yield req
 
     def _child_sitemaps(self, src: Source, out: SourceOutcome, children: list[str], depth: int):
@@ -521,6 +541,8 @@ class NewsSpider(scrapy.Spider):
         src: Source = response.meta["source"]
         entry: Entry = response.meta["entry"]
         refetch_id = response.meta.get("refetch_id")
+        if refetch_id is None:
+            self.outcomes[src.name].answered += 1
         final_url = canonical_url(response.url)
         aliases = [entry.url, entry.guid, *entry.aliases]
         if final_url != entry.url:
@@ -619,6 +641,8 @@ class NewsSpider(scrapy.Spider):
         src: Source = failure.request.meta["source"]
         entry: Entry = failure.request.meta["entry"]
         refetch_id = failure.request.meta.get("refetch_id")
+        if refetch_id is None:
+            self.outcomes[src.name].answered += 1
         exc = failure.value
         if isinstance(exc, PolicyRefused) and exc.url == failure.request.url and \
                 not failure.request.meta.get("redirect_urls"):
