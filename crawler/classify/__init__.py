@@ -46,7 +46,9 @@ trend/analysis pieces whose subject is AI-driven layoffs (including sceptical
 "AI-washing" pieces) are flagged.  So is a real cut whose AI link the company
 denies while the piece links it to AI otherwise (analysts, unions, the
 company's earlier words) -- attribution ``disputed``; a cut whose only word on
-AI is the company's denial is not.
+AI is the company's denial is not, unless the headline itself names the cut and
+the denied AI link ("TCS PHK 12 Ribu Karyawan, Bantah Karena AI"): then the
+piece is framed around AI and the link is disputed.
 
 Not flagged: layoffs with no AI link (factories, funding-starved startups,
 severance rules, labour policy); AI news without layoffs (models, chips, data

@@ -29,7 +29,10 @@ from operator import or_
 
 from .lexicon import LEX
 
-RULES_VERSION = "2025.4"
+RULES_VERSION = "2025.5"
+# Bounded work: the body is read sentence by sentence (by the rules and by facts) only up to this
+# many characters of cleaned text -- whole paragraphs, the one that crosses the limit included.
+MAX_BODY_CHARS = 10_000
 
 # ---------------------------------------------------------------------------
 # Boilerplate
@@ -421,9 +424,10 @@ _REPLACE = re.compile(
 
 # negatives
 _NEG_INDIVIDUAL = re.compile(
-    r"(?:\b(?:CEO|co-?founder|pendiri|direktur|eksekutif|bos|presiden|ketua|chief)\b[^.\n]{0,50}?"
+    r"(?:\b(?:CEO|CTO|CFO|COO|CMO|CIO|CPO|co-?founder|pendiri|direktur|eksekutif|bos|presiden|ketua|chief)\b[^.\n]{0,50}?"
     r"\b(?:dipecat|memecat|pecat|pemecatan|diberhentikan|dicopot|didepak|dilengserkan)\b"
-    r"|\b(?:dipecat|memecat|pecat|pemecatan|mencopot|pencopotan)\s+(?:sang\s+)?(?:CEO|co-?founder|pendiri|direktur|bos)\b"
+    r"|\b(?:dipecat|memecat|pecat|pemecatan|mencopot|pencopotan|memberhentikan|pemberhentian)\s+(?:sang\s+)?"
+    r"(?:CEO|CTO|CFO|COO|CMO|CIO|CPO|chief|co-?founder|pendiri|direktur|bos)\b"
     r"|\b(?:seorang|dua|tiga|empat)\s+(?:karyawan|pegawai|insinyur|teknisi|staf)\b)", _I)
 _NEG_PROTEST = re.compile(r"\b(?:protes|memprotes|demonstran|unjuk\s+rasa|pro-palestina|ancam\s+(?:resign|mundur|berhenti))\b", _I)
 _NEG_CREATE = re.compile(
@@ -837,7 +841,11 @@ def _evaluate(title: str, text: str, summary: str | None = None, signals: bool =
     t_question = "?" in t_clean
     sents: list[_Sent] = []
     raw_sents: list[list[_Text]] = []
+    read = 0  # characters of body read so far (see MAX_BODY_CHARS)
     for i, p in enumerate(paras):
+        if read >= MAX_BODY_CHARS:
+            break  # the rest of a very long article is not read sentence by sentence
+        read += len(p)
         rs = _split_sents(p)
         pl = p.lower()
         if len(rs) == 1:  # the sentence is the paragraph
@@ -948,6 +956,13 @@ def _evaluate(title: str, text: str, summary: str | None = None, signals: bool =
         links += 1
         A += 1.0
         reasons.append("judul: PHK + AI")
+    # a title that names a concrete cut and denies its AI link ("TCS PHK 12 Ribu Karyawan, Bantah Karena
+    # AI"): the piece is framed around AI, the link is disputed (the denial is no veto, see vetoes())
+    if (not title_link and tS.lay and tS.deny_ai and not tS.deny and not t_question
+            and (_is_mass(t_clean) or "%" in t_clean or "persen" in t_clean.lower())):
+        links += 1
+        A += 1.0
+        reasons.append("judul: PHK, kaitan AI dibantah (diperdebatkan)")
     if tS.deny:
         N += 2.5
         reasons.append("negatif: bantahan")
@@ -960,7 +975,7 @@ def _evaluate(title: str, text: str, summary: str | None = None, signals: bool =
     tl_low = t_rec.low
     gate_lay = (bool(t_rec.flags & _F_LAY) or "kehilangan" in tl_low or "ganti" in tl_low or "alih" in tl_low
                 or any(recs[0].gated for recs in raw_sents if recs))
-    gate = gate_lay and (tS.ai or bool(ai_paras))
+    gate = gate_lay and (tS.ai or bool(ai_paras) or tS.deny_ai)
     sig = _signals(tS, t_clean, t_question, sents, paras, lay_paras, ai_paras, co, co_cause, ana, adj,
                    lead_lay, lead_ai, links, weak_links, title_link, single) if gate or signals else {}
     sig["gate"] = float(gate)
@@ -968,6 +983,7 @@ def _evaluate(title: str, text: str, summary: str | None = None, signals: bool =
     sig["lead_neg_lay"] = float(any(s.neg_lay for s in sents if s.para < lead_n))
     # (ditto) the cut's AI link denied ("menepis spekulasi bahwa PHK ini berkaitan dengan AI")
     sig["deny_ai"] = float(tS.deny_ai or any(s.deny_ai for s in sents))
+    sig["t_deny_ai"] = float(tS.deny_ai)
     return dict(title=t_rec, paras=raw_sents, names=names, L=L, A=A, N=N, reasons=reasons,
                 causal=causal and not single, sig=sig, clean_title=title, clean_paras=paras, title_sent=tS)
 
@@ -980,10 +996,39 @@ def _word_re(words: tuple[str, ...]) -> re.Pattern:
                       + r")(?![\w-])", _I)
 
 
-_FORECAST = _word_re(LEX["forecast_words"])
-_HIRING = _word_re(LEX["hiring_words"])
-_GENERIC_SUBJECT = _word_re(LEX["generic_subject_words"])
-_SURVEY_WORDS = _word_re(LEX["survey_words"])
+class _Words:
+    """_word_re(words), searched fast: ``in_(s)`` is ``pattern.search(s) is not None``, but the
+    pattern is only tried where one of the words occurs in _fold(s) (aligned character by
+    character with s; a match at i spells one of the words there), instead of at every position."""
+    __slots__ = ("pattern", "starts")
+
+    def __init__(self, words) -> None:
+        self.pattern = _word_re(tuple(words))
+        # finds, in a folded text, each position where one of the words starts (case-sensitive
+        # literals: the regex engine skips ahead to their first letters)
+        self.starts = re.compile("|".join(re.escape(w) for w in sorted({w.lower() for w in words})))
+
+    def in_(self, s: str, fold: str | None = None) -> bool:
+        if fold is None:
+            fold = _fold(s, s.lower())
+        match = self.pattern.match
+        find = self.starts.search
+        m = find(fold)
+        while m is not None:
+            i = m.start()
+            if match(s, i):
+                return True
+            m = find(fold, i + 1)
+        return False
+
+    def search(self, s: str):
+        return self.pattern.search(s)
+
+
+_FORECAST = _Words(LEX["forecast_words"])
+_HIRING = _Words(LEX["hiring_words"])
+_GENERIC_SUBJECT = _Words(LEX["generic_subject_words"])
+_SURVEY_WORDS = _Words(LEX["survey_words"])
 # a hiring story told against a backdrop of layoffs: "X Buka 500 Lowongan ... di Tengah Gelombang PHK"
 _HIRING_AMID = re.compile(
     r"\b(?:buka|membuka|rekrut|merekrut|rekrutmen|perekrutan|lowongan|mempekerjakan|hiring)\b"
@@ -993,24 +1038,36 @@ _PCT_OF = re.compile(r"\d+(?:[.,]\d+)?\s*(?:%|persen)\s+(?:dari\s+)?(?:perusahaa
                      r"pekerja|karyawan|CEO|eksekutif|pekerjaan)", _I)
 
 
+def _has_pct_of(s: str) -> bool:
+    """_PCT_OF.search(s) is not None (every match has "%" or "persen", re.I)."""
+    return ("%" in s or "persen" in _fold(s, s.lower())) and _PCT_OF.search(s) is not None
+
+
+def _is_forecast(s: str) -> bool:
+    """A forecast/survey word or "N% of <workers/firms>" in s."""
+    fold = _fold(s, s.lower())
+    return _FORECAST.in_(s, fold) or (("%" in s or "persen" in fold) and _PCT_OF.search(s) is not None)
+
+
 def _signals(tS: _Sent, t_clean: str, t_question: bool, sents: list[_Sent], paras: list[str],
              lay_paras: list[int], ai_paras: list[int], co: list[_Sent], co_cause: list[_Sent],
              ana: list[_Sent], adj: int, lead_lay: list[int], lead_ai: list[int], links: int,
              weak_links: int, title_link: bool, single: bool) -> dict[str, float]:
     """Named numeric signals of one article (see _evaluate) for the trained model."""
-    co_fc = [s for s in co if _FORECAST.search(s.text) or _PCT_OF.search(s.text)]
     lay = [s for s in sents if s.lay]
-    lay_fc = [s for s in lay if _FORECAST.search(s.text) or _PCT_OF.search(s.text)]
-    concrete = [s for s in lay if s not in lay_fc and _has_number(s.text)]
+    lay_fc = [s for s in lay if _is_forecast(s.text)]  # (co is a part of lay)
+    fc_ids = {id(s) for s in lay_fc}
+    co_fc = [s for s in co if id(s) in fc_ids]
+    concrete = [s for s in lay if id(s) not in fc_ids and _has_number(s.text)]
     lead = paras[:3]
-    t_fc = bool(_FORECAST.search(t_clean) or _PCT_OF.search(t_clean))
+    t_fc = _is_forecast(t_clean)
     return {
         "t_lay": float(tS.lay), "t_lay_weak": float(tS.lay_weak), "t_ai": float(tS.ai), "t_cause": float(tS.cause),
         "t_link": float(title_link), "t_question": float(t_question), "t_negated": float(tS.negated),
         "t_deny": float(tS.deny), "t_nonai": float(tS.nonai), "t_forecast": float(t_fc),
-        "t_hiring": float(bool(_HIRING.search(t_clean))), "t_generic": float(bool(_GENERIC_SUBJECT.search(t_clean))),
+        "t_hiring": float(_HIRING.in_(t_clean)), "t_generic": float(_GENERIC_SUBJECT.in_(t_clean)),
         "t_mass": float(_is_mass(t_clean)),
-        "t_survey": float(bool(_SURVEY_WORDS.search(t_clean) or _PCT_OF.search(t_clean))),
+        "t_survey": float(_SURVEY_WORDS.in_(t_clean) or _has_pct_of(t_clean)),
         "t_hiring_amid": float(bool(_HIRING_AMID.search(t_clean))),
         "n_lay_paras": min(len(lay_paras), 8) / 8, "n_ai_paras": min(len(ai_paras), 8) / 8,
         "n_co": min(len(co), 5) / 5, "n_co_cause": min(len(co_cause), 5) / 5, "n_ana": min(len(ana), 3) / 3,
@@ -1022,7 +1079,7 @@ def _signals(tS: _Sent, t_clean: str, t_question: bool, sents: list[_Sent], para
         "n_negated": min(sum(s.negated for s in sents), 4) / 4,
         "n_deny": min(sum(s.deny or s.deny_ai for s in sents), 3) / 3,  # (denials of the cut or of its AI link)
         "n_nonai": min(sum(s.nonai for s in sents), 3) / 3,
-        "n_hiring": min(sum(1 for p in lead if _HIRING.search(p)), 3) / 3,
+        "n_hiring": min(sum(1 for p in lead if _HIRING.in_(p)), 3) / 3,
         "n_subst": min(sum(s.subst for s in sents), 3) / 3, "n_headcount": min(sum(s.headcount for s in sents), 3) / 3,
         "n_repl": min(sum(s.repl or s.repl_num for s in sents), 3) / 3,
         "n_paras": min(len(paras), 30) / 30,
@@ -1058,8 +1115,11 @@ def vetoes(f: dict) -> list[str]:
     reliable about: layoffs denied in the title ("Bantah Isu PHK karena AI"; a denial of the cut's
     AI link, "Bantah PHK itu karena AI", is not one), layoffs only negated or denied in the title or
     lead with no cut in the article ("Ini bukan PHK massal", "bukan pemutusan hubungan kerja",
-    "tidak ada pengurangan karyawan"), the cut's AI link denied with no sentence linking the cut to
-    AI, the firing of one person, a forecast or survey with no cut that has happened, a hiring story
+    "tidak ada pengurangan karyawan"; also a title saying "Bukan PHK Massal" over a lead that denies
+    the layoffs, unless the title's denial is of the AI link), the cut's AI link denied with no
+    sentence linking the cut to AI and no AI in the title (a title naming a cut and denying its AI
+    link, "TCS PHK 12 Ribu Karyawan, Bantah Karena AI", frames the piece around AI: disputed, no
+    veto), the firing of one person (CEO/CTO/CFO/... dipecat, memberhentikan sang direktur), a forecast or survey with no cut that has happened, a hiring story
     amid layoffs, AI or layoffs appearing only in boilerplate (then the pre-filter gate is closed)."""
     sig, reasons = f["sig"], f["reasons"]
     if not sig["gate"]:  # (the rules cannot match either: they need a layoff and an AI term)
@@ -1067,9 +1127,10 @@ def vetoes(f: dict) -> list[str]:
     out = []
     if sig["t_deny"] or "negatif: bantahan" in reasons:
         out.append("veto: bantahan PHK")
-    if (sig["t_negated"] or sig["lead_neg_lay"]) and not sig["t_lay"] and sig["n_lay_paras"] == 0:
+    if ((sig["t_negated"] or sig["lead_neg_lay"]) and not sig["t_lay"] and sig["n_lay_paras"] == 0) \
+            or (sig["t_negated"] and sig["lead_neg_lay"] and not sig["t_deny_ai"]):
         out.append("veto: PHK disangkal")
-    if sig["deny_ai"] and sig["links"] == 0 and sig["weak_links"] < 0.4:
+    if sig["deny_ai"] and sig["links"] == 0 and sig["weak_links"] < 0.4 and not sig["t_ai"]:
         out.append("veto: kaitan AI dibantah, tak ada yang mengaitkan PHK dengan AI")
     if "negatif: pemecatan individu" in reasons and not sig["t_mass"]:
         out.append("veto: pemecatan satu orang")

@@ -194,3 +194,49 @@ def test_negated_layoff_in_the_lead_does_not_veto_a_real_cut():
                    "Namun serikat mencatat pabrik memberhentikan 450 pekerja jahit sejak robot jahit dipasang.\n"
                    "PHK tersebut terjadi seiring otomatisasi di tiga lini produksi.")
     assert v.match and not _vetoes(v), v.reasons
+
+
+# --- wave 3: the title frames the cut around a denied AI link; a title that says "bukan PHK" ------
+def test_title_with_cut_and_denied_ai_link_is_not_vetoed():
+    # the headline itself raises the AI question about a concrete cut: the piece is framed around AI,
+    # the link is disputed -- even when the only AI words in the body are the company's denial
+    M.set_model(_confident_model())
+    v = C.classify("Raksasa Konsultan Arunika PHK 9.000 Karyawan, Bantah karena AI",
+                   "Perusahaan konsultan Arunika Global akan memberhentikan sekitar 9.000 karyawan tahun ini.\n"
+                   "Sebagian besar yang terdampak berada di level manajer menengah.\n"
+                   "CEO Arunika menegaskan keputusan itu bukan karena kecerdasan buatan menggantikan pekerjaan "
+                   "karyawan, melainkan karena keterampilan yang tidak lagi sesuai.\n"
+                   "Saham Arunika melemah dua persen setelah pengumuman tersebut.")
+    assert v.match, v.reasons
+    assert not _vetoes(v), v.reasons
+    assert any("kaitan AI dibantah" in r for r in v.reasons), v.reasons
+
+
+def test_title_saying_no_mass_layoff_vetoes_even_with_a_rumoured_number():
+    # "Bukan PHK Massal" in the title and a denial in the lead: the rumoured 3.000 is not a cut
+    M.set_model(_confident_model())
+    v = C.classify("Heboh Kabar PHK karena AI, Operator Nusaseluler: Bukan PHK Massal",
+                   "Manajemen Nusaseluler membantah kabar pemutusan hubungan kerja ribuan karyawan karena "
+                   "perusahaan beralih ke kecerdasan buatan.\n"
+                   "Sebuah unggahan menyebut operator itu akan mengganti 3.000 agen layanan pelanggan dengan "
+                   "chatbot AI.\n"
+                   "\"Tidak ada PHK massal. Ini bukan PHK karena AI,\" kata juru bicara perusahaan.\n"
+                   "Perusahaan memang memperluas asisten virtual di aplikasinya.")
+    assert not v.match, v.reasons
+    assert "veto: PHK disangkal" in _vetoes(v), v.reasons
+
+
+@pytest.mark.parametrize("title,lead", [
+    ("CTO Startup Pembayaran Dipecat Usai Chatbot AI Bocorkan Data Nasabah",
+     "Startup pembayaran DanaKilat memberhentikan Chief Technology Officer (CTO) mereka menyusul kebocoran "
+     "data nasabah lewat chatbot AI."),
+    ("Startup Logistik Pecat CFO Usai Laporan Keuangan Disusun AI Keliru",
+     "Startup logistik KirimCepat memecat CFO mereka setelah laporan keuangan yang disusun dengan AI "
+     "generatif memuat angka keliru."),
+])
+def test_one_executive_fired_is_vetoed(title, lead):
+    M.set_model(_confident_model())
+    v = C.classify(title, lead + "\nPerusahaan menyebut pemecatan dilakukan karena kelalaian dalam pengawasan "
+                                  "sistem AI.\nOJK tengah memeriksa insiden tersebut.")
+    assert not v.match, v.reasons
+    assert "veto: pemecatan satu orang" in _vetoes(v), v.reasons
