@@ -18,11 +18,16 @@ tests/crawler/test_query_plans.py asserts its ``EXPLAIN QUERY PLAN``):
 - A page with few matches (<= ``FEW``) is sorted from those rows; with many,
   the partial index ``idx_flagged_when`` is walked newest first (ids only)
   until the page is full, and only the rows shown are read.
+- A hit reads only ``HIT_COLUMNS`` (what /cari, /terbaru, the site's search
+  and ``pantau search`` show), never the text: a rare word's search costs
+  the FTS look-up plus five short rows, not five article texts. Dates are
+  formatted once per distinct value (``short_date`` caches plausible ones).
 """
 
 from __future__ import annotations
 
 import re
+import sqlite3
 from dataclasses import dataclass, field
 
 from .dates import MONTHS_SHORT, WIB, parse_date
@@ -35,6 +40,14 @@ _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 COUNT_CAP = 1000
 
+PLAIN_HIT_COLUMNS = ("id, url, title, outlet, source, published, fetched, match, score, story_id, companies, "
+                     "jobs_cut, percent")
+"""The columns of a hit that every archive has (schema 003); no text, summary or reasons: a page
+shows title, outlet, date and facts."""
+HIT_COLUMNS = PLAIN_HIT_COLUMNS + ", country, attribution, evidence"
+"""The columns of a hit; an archive from before migration 010 (the site reads any archive as it
+is) gets ``PLAIN_HIT_COLUMNS``."""
+
 SEARCH_COUNT_SQL = "SELECT COUNT(*) FROM (SELECT 1 FROM flagged_fts WHERE flagged_fts MATCH ? LIMIT ?)"
 """Matching flagged articles, counted up to the given limit (COUNT_CAP + 1). ``flagged_fts``
 holds exactly the flagged articles (store triggers), so the count needs no look-ups."""
@@ -44,23 +57,43 @@ FEW = 100
 
 _NEWEST_FIRST = "ORDER BY COALESCE(published, fetched) DESC, id DESC"
 
-SEARCH_FEW_SQL = (
-    "SELECT a.* FROM flagged_fts f CROSS JOIN articles a ON a.id = f.rowid WHERE flagged_fts MATCH ? "
-    "AND a.match = 1 ORDER BY COALESCE(a.published, a.fetched) DESC, a.id DESC LIMIT ? OFFSET ?")
+
+def _page_sql(cols: str) -> dict[str, str]:
+    a_cols = ", ".join(f"a.{c.strip()}" for c in cols.split(","))
+    return {
+        "few": (f"SELECT {a_cols} FROM flagged_fts f CROSS JOIN articles a ON a.id = f.rowid "
+                "WHERE flagged_fts MATCH ? AND a.match = 1 "
+                "ORDER BY COALESCE(a.published, a.fetched) DESC, a.id DESC LIMIT ? OFFSET ?"),
+        "page": (f"SELECT {cols} FROM articles WHERE id IN ("
+                 "SELECT id FROM articles INDEXED BY idx_flagged_when WHERE match = 1 AND id IN "
+                 f"(SELECT rowid FROM flagged_fts WHERE flagged_fts MATCH ?) {_NEWEST_FIRST} LIMIT ? OFFSET ?) "
+                 f"{_NEWEST_FIRST}"),
+        "latest": f"SELECT {cols} FROM articles INDEXED BY idx_flagged_when WHERE match = 1 {_NEWEST_FIRST} LIMIT ?",
+    }
+
+
+_SQL, _PLAIN_SQL = _page_sql(HIT_COLUMNS), _page_sql(PLAIN_HIT_COLUMNS)
+
+SEARCH_FEW_SQL = _SQL["few"]
 """A page when at most FEW articles match (params: match, limit, offset): the FTS match runs
 once, then one primary-key look-up per match (CROSS JOIN fixes that order), then a small sort."""
 
-SEARCH_PAGE_SQL = (
-    "SELECT * FROM articles WHERE id IN ("
-    "SELECT id FROM articles INDEXED BY idx_flagged_when WHERE match = 1 AND id IN "
-    f"(SELECT rowid FROM flagged_fts WHERE flagged_fts MATCH ?) {_NEWEST_FIRST} LIMIT ? OFFSET ?) "
-    f"{_NEWEST_FIRST}")
+SEARCH_PAGE_SQL = _SQL["page"]
 """A page when more than FEW articles match (params: match, limit, offset): walks the
 flagged-by-date index (ids only) against the matching ids until the page is full — with many
 matches that is soon — then reads the page's rows."""
 
-LATEST_SQL = f"SELECT * FROM articles INDEXED BY idx_flagged_when WHERE match = 1 {_NEWEST_FIRST} LIMIT ?"
+LATEST_SQL = _SQL["latest"]
 """/terbaru: the newest flagged articles (param: n), read in index order."""
+
+
+def _rows(store: Store, name: str, params: list) -> list[dict]:
+    try:
+        return list(store.db.query(_SQL[name], params))
+    except sqlite3.OperationalError as exc:
+        if "no such column" not in str(exc):
+            raise
+        return list(store.db.query(_PLAIN_SQL[name], params))  # an archive from before migration 010
 
 
 @dataclass
@@ -79,12 +112,21 @@ def fts_query(text: str) -> str | None:
     return " ".join(f'"{w}"*' for w in words)
 
 
+_SHORT: dict[str, str] = {}
+
+
 def short_date(iso: str | None) -> str:
+    if iso in _SHORT:
+        return _SHORT[iso]
     dt = parse_date(iso) if iso else None
     if not dt:
-        return "tanpa tanggal"
+        return "tanpa tanggal"  # not cached: a date just ahead of the clock becomes plausible later
     dt = dt.astimezone(WIB)
-    return f"{dt.day} {MONTHS_SHORT[dt.month - 1]} {dt.year}"
+    out = f"{dt.day} {MONTHS_SHORT[dt.month - 1]} {dt.year}"
+    if len(_SHORT) >= 4096:
+        _SHORT.clear()
+    _SHORT[iso] = out  # a plausible date stays plausible (the window only moves forward)
+    return out
 
 
 def search(store: Store, text: str, limit: int = 5, offset: int = 0) -> SearchPage:
@@ -98,14 +140,12 @@ def search(store: Store, text: str, limit: int = 5, offset: int = 0) -> SearchPa
     limit, offset = max(1, limit), max(0, offset)
     if n == 0 or offset >= n:
         return page
-    rows = store.db.query(SEARCH_FEW_SQL if n <= FEW else SEARCH_PAGE_SQL, [match, limit, offset])
-    page.hits = [_hit(row) for row in rows]
+    page.hits = [_hit(row) for row in _rows(store, "few" if n <= FEW else "page", [match, limit, offset])]
     return page
 
 
 def latest(store: Store, n: int = 5) -> list[dict]:
-    rows = store.db.query(LATEST_SQL, [max(1, n)])
-    return [_hit(row) for row in rows]
+    return [_hit(row) for row in _rows(store, "latest", [max(1, n)])]
 
 
 def _hit(row: dict) -> dict:

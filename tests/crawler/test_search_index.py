@@ -119,3 +119,45 @@ def test_counts_kept_by_triggers(tmp_path):
     plan = [r[3] for r in store.db.execute("EXPLAIN QUERY PLAN " + COUNTS_SQL)]
     assert not any("articles" in d for d in plan), plan  # never a scan of the archive
     store.close()
+
+
+def test_hits_read_what_a_page_shows_not_the_text(tmp_path):
+    """A hit carries the columns /cari, /terbaru, the site and ``pantau search`` show; the article
+    text (kilobytes per row) is not read for a page of five titles (issue 15)."""
+    store = Store.open(tmp_path / "p.db")
+    aid, _ = store.insert_article({"url": "https://berita.example/x", "title": "Fiverr PHK 30% staf",
+                                   "text": "isi panjang " * 500, "summary": "ringkas", "source": "uji",
+                                   "outlet": "Contoh", "published": "2025-10-01T10:00:00+07:00",
+                                   "fetched": now_iso(), "match": True, "companies": ["Fiverr"],
+                                   "jobs_cut": 250, "percent": 30.0, "evidence": "Fiverr memangkas staf"}, [])
+    for hits in (search.search(store, "fiverr").hits, search.latest(store, 5)):
+        hit = hits[0]
+        assert "text" not in hit and "summary" not in hit
+        assert (hit["id"], hit["title"], hit["url"], hit["outlet"], hit["companies"], hit["jobs_cut"],
+                hit["percent"], hit["evidence"], hit["published_short"]) == \
+            (aid, "Fiverr PHK 30% staf", "https://berita.example/x", "Contoh", ["Fiverr"], 250, 30.0,
+             "Fiverr memangkas staf", "1 Okt 2025")
+        assert "story_id" in hit and "fetched" in hit and hit["match"] is True
+    store.close()
+
+
+def test_short_date_does_not_keep_a_refusal(monkeypatch):
+    """Formatted dates are cached, but "tanpa tanggal" for a date ahead of the clock is not: the
+    same date is shown once the clock passes it."""
+    from datetime import datetime, timedelta, timezone
+
+    from crawler import dates
+
+    soon = (datetime.now(timezone.utc) + timedelta(days=5)).replace(microsecond=0)
+    assert search.short_date(soon.isoformat()) == "tanpa tanggal"
+    real = dates.datetime
+
+    class Later(real):
+        @classmethod
+        def now(cls, tz=None):
+            return real.now(tz) + timedelta(days=10)
+
+    monkeypatch.setattr(dates, "datetime", Later)
+    assert search.short_date(soon.isoformat()) != "tanpa tanggal"
+    assert search.short_date("2025-10-01T10:00:00+07:00") == search.short_date("2025-10-01T10:00:00+07:00") \
+        == "1 Okt 2025"
