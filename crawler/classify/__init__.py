@@ -63,6 +63,11 @@ Boilerplate lines ("Baca juga: ...", related-article lists, "Tags:",
 "ADVERTISEMENT", "Simak Video ...", "(rns/rns)" bylines) are removed before
 any counting.
 
+A very long article is read only up to its first 10,000 characters of cleaned
+body text, in whole paragraphs (rules.MAX_BODY_CHARS; see crawler.classify.rules,
+"Bounded work"): what comes after cannot change the verdict or the facts, and
+the cost of classifying an article stops growing there.
+
 The function is pure and deterministic.  ``reasons`` lists which signals
 fired and where (e.g. "judul: PHK", "paragraf 1: PHK + AI").
 ``companies`` are organisations named as cutting jobs, ``jobs_cut`` the

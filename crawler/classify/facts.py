@@ -363,15 +363,20 @@ def _other_company_only(s: str, companies: list[str]) -> bool:
 
 
 def _mentions(low: str, company: str) -> bool:
-    return _mention_re(company).search(low) is not None
+    rx, names = _mention_re(company)
+    for n in names:  # (a match spells one of the names: the regex only runs when one occurs)
+        if n in low:
+            return rx.search(low) is not None
+    return False
 
 
 @lru_cache(maxsize=4096)
-def _mention_re(company: str) -> re.Pattern:
-    """One compiled pattern per company (its name and aliases as whole words): built once, not
-    for every sentence -- it ran per cut sentence and dominated long articles (issue 15)."""
+def _mention_re(company: str) -> tuple[re.Pattern, tuple[str, ...]]:
+    """One compiled pattern per company (its name and aliases as whole words), and those names:
+    built once, not for every sentence -- it ran per cut sentence and dominated long articles
+    (issue 15)."""
     names = [company.lower()] + [a for a, n in _ALIAS.items() if n == company]
-    return re.compile("|".join(r"(?<!\w)" + re.escape(n) + r"(?!\w)" for n in names))
+    return re.compile("|".join(r"(?<!\w)" + re.escape(n) + r"(?!\w)" for n in names)), tuple(names)
 
 
 def _numbers(title: _Text, paras: list[list[_Text]],
