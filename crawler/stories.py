@@ -98,12 +98,21 @@ def company_key(name: str | None) -> str | None:
     return key or name.casefold()
 
 
+_BLAKE6 = hashlib.blake2b(digest_size=6)
+
+
 def shingles(text: str, n: int = SHINGLE, limit: int = 400) -> list[int]:
-    """Hashes of word n-grams (the smallest ``limit``: a MinHash-style sketch)."""
+    """Hashes of word n-grams (the smallest ``limit``: a MinHash-style sketch): each n-gram's
+    6-byte blake2b digest as a big-endian integer (= ``int(hexdigest, 16)``)."""
     words = _WORD.findall((text or "").casefold())
-    grams = {" ".join(words[i:i + n]) for i in range(max(0, len(words) - n + 1))}
-    blake2b, from_bytes = hashlib.blake2b, int.from_bytes  # == int(hexdigest, 16), without the hex
-    hashed = sorted([from_bytes(blake2b(g.encode(), digest_size=6).digest(), "big") for g in grams])
+    grams = {" ".join(g) for g in zip(*(words[k:] for k in range(n)))}
+    fresh, from_bytes = _BLAKE6.copy, int.from_bytes  # copying a prepared hasher beats building one
+    hashed = []
+    for g in grams:
+        h = fresh()
+        h.update(g.encode())
+        hashed.append(from_bytes(h.digest(), "big"))
+    hashed.sort()
     return hashed[:limit]
 
 
@@ -238,7 +247,7 @@ def assign_story(store: Store, article_id: int) -> int | None:
         # candidate stories: reported within the window, by index (stories(last_reported) for all,
         # stories(company_key, last_reported) for the company and trend rules), newest first
         window = "last_reported >= ? AND first_reported <= ? ORDER BY last_reported DESC LIMIT 200"
-        story_ids = [r[0] for r in store.db.execute(f"SELECT id FROM stories WHERE {window}", [lo, hi])]
+        story_ids = [r[0] for r in store.db.execute(f"SELECT id FROM stories WHERE {window}", [lo, hi]).fetchall()]
         chosen = None
         # 1. syndicated / near-duplicate text
         if story_ids:
@@ -267,11 +276,12 @@ def assign_story(store: Store, article_id: int) -> int | None:
                     chosen = c["id"]
                     break
         stamp = now_iso()
-        if chosen is None:
+        new = chosen is None
+        if new:  # this article is its only report: article_count 1, nothing locked by an editor yet
             chosen = store.db.execute(
                 "INSERT INTO stories (company, company_key, companies, jobs_cut, percent, country, title, "
                 "first_reported, last_reported, article_count, grown, created, updated, attribution, evidence) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?, ?, ?)",
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 0, ?, ?, ?, ?)",
                 [companies[0] if companies else None, keys[0] if keys else None,
                  json.dumps(companies, ensure_ascii=False), art.get("jobs_cut"), art.get("percent"),
                  _article_country(art), art.get("title"), _iso(when), _iso(when), stamp, stamp,
@@ -302,15 +312,17 @@ def assign_story(store: Store, article_id: int) -> int | None:
                 "UPDATE stories SET attribution = ?, evidence = ? WHERE id = ? AND ("
                 "(attribution IS NULL AND evidence IS NULL) OR (? = 'explicit' AND COALESCE(attribution, '') != 'explicit'))",
                 [art.get("attribution"), art.get("evidence"), chosen, art.get("attribution")])
-        from .editorial import reapply_locks
+        if not new:
+            from .editorial import reapply_locks
 
-        reapply_locks(store, chosen)  # an editor's correction wins over every later report
+            reapply_locks(store, chosen)  # an editor's correction wins over every later report
         store.db.execute("UPDATE articles SET story_id = ?, shingles = ? WHERE id = ?",
                          [chosen, json.dumps(sketch[:200]), article_id])
         store.conn.executemany("INSERT OR IGNORE INTO story_sketch (hash, story_id, article_id) VALUES (?, ?, ?)",
                                [(h, chosen, article_id) for h in sketch[:SKETCH_KEYS]])
-        store.db.execute("UPDATE stories SET article_count = (SELECT COUNT(*) FROM articles WHERE story_id = ?) "
-                         "WHERE id = ?", [chosen, chosen])
+        if not new:
+            store.db.execute("UPDATE stories SET article_count = (SELECT COUNT(*) FROM articles WHERE story_id = ?) "
+                             "WHERE id = ?", [chosen, chosen])
     return chosen
 
 
