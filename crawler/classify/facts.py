@@ -391,7 +391,14 @@ def _numbers(title: _Text, paras: list[list[_Text]],
     cands: list[tuple[int, int, int]] = []  # (priority, order, value)
     units = [(0, [title])] + [(1 + i, p) for i, p in enumerate(paras)]
     order = 0
+    best = None  # the smallest candidate priority so far
     for idx, unit in units:
+        # a candidate found from here on has priority >= floor and comes later, so once one with
+        # priority <= floor is found the headline number is settled: only the percent is looked for
+        floor = 0 if idx == 0 else (1 if idx <= 3 else 2)
+        settled = best is not None and best <= floor
+        if settled and pct is not None:
+            break
         for r in unit:
             s, low = r.text, r.low
             if not (r.lay_word or "kehilangan" in low or "ganti" in low or "alih" in low or "terdampak" in low
@@ -400,7 +407,7 @@ def _numbers(title: _Text, paras: list[list[_Text]],
                 continue
             want_pct = pct is None and ("%" in s or "persen" in low or "seper" in low or "setengah" in low
                                         or "separuh" in low or "pertiga" in low or "perempat" in low)
-            if not want_pct and not _has_number(s, r.fflags):
+            if not want_pct and (settled or not _has_number(s, r.fflags)):
                 continue  # nothing to count here
             if not (r.layoff or _is_cut_context(r) or _CUT_PASSIVE.search(s) or _CUT_EXTRA.search(s)
                     or ("berdampak" in low and _AFFECTED.search(s))):
@@ -415,9 +422,9 @@ def _numbers(title: _Text, paras: list[list[_Text]],
             if earlier and idx > 3 and _DATED.search(s):
                 continue  # a dated cut deep in the body is background ("Pada Januari 2023, ... 12.000")
             found = ([(_num_from_match(m.group(1), m.group(2)), m.start(1)) for m in _N_OF_M.finditer(s)]
-                     if " dari " in low else [])
-            found = found or _jobs_in(s, r.fflags)
-            if not any(v for v, _ in found):
+                     if " dari " in low and not settled else [])
+            found = found or (_jobs_in(s, r.fflags) if not settled else [])
+            if not settled and not any(v for v, _ in found):
                 found = [(_num_from_match(m.group(1), m.group(2)), m.start(1)) for m in _VERB_NUM.finditer(s)]
             for val, pos in found:
                 if val is None:
@@ -425,6 +432,8 @@ def _numbers(title: _Text, paras: list[list[_Text]],
                 prio = 0 if idx == 0 else (1 if idx <= 3 else 2)
                 cands.append((prio + 3 * earlier, order, val))
                 order += 1
+                if best is None or prio + 3 * earlier < best:
+                    best = prio + 3 * earlier
             if want_pct:
                 for m in _PCT.finditer(s):
                     after = s[m.end():m.end() + 50]
@@ -570,6 +579,27 @@ def _is_lower_word(key: str, text: str) -> bool:
     return False
 
 
+# where a _CAP_SEQ match can start: a capital not preceded by a word character or "-" (the
+# look-behind after the letter lets the regex engine skip ahead to capitals)
+_CAP_START = re.compile(r"[A-ZÀ-ÖØ-Þ](?<![\w-].)")
+
+
+def _cap_seqs(s: str) -> list[re.Match]:
+    """list(_CAP_SEQ.finditer(s)), faster: _CAP_SEQ is only tried where a match can start."""
+    out = []
+    pos = 0
+    search, match = _CAP_START.search, _CAP_SEQ.match
+    while (c := search(s, pos)) is not None:
+        i = c.start()
+        m = match(s, i)
+        if m is None:
+            pos = i + 1
+        else:
+            out.append(m)
+            pos = m.end()
+    return out
+
+
 def _companies(t_rec: _Text, psents: list[list[_Text]], ai_names: set[str], layoff_subject: bool = False) -> list[str]:
     """The companies named as cutting jobs, the most likely first (see the module docstring);
     ``layoff_subject``: layoffs are the article's main subject, so a well-known company named in
@@ -598,7 +628,7 @@ def _companies(t_rec: _Text, psents: list[list[_Text]], ai_names: set[str], layo
                 continue  # companies are named in the title, the lead or next to layoff terms
             s_lay = None  # layoff term in s; computed on first use
             heading = not is_title and _is_heading(s)  # a sub-heading: only well-known names count there
-            for m in _CAP_SEQ.finditer(s):
+            for m in _cap_seqs(s):
                 toks = _trim_cap_seq(m.group(1))
                 if not toks:
                     continue

@@ -830,10 +830,24 @@ def _is_takeover(s: str) -> bool:
     return _TAKEOVER.search(s) is not None and not _any_in(low, _NEG_STEMS) and "?" not in s
 
 
+# _SENT_SPLIT's matches are the whitespace runs (group 1) of this pattern's: it starts with the
+# punctuation instead of a look-behind, so the regex engine can skip ahead to it
+_SENT_END = re.compile(r"[.!?](\s+)(?=[\"“A-Z0-9])")
+
+
 def _split_sents(p: str) -> list[str]:
+    """[x for x in _SENT_SPLIT.split(p) if x], faster."""
     if not _SENT_BREAK.search(p):
         return [p]
-    return [x for x in _SENT_SPLIT.split(p) if x]
+    out = []
+    start = 0
+    for m in _SENT_END.finditer(p):
+        if m.start(1) > start:
+            out.append(p[start:m.start(1)])
+        start = m.end(1)
+    if start < len(p):
+        out.append(p[start:])
+    return out
 
 
 def _label(kind_l: bool, kind_a: bool) -> str:

@@ -139,3 +139,21 @@ def test_company_mention_check_equals_the_regex():
         rx = re.compile("|".join(r"(?<!\w)" + re.escape(n) + r"(?!\w)" for n in facts._mention_re(name)[1]))
         for low in texts:
             assert facts._mentions(low, name) == (rx.search(low) is not None), (name, low)
+
+
+def test_sentence_split_equals_the_regex_split():
+    texts = TRICKY + [c["text"] for c in CASES.values()] + [
+        "A. B", "a.  B", "x.\tY", "?! Z", "a. b", ". A", "a.", "a. ", "a .B", "x.  \n  Y z. 9", "“Hi.” Ok. “Yes”",
+        "a.\u00a0B", "Tiga. Empat! Lima? 6. \"Tujuh\""]
+    for p in texts + [p for c in CASES.values() for p in c["text"].split("\n")]:
+        if rules._SENT_BREAK.search(p):
+            assert rules._split_sents(p) == [x for x in rules._SENT_SPLIT.split(p) if x], p
+
+
+def test_capitalised_sequences_equal_the_regex():
+    texts = TRICKY + [c["title"] for c in CASES.values()] + [
+        s for c in CASES.values() for p in c["text"].split("\n") for s in rules._split_sents(p)] + [
+        "PT  Kontakta Layan", "X-Men", "-Amazon", "kata Amazon", "ÉCOLE Polytechnique", "a.B C", "PT", "P T"]
+    for s in texts:
+        assert [(m.span(), m.group(1)) for m in facts._cap_seqs(s)] == \
+            [(m.span(), m.group(1)) for m in facts._CAP_SEQ.finditer(s)], s
