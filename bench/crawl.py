@@ -141,6 +141,13 @@ def bare_settings() -> dict:
     return {k: s[k] for k in keep if k in s}
 
 
+def _children_cpu() -> float:
+    import resource
+
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
 def print_profile(path: Path, top: int = 25) -> None:
     """The pipeline's top costs: the project's functions by cumulative time, then all by own time."""
     import io
@@ -176,17 +183,20 @@ def main(argv: list[str] | None = None) -> int:
             env = {k: v for k, v in os.environ.items() if not k.startswith(("PANTAU_", "TELEGRAM_"))}
             env.update(PANTAU_DB=str(tmp / "bench.db"), PANTAU_SOURCES=str(tmp / "sources.toml"),
                        PANTAU_POLITE="0", PANTAU_MAX_ITEMS_PER_SOURCE=str(max(60, per_feed)),
-                       PANTAU_LOG_LEVEL="WARNING")
+                       PANTAU_LOG_LEVEL="WARNING",
+                       # the crawl's time limit (240 s by default) would cut a big run on a busy machine
+                       # and the ratio would be of a partial crawl (issue 15: 3,475 of 5,000 stored)
+                       PANTAU_CRAWL_TIMEOUT=str(max(240, args.articles)))
 
             # 1. bare Scrapy fetch of the same URLs (run first: nothing is cached either way)
             urls = [srv.url + p for p in feed_paths] + [srv.url + p + "?utm_source=rss&utm_medium=feed"
                                                          for p in page_paths]
             (tmp / "urls.json").write_text(json.dumps(urls))
             (tmp / "bare.py").write_text(BARE_SPIDER)
-            t = time.monotonic()
+            t, cpu = time.monotonic(), _children_cpu()
             proc = subprocess.run([sys.executable, str(tmp / "bare.py"), str(tmp / "urls.json"),
                                    json.dumps(bare_settings())], capture_output=True, text=True, cwd=tmp)
-            bare_wall = time.monotonic() - t
+            bare_wall, bare_cpu = time.monotonic() - t, _children_cpu() - cpu
             if proc.returncode != 0:
                 print(proc.stderr[-2000:], file=sys.stderr)
                 return 1
@@ -194,13 +204,13 @@ def main(argv: list[str] | None = None) -> int:
             srv.clear_log()
 
             # 2. the pipeline, first crawl
-            t = time.monotonic()
+            t, cpu = time.monotonic(), _children_cpu()
             cmd = [str(PANTAU), "crawl"]
             if args.profile:
                 cmd = [sys.executable, "-m", "cProfile", "-o", str(tmp / "crawl.prof"), "-m", "crawler", "crawl"]
                 env["PYTHONPATH"] = str(ROOT)
             proc = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=tmp)
-            pipe_wall = time.monotonic() - t
+            pipe_wall, pipe_cpu = time.monotonic() - t, _children_cpu() - cpu
             if args.profile and proc.returncode == 0:
                 import shutil
 
@@ -235,6 +245,13 @@ def main(argv: list[str] | None = None) -> int:
           f"({bare_rate_wall:.1f} pages/s); in-process {bare['seconds']:.2f} s ({bare_rate_inner:.1f} pages/s)")
     print(f"ratio pipeline/bare: {pipe_rate_wall / bare_rate_wall:.2f} wall, "
           f"{pipe_rate_inner / bare_rate_inner:.2f} in-process (target >= 0.5)")
+    print(f"CPU time (user+sys of the crawl process): pipeline {pipe_cpu:.2f} s ({pipe_cpu / max(stored, 1) * 1000:.1f} ms"
+          f"/article), bare {bare_cpu:.2f} s ({bare_cpu / pages * 1000:.1f} ms/page); "
+          f"ratio bare/pipeline per page {(bare_cpu / pages) / (pipe_cpu / max(stored, 1)):.2f}")
+    print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())} ({os.cpu_count()} CPUs)")
+    if stored < args.articles:
+        print(f"WARNING: only {stored} of {args.articles} articles stored in the first crawl "
+              f"(time limit PANTAU_CRAWL_TIMEOUT={env['PANTAU_CRAWL_TIMEOUT']} s reached?)")
     print(f"re-crawl requests: {len(recrawl)} (feeds: {args.feeds})")
     print(f"  of which robots.txt: {sum(r.path == '/robots.txt' for r in recrawl)}; "
           f"answered other than 304: {len(non304)} (target: robots.txt + one 304 per feed)")

@@ -26,7 +26,10 @@ Rules:
   in trafilatura's text and it covers most of trafilatura's paragraph-length
   lines — so a stale selector never makes the text worse. (Trafilatura's
   fast mode is asked first; the full run happens only if the selector text
-  does not agree with the fast result.) JSON-LD
+  does not agree with the fast result; and without a selector, on a page
+  whose paragraphs are most of its text, the fast run is tried first and
+  its text used when it proves the full run would return the same:
+  ``_trafilatura_fast``.) JSON-LD
   ``articleBody`` is used when it is longer and covers the chosen text. If
   precision mode finds (almost) nothing, trafilatura's default mode runs.
 - Cleanup only removes boilerplate lines: "Baca juga", "Simak juga video",
@@ -445,15 +448,84 @@ def _agrees(candidate: str, baseline: str) -> bool:
     return True
 
 
+_TRAF_OPTIONS: dict = {}  # (precision, fast) -> trafilatura Extractor template (its config is read once)
+
+
+def _traf_options(url: str, precision: bool, fast: bool):
+    """trafilatura's options for one page: a copy of a template built once per mode (building one
+    reads trafilatura's config file through configparser: ~1 ms per call otherwise)."""
+    template = _TRAF_OPTIONS.get((precision, fast))
+    if template is None:
+        from trafilatura.settings import Extractor
+
+        template = _TRAF_OPTIONS[(precision, fast)] = Extractor(
+            output_format="txt", fast=fast, precision=precision, comments=False, links=False, tables=False,
+            dedup=False)
+    options = copy.copy(template)
+    options.url = url
+    options.source = url and url.encode("utf-8", "replace").decode("utf-8")
+    return options
+
+
 def _trafilatura(doc, url: str, precision: bool, fast: bool = False) -> str:
     try:
         import trafilatura
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return trafilatura.extract(doc, url=url, include_comments=False, include_links=False, include_tables=False,
-                                       favor_precision=precision, deduplicate=False, fast=fast) or ""
+            return trafilatura.extract(doc, options=_traf_options(url, precision, fast)) or ""
     except Exception:  # trafilatura can fail on odd trees
         return ""
+
+
+_TEASER = "//*[contains(translate(@id, 'T', 't'), 'teaser') or contains(translate(@class, 'T', 't'), 'teaser')]"
+_PAGE_TEXT = "//text()[not(ancestor::script or ancestor::style or ancestor::fencedframe)]"
+
+
+def _page_text_len(doc) -> int:
+    """Characters of the page's text (scripts and styles left out), spaces collapsed: no generic
+    extractor (readability included) can return more."""
+    return len(" ".join(" ".join(doc.xpath(_PAGE_TEXT)).split()))
+
+
+def _trafilatura_fast(doc, url: str, page_chars: int | None = None) -> tuple[str, str | None]:
+    """trafilatura in precision mode, fast run: ``(fast text, full text or None)``.
+
+    The second value is the text the full run (``_trafilatura(doc, url, True)``) returns, when the
+    fast run proves it is the same; None when it does not. The full run differs only by comparing
+    with readability/justext afterwards (trafilatura 2.x ``compare_extraction``, precision focus,
+    comments off) and by keeping teaser blocks in its last-resort recovery. That comparison keeps
+    trafilatura's own result when (1) the result has at least ``min_extracted_size`` characters,
+    paragraph text, no more tables than paragraphs and none of the "unclean" elements that call
+    justext, and (2) readability cannot return more than twice its length: readability's text is
+    part of the page's text, so a page with at most twice the result's characters is enough. A page
+    with teaser blocks is never proven (the recovery differs). ``tests/crawler/test_extract_speed.py``
+    checks the proof against the full run on every fixture page, so a trafilatura upgrade that
+    changes these rules is caught."""
+    try:
+        from trafilatura.core import bare_extraction, determine_returnstring
+        from trafilatura.external import SANITIZED_XPATH
+    except ImportError:  # another trafilatura: no proof, the caller runs the full algorithm
+        return _trafilatura(doc, url, precision=True, fast=True), None
+    options = _traf_options(url, True, True)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            document = bare_extraction(doc, options=options)
+            if document is None or document.body is None:
+                return "", None
+            text = determine_returnstring(document, options) or ""
+            raw = document.raw_text or ""
+            body = document.body
+            if len(raw) < options.min_extracted_size or body.xpath(SANITIZED_XPATH) or \
+                    not body.xpath(".//p//text()") or len(body.findall(".//table")) > len(body.findall(".//p")):
+                return text, None
+            if doc.xpath(_TEASER):
+                return text, None
+            if (page_chars if page_chars is not None else _page_text_len(doc)) > 2 * len(raw):
+                return text, None
+            return text, text
+    except Exception:  # trafilatura can fail on odd trees
+        return "", None
 
 
 def site_names(doc, ld: dict, outlet=None) -> set[str]:
@@ -804,12 +876,19 @@ def extract(html: str, url: str, site_names_hint: tuple[str, ...] = ()) -> Extra
             if ld_body.strip() else ""
     ld_body = clean_text(html_unescape(ld_body), result.title, pattern) if ld_body else ""
     text = ""
-    if selected:  # a quick baseline first: if the selector text agrees with it, no full run is needed
-        quick = clean_text(_trafilatura(doc, url, precision=True, fast=True), result.title, pattern)
-        if _agrees(selected, quick):
-            text = _prune_foreign_lines(selected, quick)
+    full = None  # trafilatura's full run, when the fast run proved it (see _trafilatura_fast)
+    page_chars = None
+    if not selected:  # try the fast run only where the proof can hold: the paragraphs are most of the page
+        page_chars = _page_text_len(doc)
+        para_chars = sum(len(t) for t in doc.xpath("//p//text()"))
+    if selected or page_chars <= 2 * para_chars:
+        quick, full = _trafilatura_fast(doc, url, page_chars)
+        if selected:  # a quick baseline first: if the selector text agrees with it, no full run is needed
+            quick = clean_text(quick, result.title, pattern)
+            if _agrees(selected, quick):
+                text = _prune_foreign_lines(selected, quick)
     if not text:
-        base = clean_text(_trafilatura(doc, url, precision=True), result.title, pattern)
+        base = clean_text(full if full is not None else _trafilatura(doc, url, precision=True), result.title, pattern)
         if len(_words(base)) < 30 and not selected:
             default = clean_text(_trafilatura(doc, url, precision=False), result.title, pattern)
             if len(default) > len(base):

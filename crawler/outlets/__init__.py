@@ -46,6 +46,7 @@ class Outlet:
     drop_lines: tuple[str, ...] = ()
     single_page: Callable[[str], str | None] | None = None
     _line_re: list = field(default_factory=list, compare=False, repr=False)
+    _keys: list = field(default_factory=list, compare=False, repr=False)  # keys(), computed once
 
     def line_pattern(self) -> re.Pattern | None:
         if not self.drop_lines:
@@ -55,8 +56,10 @@ class Outlet:
         return self._line_re[0]
 
     def keys(self) -> set[str]:
-        out = {_key(b) for b in self.brands} | {_key(d.split(".")[0]) for d in self.domains}
-        return {k for k in out if len(k) >= 4}
+        if not self._keys:
+            out = {_key(b) for b in self.brands} | {_key(d.split(".")[0]) for d in self.domains}
+            self._keys.append(frozenset(k for k in out if len(k) >= 4))
+        return set(self._keys[0])
 
 
 def _key(text: str) -> str:
