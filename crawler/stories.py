@@ -25,7 +25,9 @@ looked up, not compared one by one — the equal content hash by its index, and
 near-identical texts through ``story_sketch`` (the ``SKETCH_KEYS`` smallest
 shingle hashes of every grouped article, indexed by hash and story): two texts with Jaccard
 ≥ 0.6 share one of them with probability > 0.999 (and most of them, as a rule), and at most
-``MAX_NEAR`` such members, most shared keys first, are compared in full (issue 15).
+``MAX_NEAR`` such members, most shared keys first, are compared in full (issue 15). Decoded
+stored sketches are kept for the next articles (a crawl compares the same window members
+again and again); the similarity builds each set once.
 
 ``stories`` is the events table: company, companies, jobs_cut, percent,
 country (the classifier's country of the cut, else one the text states),
@@ -39,9 +41,11 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import heapq
 import json
 import re
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 from typing import TextIO
 
 from .dates import parse_date
@@ -119,13 +123,25 @@ def shingles(text: str, n: int = SHINGLE, limit: int = 400) -> list[int]:
 def similarity(a: list[int], b: list[int]) -> float:
     if not a or not b:
         return 0.0
-    sa, sb = set(a), set(b)
-    # compare on the common sketch range so truncated sketches stay comparable
-    cap = min(max(a), max(b))
-    sa = {x for x in sa if x <= cap}
-    sb = {x for x in sb if x <= cap}
-    union = sa | sb
-    return len(sa & sb) / len(union) if union else 0.0
+    # compare on the common sketch range so truncated sketches stay comparable: the side with the
+    # smaller maximum is kept whole, the other cut at that maximum
+    ma, mb = max(a), max(b)
+    if ma <= mb:
+        sa = set(a)
+        sb = set(b) if mb <= ma else {x for x in b if x <= ma}
+    else:
+        sb = set(b)
+        sa = {x for x in a if x <= mb}
+    inter = len(sa & sb)
+    union = len(sa) + len(sb) - inter
+    return inter / union if union else 0.0
+
+
+@lru_cache(maxsize=512)
+def _stored_sketch(stored: str) -> tuple[int, ...]:
+    """A grouped article's stored shingles (JSON), decoded once: the same window members are
+    compared with article after article of a crawl."""
+    return tuple(json.loads(stored))
 
 
 def title_similarity(a: str, b: str) -> float:
@@ -219,7 +235,7 @@ def _copy_candidates(store: Store, art: dict, sketch: list[int], story_ids: list
             if story_id in window:
                 shared[article_id] = shared.get(article_id, 0) + 1
         # most shared keys first: a copy shares most of them, a common phrase one or two
-        best = sorted(shared, key=lambda i: (-shared[i], -i))[:MAX_NEAR]
+        best = [-i for _, i in heapq.nsmallest(MAX_NEAR, [(-n, -i) for i, n in shared.items()])]
         if best:
             found = {r[0]: r[1:] for r in store.db.execute(
                 f"SELECT id, story_id, content_hash, shingles FROM articles WHERE id IN ({','.join('?' * len(best))})",
@@ -256,7 +272,7 @@ def assign_story(store: Store, article_id: int) -> int | None:
                 if art.get("content_hash") and chash == art["content_hash"]:
                     chosen = story_id
                     break
-                if sh and sketch and similarity(sketch, json.loads(sh)) >= NEAR_DUP:
+                if sh and sketch and similarity(sketch, _stored_sketch(sh)) >= NEAR_DUP:
                     chosen = story_id
                     break
         # 2. same company, agreeing figure
