@@ -122,3 +122,57 @@ def test_a_pruned_article_keeps_everything_but_its_text(tmp_path):
     assert store.article(flagged)["text"].startswith("kalimat")
     assert housekeeping(store, prune_days=90).pruned == 0  # re-runnable
     store.close()
+
+
+def test_what_a_pruned_article_keeps_is_stored_once(tmp_path):
+    """After pruning, an article's remainder is its row, its URL aliases and their index entries.
+    Every alias (feed link, canonical URL, GUID) is kept — it is how the crawler knows the story —
+    but it is stored once: in the key of the alias table, not in a table and again in an index."""
+    path = tmp_path / "pantau.db"
+    store = Store.open(path)
+    old = (datetime.now(timezone.utc) - timedelta(days=120)).replace(microsecond=0).isoformat()
+    alias_bytes = 0
+    with store.write():
+        for i in range(400):
+            url = f"https://portal{i % 7}.example/ekonomi/2025/06/01/harga-beras-naik-lagi-di-pasar-induk-{i}"
+            aliases = [url + "?utm_source=rss&utm_medium=feed", f"portal{i % 7}-{i}"]
+            alias_bytes += sum(len(u) for u in [url, *aliases])
+            store.insert_article(_article("lama", i, old, "isi berita " * 300) | {"url": url}, aliases)
+    assert housekeeping(store, prune_days=90).pruned == 400
+    store.db.execute("VACUUM")
+    used = store.db.execute("SELECT SUM(pgsize - unused) FROM dbstat WHERE name = 'article_urls' "
+                            "OR name LIKE 'sqlite_autoindex_article_urls%'").fetchone()[0]
+    store.close()
+    assert used < 1.4 * alias_bytes, (used, alias_bytes)
+
+
+def test_alias_table_migration_keeps_every_alias(tmp_path):
+    from crawler.store import MIGRATIONS, now_iso
+
+    path = tmp_path / "old.db"
+    store = Store.open(path, migrate=False)
+    store.db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied TEXT)")
+    for name, fn in MIGRATIONS:  # an archive from before migration 015
+        if name == "015_article_urls_without_rowid":
+            break
+        with store.write():
+            fn(store.db)
+            store.db.execute("INSERT INTO _migrations VALUES (?, ?)", [name, now_iso()])
+    when = now_iso()
+    a, _ = store.insert_article(_article("x", 1, when, "isi"), ["guid-1", "https://feed.example/1"])
+    b, _ = store.insert_article(_article("x", 2, when, "isi"), ["guid-2"])
+    store.close()
+    store = Store.open(path)
+    sql = store.db.execute("SELECT sql FROM sqlite_master WHERE name = 'article_urls'").fetchone()[0]
+    assert "WITHOUT ROWID" in sql.upper()
+    assert store.known_urls(["guid-1", "https://feed.example/1", "guid-2", "https://berita.example/x-2",
+                             "lain"]) == {"guid-1", "https://feed.example/1", "guid-2", "https://berita.example/x-2"}
+    assert store.article_id_for(["https://feed.example/1"]) == a
+    assert store.insert_article(_article("x", 9, when, "isi") | {"url": "https://lain.example/"}, ["guid-2"]) \
+        == (b, False)  # a known alias is still recognised
+    dict(MIGRATIONS)["015_article_urls_without_rowid"](store.db)  # re-running changes nothing
+    with store.write():
+        store.db.execute("DELETE FROM articles WHERE id = ?", [a])
+    assert store.db.execute("SELECT COUNT(*) FROM article_urls WHERE article_id = ?", [a]).fetchone()[0] == 0
+    assert store.db.execute("PRAGMA foreign_key_check").fetchall() == []
+    store.close()
