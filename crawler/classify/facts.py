@@ -280,11 +280,16 @@ _CUT_PASSIVE = re.compile(
 # cut verbs the rules do not count as a layoff on their own
 _CUT_EXTRA = re.compile(
     r"\b(?:memutus\s+hubungan\s+kerja|(?:me)?nyusutkan|disusutkan|melepas|dilepas|memangkas|pangkas|"
-    r"memberhentikan|berhentikan|merumahkan|memecat|mengganti(?:kan)?|menggantinya|susutkan)\b", _I)
+    r"memberhentikan|berhentikan|merumahkan|memecat|mengganti(?:kan)?|menggantinya|susutkan|"
+    # release / non-renewal / reduce, when a number follows ("Lepas 300 Agen", "Tak Perpanjang 140
+    # Petugas", "Kurangi 260 Tenaga Pemasar"; not "pekerja lepas", "mengurangi biaya")
+    r"(?:tak|tidak)\s+(?:mem)?perpanjang(?:\s+kontrak)?|(?:(?:me)?lepas|(?:meng)?kurangi|(?:meng)?hapus)"
+    r"(?=\s+(?:sekitar\s+|hingga\s+|sebanyak\s+)?\d))\b", _I)
 # a cut verb right before a number: the number counts whatever noun follows ("memberhentikan 80 tutor")
 _VERB_NUM = re.compile(
     r"\b(?:PHK|mem-?PHK|memutus\s+hubungan\s+kerja|memberhentikan|memecat|merumahkan|memangkas|pangkas|"
-    r"mengurangi|kurangi|menggantikan|mengganti|melepas|(?:me)?nyusutkan)\s+"
+    r"mengurangi|kurangi|menggantikan|mengganti|melepas|lepas|menghapus|hapus|(?:me)?nyusutkan|"
+    r"(?:tak|tidak)\s+(?:mem)?perpanjang(?:\s+kontrak)?)\s+"
     r"(?:(?:terhadap|sekitar|sebanyak|hingga|lebih\s+dari|kurang\s+dari|hampir|setidaknya|total)\s+)*"
     r"(" + _NUM_TOKEN + r"|setengah)(?:\s*(ribu|rb|juta))?\s+(?!persen\b|%|kali\b|tahun\b|bulan\b|hari\b|"
     r"jam\b|miliar\b|triliun\b|dolar\b|rupiah\b|euro\b|unit\b|gerai\b|toko\b|kantor\b|cabang\b)[a-z]", _I)
@@ -300,6 +305,7 @@ _DATED = re.compile(r"\bpada\s+(?:(?:januari|februari|maret|april|mei|juni|juli|
 _EARLIER_WEAK = re.compile(
     r"\b(?:sebelumnya|pada\s+(?:januari|februari|maret|april|mei|juni|juli|agustus|september|oktober|"
     r"november|desember)\s+\d{4}|pada\s+\d{4})\b", _I)
+_GLOBAL = re.compile(r"\b(?:secara\s+global|di\s+seluruh\s+dunia)\b", _I)
 _AGGREGATE = re.compile(r"\b(?:sektor|industri\s+teknologi|secara\s+keseluruhan|layoffs\.fyi|Challenger)\b", _I)
 
 
@@ -388,7 +394,7 @@ def _numbers(title: _Text, paras: list[list[_Text]],
     companies = companies or []
     jobs = None
     pct = None
-    cands: list[tuple[int, int, int]] = []  # (priority, order, value)
+    cands: list[tuple[float, int, int]] = []  # (priority, order, value)
     units = [(0, [title])] + [(1 + i, p) for i, p in enumerate(paras)]
     order = 0
     best = None  # the smallest candidate priority so far
@@ -399,9 +405,15 @@ def _numbers(title: _Text, paras: list[list[_Text]],
         settled = best is not None and best <= floor
         if settled and pct is not None:
             break
+        unit_settled = settled
         for r in unit:
             s, low = r.text, r.low
+            # the company's worldwide cut in the lead beats a local office's share found before it
+            # ("Sekitar 40 analis di Jakarta ... Secara global, X memangkas 6.500 staf")
+            glob = 0 < idx <= 3 and ("global" in low or "seluruh dunia" in low) and _GLOBAL.search(s) is not None
+            settled = unit_settled and not (glob and best is not None and best >= 1)
             if not (r.lay_word or "kehilangan" in low or "ganti" in low or "alih" in low or "terdampak" in low
+                    or "lepas" in low or "perpanjang" in low or "kurangi" in low or "hapus" in low
                     or "terkena" in low or "berdampak" in low or "kena" in low or "dikurangi" in low
                     or "dipangkas" in low or "dipecat" in low or "susut" in low):
                 continue
@@ -429,7 +441,7 @@ def _numbers(title: _Text, paras: list[list[_Text]],
             for val, pos in found:
                 if val is None:
                     continue
-                prio = 0 if idx == 0 else (1 if idx <= 3 else 2)
+                prio = 0 if idx == 0 else (0.5 if glob else 1 if idx <= 3 else 2)
                 cands.append((prio + 3 * earlier, order, val))
                 order += 1
                 if best is None or prio + 3 * earlier < best:
