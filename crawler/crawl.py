@@ -332,6 +332,13 @@ def _run_spider(settings: Settings, store: Store, due: list[Source], storage: li
 
     crawler.signals.connect(item_error, signal=signals.item_error)
     process.start(install_signal_handlers=True)
+    if store.conn.in_transaction:  # the pipeline commits its last batch when the spider closes; never leave one open
+        from .spider import StorePipeline
+
+        try:
+            StorePipeline.commit(store)
+        except (sqlite3.Error, OSError) as exc:
+            storage.append(exc)
     spider = crawler.spider
     reason = (crawler.stats.get_value("finish_reason") if crawler.stats else None) or "finished"
     return (spider.outcomes if spider is not None else {}), reason
