@@ -23,10 +23,14 @@
   Simulates ``--days`` days of crawling at ``--per-day`` articles a day
   (1 % flagged, the bench/archive.py text) with the defaults
   (PANTAU_PRUNE_DAYS=90) and ``crawler.housekeeping`` run once per simulated
-  day (its clock set to the simulated day), and reports every 10 days the
-  file size, the bytes in use (file minus free pages), and bytes per stored
-  article. Bounded means: once pruning starts (day 90), a day adds only the
-  pruned remainder of old articles (title, URL, verdict), not their text.
+  day (``housekeeping(now=...)``: the simulated day's clock), and reports
+  every 10 days the file size, the bytes in use (file minus free pages),
+  bytes per stored article and the VACUUMs run so far; then where the bytes
+  added since day 100 went, per table and index (the dbstat virtual table:
+  bytes in pages and unused bytes per article added), and what a VACUUM
+  would give back. Bounded means: once pruning starts (day 90), a day adds
+  only the pruned remainder of old articles (row without text, URL aliases,
+  index entries), not their text, and without a VACUUM.
 Figures only: nothing is asserted.
 """
 
@@ -103,14 +107,6 @@ def rollback_inserts(sizes: list[int], rounds: int, batch: int, optimize: bool =
 def housekeeping_sim(days: int, per_day: int, prune_days: float = 90) -> None:
     from crawler import housekeeping as hk
 
-    class SimClock(datetime):
-        now_value = datetime.now(timezone.utc)
-
-        @classmethod
-        def now(cls, tz=None):
-            return cls.now_value if tz is None else cls.now_value.astimezone(tz)
-
-    hk.datetime = SimClock  # housekeeping reads the simulated day's clock
     writer = Writer(seed=7)
     import random
 
@@ -123,6 +119,8 @@ def housekeeping_sim(days: int, per_day: int, prune_days: float = 90) -> None:
         print(f"{days} days at {per_day} articles/day, PANTAU_PRUNE_DAYS={prune_days:g}, housekeeping daily:")
         print(f"{'day':>4} {'articles':>9} {'file MB':>8} {'in use MB':>9} {'bytes/article':>13} {'pruned':>7}")
         prev_used = 0
+        snap = None
+        vacuums = 0
         for day in range(days):
             day_start = start + timedelta(days=day)
             with store.write():
@@ -131,8 +129,8 @@ def housekeeping_sim(days: int, per_day: int, prune_days: float = 90) -> None:
                                           flag.random() < FLAGGED)
                     store.insert_article(rec, aliases)
                     i += 1
-            SimClock.now_value = day_start + timedelta(days=1)
-            report = hk.housekeeping(store, prune_days)
+            report = hk.housekeeping(store, prune_days, now=day_start + timedelta(days=1))
+            vacuums += report.vacuumed
             if (day + 1) % 10 == 0 or day + 1 == days:
                 store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
                 size = path.stat().st_size
@@ -140,17 +138,42 @@ def housekeeping_sim(days: int, per_day: int, prune_days: float = 90) -> None:
                 free = store.conn.execute("PRAGMA freelist_count").fetchone()[0] * page
                 used = size - free
                 print(f"{day + 1:>4} {i:>9,} {size / 1e6:>8.1f} {used / 1e6:>9.1f} {used / i:>13,.0f} "
-                      f"{report.pruned:>7}  (+{(used - prev_used) / 10 / 1e6:.2f} MB/day in use)")
+                      f"{report.pruned:>7}  (+{(used - prev_used) / 10 / 1e6:.2f} MB/day in use; {vacuums} VACUUM so far)")
                 prev_used = used
-        try:  # where the bytes are: pruned rows shrink in place and leave their pages part-empty
-            row = store.conn.execute("SELECT SUM(pgsize), SUM(unused) FROM dbstat WHERE name = 'articles'").fetchone()
-            print(f"articles table: {row[0] / 1e6:.1f} MB in pages, {row[1] / 1e6:.1f} MB of it unused")
-        except Exception:  # noqa: BLE001 - SQLite without dbstat
-            pass
+            if day + 1 == int(prune_days) + 10:
+                snap = (i, _dbstat(store))
+        if snap is not None:
+            _where(snap, (i, _dbstat(store)))
         store.conn.execute("VACUUM")
+        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         size = path.stat().st_size
         print(f"after VACUUM: {size / 1e6:.1f} MB, {size / i:,.0f} bytes/article (what a VACUUM would reclaim)")
         store.close()
+
+
+def _dbstat(store) -> dict[str, tuple[int, int]] | None:
+    """Bytes in pages and unused bytes per table/index (the dbstat virtual table), None without it."""
+    try:
+        rows = store.conn.execute("SELECT name, SUM(pgsize), SUM(unused) FROM dbstat GROUP BY name").fetchall()
+    except Exception:  # noqa: BLE001 - SQLite built without dbstat
+        return None
+    return {name: (pg, unused) for name, pg, unused in rows}
+
+
+def _where(first: tuple[int, dict | None], last: tuple[int, dict | None]) -> None:
+    """Where the bytes added between two points of the simulation went (per table and index)."""
+    (n0, a), (n1, b) = first, last
+    if not a or not b or n1 <= n0:
+        return
+    print(f"where the bytes went between article {n0:,} and {n1:,} (per article added, dbstat):")
+    print(f"  {'table/index':<34} {'MB now':>8} {'unused MB':>9} {'B/article':>9} {'unused B/art':>12}")
+    for name in sorted(b, key=lambda k: -(b[k][0] - a.get(k, (0, 0))[0])):
+        pg, unused = b[name]
+        pg0, unused0 = a.get(name, (0, 0))
+        if pg < 50_000:
+            continue
+        print(f"  {name:<34} {pg / 1e6:>8.1f} {unused / 1e6:>9.1f} {(pg - pg0) / (n1 - n0):>9,.0f} "
+              f"{(unused - unused0) / (n1 - n0):>12,.0f}")
 
 
 def main(argv: list[str] | None = None) -> int:
