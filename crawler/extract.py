@@ -134,6 +134,35 @@ class Extracted:
     next_pages: list[str] = field(default_factory=list)  # follow-up pages of a multi-page article
 
 
+# Per-page XPath expressions, compiled once per thread (a string expression is compiled on every
+# call; compiled evaluators are kept per thread like the CSS selectors: pages may be extracted in threads)
+_XPATHS = {
+    "teaser": "//*[contains(translate(@id, 'T', 't'), 'teaser') or contains(translate(@class, 'T', 't'), 'teaser')]",
+    "page_text": "//text()[not(ancestor::script or ancestor::style or ancestor::fencedframe)]",
+    "ld_json": '//script[@type="application/ld+json"]/text()',
+    "hrefs": "//a/@href",
+    "canonical": '//link[translate(@rel,"CANONICAL","canonical")="canonical"]/@href',
+    "title": "//title",
+    "h1": "//article//h1|//main//h1|//h1",
+    "time": "//time/@datetime",
+    "lang": "/html/@lang",
+    "p_text": "//p//text()",
+    "page_links": "//a[contains(@href, 'page=') or contains(@href, 'halaman=') or contains(., 'elanjutnya') "
+                  "or contains(., 'ELANJUTNYA')]|//link[@rel='next'][@href]",
+}
+_XPATH_LOCAL = threading.local()
+
+
+def _xp(name: str, doc) -> list:
+    compiled = getattr(_XPATH_LOCAL, "cache", None)
+    if compiled is None:
+        compiled = _XPATH_LOCAL.cache = {}
+    fn = compiled.get(name)
+    if fn is None:
+        fn = compiled[name] = etree.XPath(_XPATHS[name])
+    return fn(doc)
+
+
 _META_CACHE = threading.local()  # per thread: the last document's <meta> index (pages may be extracted in threads)
 
 
@@ -162,7 +191,7 @@ def _meta(doc, *names: str) -> str | None:
 
 def _json_ld(doc) -> dict:
     """The first NewsArticle/Article-like JSON-LD object (merged with @graph)."""
-    for script in doc.xpath('//script[@type="application/ld+json"]/text()'):
+    for script in _xp("ld_json", doc):
         try:
             data = json.loads(script.strip())
         except ValueError:
@@ -389,7 +418,7 @@ def _outlet_from_links(doc):
     from .outlets import outlet_for
 
     hosts: Counter = Counter()
-    for href in doc.xpath("//a/@href")[:800]:
+    for href in _xp("hrefs", doc)[:800]:
         if href.startswith(("http://", "https://", "//")):
             try:
                 host = urlsplit(href if not href.startswith("//") else "http:" + href).hostname
@@ -477,17 +506,15 @@ def _trafilatura(doc, url: str, precision: bool, fast: bool = False) -> str:
         return ""
 
 
-_TEASER = "//*[contains(translate(@id, 'T', 't'), 'teaser') or contains(translate(@class, 'T', 't'), 'teaser')]"
-_PAGE_TEXT = "//text()[not(ancestor::script or ancestor::style or ancestor::fencedframe)]"
 
 
 def _page_text_len(doc) -> int:
     """Characters of the page's text (scripts and styles left out), spaces collapsed: no generic
     extractor (readability included) can return more."""
-    return len(" ".join(" ".join(doc.xpath(_PAGE_TEXT)).split()))
+    return len(" ".join(" ".join(_xp("page_text", doc)).split()))
 
 
-def _trafilatura_fast(doc, url: str, page_chars: int | None = None) -> tuple[str, str | None]:
+def _trafilatura_fast(doc, url: str, page_chars: int | None = None, teasers: bool | None = None) -> tuple[str, str | None]:
     """trafilatura in precision mode, fast run: ``(fast text, full text or None)``.
 
     The second value is the text the full run (``_trafilatura(doc, url, True)``) returns, when the
@@ -498,7 +525,7 @@ def _trafilatura_fast(doc, url: str, page_chars: int | None = None) -> tuple[str
     paragraph text, no more tables than paragraphs and none of the "unclean" elements that call
     justext, and (2) readability cannot return more than twice its length: readability's text is
     part of the page's text, so a page with at most twice the result's characters is enough. A page
-    with teaser blocks is never proven (the recovery differs). ``tests/crawler/test_extract_speed.py``
+    with teaser blocks is never proven (the recovery differs; ``teasers=False``: the HTML has none). ``tests/crawler/test_extract_speed.py``
     checks the proof against the full run on every fixture page, so a trafilatura upgrade that
     changes these rules is caught."""
     try:
@@ -519,7 +546,7 @@ def _trafilatura_fast(doc, url: str, page_chars: int | None = None) -> tuple[str
             if len(raw) < options.min_extracted_size or body.xpath(SANITIZED_XPATH) or \
                     not body.xpath(".//p//text()") or len(body.findall(".//table")) > len(body.findall(".//p")):
                 return text, None
-            if doc.xpath(_TEASER):
+            if teasers is not False and _xp("teaser", doc):
                 return text, None
             if (page_chars if page_chars is not None else _page_text_len(doc)) > 2 * len(raw):
                 return text, None
@@ -537,7 +564,7 @@ def site_names(doc, ld: dict, outlet=None) -> set[str]:
             names.add(_key(value.lstrip("@")))
     if outlet is not None:
         names |= outlet.keys()
-    t = doc.xpath("//title")
+    t = _xp("title", doc)
     full = " ".join(t[0].text_content().split()) if t else ""
     og = " ".join((_meta(doc, "og:title") or "").split())
     if og and full.startswith(og) and len(full) > len(og):
@@ -590,7 +617,7 @@ class _SiteParts:
         from .urls import host_of
 
         host = host_of(url)
-        t = doc.xpath("//title")
+        t = _xp("title", doc)
         full = " ".join(t[0].text_content().split()) if t else ""
         seen = {" ".join(title.split()), full}
         segments = set()
@@ -677,8 +704,7 @@ def _pagination(doc, url: str, canonical: str | None) -> list[int]:
                 pass
     paths.discard("")
     numbers: set[int] = set()
-    hrefs = doc.xpath("//a[contains(@href, 'page=') or contains(@href, 'halaman=') or contains(., 'elanjutnya') "
-                      "or contains(., 'ELANJUTNYA')]|//link[@rel='next'][@href]")
+    hrefs = _xp("page_links", doc)
     for a in hrefs[:500]:
         href = a.get("href", "")
         if "page" not in href and "halaman" not in href and not re.search(r"/\d{1,2}/?$", href):
@@ -735,7 +761,7 @@ def next_page_urls(html: str, url: str) -> list[str]:
         return []
     from .outlets import outlet_for
 
-    canon = doc.xpath('//link[translate(@rel,"CANONICAL","canonical")="canonical"]/@href')
+    canon = _xp("canonical", doc)
     canonical = canon[0].strip() if canon else None
     outlet = outlet_for(url, canonical, _meta(doc, "og:url"), site_name=_meta(doc, "og:site_name"))
     return _page_urls(doc, url, canonical, outlet)
@@ -770,7 +796,7 @@ def extract(html: str, url: str, site_names_hint: tuple[str, ...] = ()) -> Extra
     except (etree.ParserError, ValueError):
         return result
     ld = _json_ld(doc)
-    canon = doc.xpath('//link[translate(@rel,"CANONICAL","canonical")="canonical"]/@href')
+    canon = _xp("canonical", doc)
     canonical_raw = canon[0].strip() if canon and canon[0].strip() else None
     if canonical_raw:
         result.canonical = canonical_url(canonical_raw, base=url)
@@ -789,13 +815,13 @@ def extract(html: str, url: str, site_names_hint: tuple[str, ...] = ()) -> Extra
             title = None
     title = title or og_title or ld_headline
     if not title:
-        for h1 in doc.xpath("//article//h1|//main//h1|//h1"):
+        for h1 in _xp("h1", doc):
             text = " ".join(h1.text_content().split())
             if len(text.split()) >= 3:
                 title = text
                 break
     if not title:
-        t = doc.xpath("//title")
+        t = _xp("title", doc)
         title = t[0].text_content().strip() if t else ""
     names |= _SITE_PARTS.learn(result.canonical or url, title or "", doc)
     names |= {_key(n) for n in site_names_hint if len(_key(n)) >= 3}
@@ -820,7 +846,7 @@ def extract(html: str, url: str, site_names_hint: tuple[str, ...] = ()) -> Extra
             if result.published:
                 break
     if not result.published:
-        times = doc.xpath("//time/@datetime")
+        times = _xp("time", doc)
         result.published = to_iso(times[0]) if times else None
 
     # -- author -------------------------------------------------------------------------------
@@ -843,7 +869,7 @@ def extract(html: str, url: str, site_names_hint: tuple[str, ...] = ()) -> Extra
     # -- outlet, language, description ------------------------------------------------------------
     result.outlet = og_site or (_ld_author(ld.get("publisher")) if ld.get("publisher") else None)
     if not result.outlet:  # "<title>Judul :: Koran Daerah</title>": the site name after the headline
-        t = doc.xpath("//title")
+        t = _xp("title", doc)
         full = " ".join(t[0].text_content().split()) if t else ""
         if result.title and full.startswith(result.title):
             rest = full[len(result.title):].strip()
@@ -852,7 +878,7 @@ def extract(html: str, url: str, site_names_hint: tuple[str, ...] = ()) -> Extra
                 result.outlet = m.group(1).strip()
     if not result.outlet and outlet is not None:
         result.outlet = outlet.name
-    lang = doc.xpath("/html/@lang")
+    lang = _xp("lang", doc)
     result.language = (lang[0].split("-")[0].lower() if lang and lang[0].strip() else None) or _meta(doc, "og:locale")
     if result.language and "_" in result.language:
         result.language = result.language.split("_")[0].lower()
@@ -880,9 +906,9 @@ def extract(html: str, url: str, site_names_hint: tuple[str, ...] = ()) -> Extra
     page_chars = None
     if not selected:  # try the fast run only where the proof can hold: the paragraphs are most of the page
         page_chars = _page_text_len(doc)
-        para_chars = sum(len(t) for t in doc.xpath("//p//text()"))
+        para_chars = sum(len(t) for t in _xp("p_text", doc))
     if selected or page_chars <= 2 * para_chars:
-        quick, full = _trafilatura_fast(doc, url, page_chars)
+        quick, full = _trafilatura_fast(doc, url, page_chars, teasers=None if "easer" in html else False)
         if selected:  # a quick baseline first: if the selector text agrees with it, no full run is needed
             quick = clean_text(quick, result.title, pattern)
             if _agrees(selected, quick):

@@ -104,18 +104,38 @@ def _host(url: str | None) -> str:
         return ""
 
 
+_BY_DOMAIN: dict[str, int] = {}  # domain -> index of the first outlet (registry order) that lists it
+
+
+def _domain_index() -> dict[str, int]:
+    if not _BY_DOMAIN:
+        index: dict[str, int] = {}
+        for i, outlet in enumerate(all_outlets()):
+            for d in outlet.domains:
+                index.setdefault(d, i)
+        with _LOCK:
+            if not _BY_DOMAIN:
+                _BY_DOMAIN.update(index)  # one step: no thread sees a partial index
+    return _BY_DOMAIN
+
+
 def outlet_for(*urls: str | None, site_name: str | None = None) -> Outlet | None:
     """The outlet of a page, from its URLs (page, canonical, og:url) or its ``og:site_name``."""
+    outlets = all_outlets()
+    by_domain = _domain_index()
     for url in urls:
         host = _host(url)
         if not host:
             continue
-        for outlet in all_outlets():
-            if any(host == d or host.endswith("." + d) for d in outlet.domains):
-                return outlet
+        # the host itself and each parent domain ("a.b.kompas.com" → "b.kompas.com", "kompas.com", "com");
+        # the first outlet in registry order that lists any of them, as a scan of the registry would find
+        labels = host.split(".")
+        found = [by_domain[d] for d in (".".join(labels[i:]) for i in range(len(labels))) if d in by_domain]
+        if found:
+            return outlets[min(found)]
     key = _key(site_name or "")
     if key:
-        for outlet in all_outlets():
+        for outlet in outlets:
             if any(key == k or key.startswith(k) for k in outlet.keys()):
                 return outlet
     return None
