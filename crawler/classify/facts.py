@@ -245,8 +245,8 @@ _COMPANY_VERB_AFTER = re.compile(
     r"^\s*(?:\([^)]{1,40}\)\s*)?(?:,\s*)?(?:juga\s+|akan\s+|bakal\s+|kembali\s+|resmi\s+|telah\s+|dikabarkan\s+|"
     r"dilaporkan\s+|berencana\s+|mengumumkan\s+|umumkan\s+|sudah\s+|lagi\s+|siap\s+|disebut\s+)*"
     r"(?:(?:mem|di|ter)?-?PHK|(?:me|di)?rumahkan|(?:mem)?berhentikan|melakukan\s+(?:PHK|pemutusan|pemangkasan|pengurangan)|memangkas|pangkas|memecat|"
-    r"pecat|merumahkan|memberhentikan|mengurangi|menghapus|ganti|mengganti|gantikan|menggantikan|"
-    r"setop|stop|pulangkan|memulangkan|menghentikan|hentikan|memutus|putus|merampingkan|rampingkan|"
+    r"pecat|merumahkan|memberhentikan|mengurangi|kurangi|menghapus|hapus|melepas|lepas|ganti|mengganti|gantikan|"
+    r"menggantikan|setop|stop|pulangkan|memulangkan|menghentikan|hentikan|memutus|putus|merampingkan|rampingkan|"
     r"(?:tidak|tak)\s+(?:mem)?perpanjang|(?:membuka|menawarkan|tawarkan)\s+(?:program\s+)?pensiun|\d)", _I)
 
 
@@ -354,6 +354,34 @@ def _jobs_in(s: str, fflags: int | None = None) -> list[tuple[int | None, int]]:
     return out
 
 
+_TITLE_COUNT = re.compile(r"(?<![\w.,])(" + _NUM_TOKEN + r")(?:\s*(ribu|rb|juta))?\s+" + _JOB_WORKER + r"\b", _I)
+# a title that forecasts, promises or trains: its number is not a cut that happened
+_TITLE_NOT_CUT = re.compile(r"\b(?:bisa|dapat|akan|bakal|berpotensi|terancam|diprediksi|diperkirakan|proyeksi|"
+                            r"prediksi|hingga\s+20\d\d|pada\s+20\d\d|latih|melatih|pelatihan|rekrut|buka|lowongan|"
+                            r"janji|tuntutan|tuntut|butuh|membutuhkan|cari|mencari|serap|menyerap|tambah|"
+                            r"menambah|ciptakan|menciptakan|punya|memiliki)\b", _I)
+
+
+def _title_count(title: _Text, paras: list[list[_Text]]) -> int | None:
+    """The title's number of workers ("Nasib 300 Agen Call Center X"), when no sentence about a
+    cut gives one: a number right before a worker noun that the lead repeats, in a title that does
+    not forecast, hire or train."""
+    t = title.text
+    if not _has_number(t, title.fflags) or _TITLE_NOT_CUT.search(t):
+        return None
+    lead = " ".join(r.text for p in paras[:3] for r in p)
+    for m in _TITLE_COUNT.finditer(t):
+        if _YEAR.match(m.group(1)) and not m.group(2):
+            continue
+        before = t[max(0, m.start() - 40):m.start()]
+        if _EQUIVALENT_BEFORE.search(before) or _HIRING_BEFORE.search(before):
+            continue  # "Asisten AI Kerjakan Tugas 700 Agen"
+        v = _num_from_match(m.group(1), m.group(2))
+        if v and v >= 2 and re.search(r"(?<![\w.,])" + re.escape(m.group(1)) + r"(?![\w.,]\d)", lead):
+            return v
+    return None
+
+
 def _other_company_only(s: str, companies: list[str]) -> bool:
     """s names another company (one of the article's others, or a well-known one) but not the
     article's first company (the one cutting jobs)."""
@@ -458,6 +486,10 @@ def _numbers(title: _Text, paras: list[list[_Text]],
     if cands:
         cands.sort(key=lambda c: (c[0], c[1]))
         jobs = cands[0][2]
+    else:
+        # no number in a sentence about a cut: the title's number of workers is the headline one
+        # ("Nasib 300 Agen Call Center X Setelah Voicebot Datang")
+        jobs = _title_count(title, paras)
     return jobs, pct
 
 
@@ -514,9 +546,15 @@ def _trim_cap_seq(raw: str) -> tuple[str, ...]:
         if len(toks) >= size and " ".join(toks[:size]).lower().strip(".,:;") in _PLACES:
             toks = toks[size:]  # "Jawa Tengah", "Kuala Lumpur"
             break
-    while (toks and _is_lead_stop(toks[0].lower().strip(".,:;")) and toks[0] != "PT"
-           and not (len(toks) > 1 and toks[0] == "Bank")):  # "Bank Mandiri" is a name
-        toks.pop(0)
+    while toks:
+        if (_is_lead_stop(toks[0].lower().strip(".,:;")) and toks[0] != "PT"
+                and not (len(toks) > 1 and toks[0].lower() in _ORG_HEAD)  # "Bank Mandiri", "Grup Media X": names
+                and not (len(toks) > 2 and toks[0] == "The")):  # "The Meridian Post"
+            toks.pop(0)
+        elif len(toks) > 2 and _is_place_tail(" ".join(toks[:2]).lower()):
+            toks = toks[2:]  # a two-word country before the name ("Korea Selatan Hanbit")
+        else:
+            break
     return tuple(toks)
 
 
@@ -527,8 +565,64 @@ def _had_title(raw: str) -> bool:
     return first in _TITLES or first in _PERSON_WORDS
 
 
+# capitalised words that open an organisation's own name ("Grup Hotel Kenanga", "Bank Pelita",
+# "Asuransi Mitra Jaya", "Rumah Sakit Harapan"): kept when more capitalised words follow
+_ORG_HEAD = {"grup", "group", "bank", "asuransi", "rumah", "rs", "hotel", "universitas", "koperasi", "yayasan",
+             "klinik", "apotek", "perumda", "pdam"}
+# head words that may stand before a shorter form of the same name ("Grup Media" Cakrawala)
+_ORG_HEAD_WORDS = _ORG_HEAD | {"media", "sakit", "the", "pt", "pemerintah", "kota", "kabupaten", "provinsi"}
+_APPOSITIVE = re.compile(r"\s*,\s*[a-z][^.,;:\"“”]{3,120},\s*")
+_NOT_APPOSITIVE = re.compile(r"(?:me|di|ber)\w+|(?:yang|dan|kata|ujar|tetapi|namun|sementara|sedangkan|tapi)\b")
+_GOV_ORG = re.compile(r"(?:Pemerintah\s+(?:Kota|Kabupaten|Provinsi)|Pemkot|Pemkab|Pemprov)\s+[A-Z]")
+# "Pemerintah Kota X di Provinsi Ontario, Kanada, memberhentikan ..."
+_GOV_PLACE_AFTER = re.compile(r"\s+di\s+(?:[A-Z][\w-]*\s*){1,3}(?:,\s*[A-Z][\w-]*)?,?")
+# capitalised descriptors before a name, never part of it ("Konglomerat Jepang X", "Koran Inggris X")
+_DESCRIPTOR = {"konglomerat", "koran", "majalah", "surat", "kabar", "kelompok", "stasiun", "televisi",
+               "situs", "pengelola", "pemilik", "penerbit", "pusat", "perusahaan", "raksasa", "kantor"}
+# a person's title that is never followed by a qualifier: "CEO Kirana Edutech, Dimas" names a company
+_EXEC_ONE = {"ceo", "cfo", "cto", "coo", "chro", "pendiri", "founder", "co-founder", "cofounder", "bos", "presdir",
+             "dirut"}
+
+
+_LEGAL_SUFFIX = {"tbk", "persero", "inc", "corp", "corporation", "co", "ltd", "llc", "plc", "sa", "ag", "gmbh", "se",
+                "nv", "bhd", "limited", "group", "grup"}  # ("TaniHub Group" is shown "TaniHub")
+
+
+def _shown_name(toks: tuple[str, ...] | list[str]) -> str:
+    """How a little-known company is shown: as written, without a leading "PT" and a trailing
+    "Tbk" / "(Persero)" (one canonical form: "PT Bank Sagara Tbk" is "Bank Sagara")."""
+    words = [w for w in " ".join(toks).strip(" ,.;:-'\"").split()]
+    if len(words) > 1 and words[0] == "PT":
+        words.pop(0)
+    while len(words) > 1 and words[-1].strip(".,()").lower() in _LEGAL_SUFFIX:
+        words.pop()
+    return " ".join(words).strip(" ,.;:-'\"")
+
+
+def _is_place_tail(words: str) -> bool:
+    """words (lower case) are a country or a place ("indonesia", "jawa barat")."""
+    return words in _COUNTRY_NAMES or words in _PLACES or any(rx.fullmatch(words) for _, rx in _COUNTRIES)
+
+
+def _core(name: str) -> str:
+    """The distinctive first word of a lower-case name, after organisation words ("grup media
+    cakrawala" -> "cakrawala")."""
+    words = name.split()
+    while len(words) > 1 and words[0] in _ORG_HEAD_WORDS:
+        words.pop(0)
+    return words[0] if words else ""
+
+
+def _same_org(a: str, b: str) -> bool:
+    """Two lower-case names are one organisation: one is a run of the other's words, or both open
+    with the same distinctive word ("corvane consulting", "corvane indonesia")."""
+    if f" {a} " in f" {b} " or f" {b} " in f" {a} ":
+        return True
+    return a not in _KNOWN_SET and b not in _KNOWN_SET and _core(a) == _core(b)
+
+
 def _is_lead_stop(w: str) -> bool:
-    return (w in ("&", "of", "de") or w in _STOP_CAP or w in _LEAD_WORDS or w in _PLACES or w in _NOT_COMPANY or w in _TITLES
+    return (w in _DESCRIPTOR or w in ("&", "of", "de") or w in _STOP_CAP or w in _LEAD_WORDS or w in _PLACES or w in _NOT_COMPANY or w in _TITLES
             or w in _COUNTRY_NAMES)
 
 
@@ -537,6 +631,10 @@ def _company_name(seq: str) -> tuple[str, str] | None:
     """(display name, key) for a trimmed capitalised sequence, None if it cannot be a company."""
     name = _norm_company(seq)
     key = name.lower()
+    words = key.split()
+    if key not in _KNOWN_SET and len(words) > 1 and words[0] in _ORG_HEAD and " ".join(words[1:]) in _KNOWN_SET:
+        name = " ".join(name.split()[1:])  # "Grup Lufthansa" is Lufthansa
+        key = name.lower()
     if not name or key in _STOP_CAP or key in _MEDIA or len(name) < 2:
         return None
     if all(part in _STOP_CAP or part in _MONTH_ABBR for part in key.replace("-", " ").split()):
@@ -642,6 +740,14 @@ def _companies(t_rec: _Text, psents: list[list[_Text]], ai_names: set[str], layo
             heading = not is_title and _is_heading(s)  # a sub-heading: only well-known names count there
             for m in _cap_seqs(s):
                 toks = _trim_cap_seq(m.group(1))
+                gov = False
+                if m.group(1).startswith(("Pemerintah ", "Pem")) and _GOV_ORG.match(m.group(1)):
+                    # a city or regency government that cuts its own staff is the employer named
+                    # ("Pemerintah Kota X memberhentikan 90 petugas"); otherwise it is a place or a person
+                    rest = s[m.end():]
+                    g = _GOV_PLACE_AFTER.match(rest)
+                    if _COMPANY_VERB_AFTER.match(rest[g.end():] if g else rest):
+                        toks, gov = tuple(m.group(1).split()), True
                 if not toks:
                     continue
                 if is_title and body_text:
@@ -660,9 +766,10 @@ def _companies(t_rec: _Text, psents: list[list[_Text]], ai_names: set[str], layo
                     key = name.lower()
                 elif heading:
                     continue
-                titled = _had_title(m.group(1))
+                titled = _had_title(m.group(1)) and not gov
                 if titled and key not in _KNOWN_SET and not (
-                        len(toks) == 1 and m.group(1).split()[0].lower() in _EXEC_TITLES
+                        (len(toks) == 1 and m.group(1).split()[0].lower() in _EXEC_TITLES
+                         or (m.group(1).split()[0].lower() in _EXEC_ONE and m.group(1).split()[1:] == list(toks)))
                         and s[m.end():m.end() + 2].startswith(",")):
                     continue  # "Menteri Ketenagakerjaan", "CEO Budi Santoso": a person (not "CEO Rutera, Budi")
                 if " " not in name and key not in _KNOWN_SET:
@@ -691,7 +798,14 @@ def _companies(t_rec: _Text, psents: list[list[_Text]], ai_names: set[str], layo
                         w += 1.0
                 if not _LEAD_WORDS.isdisjoint(bw[-5:]):
                     w += 1.5
-                verb_after = _COMPANY_VERB_AFTER.match(after) is not None
+                verb_after = gov or _COMPANY_VERB_AFTER.match(after) is not None
+                if not verb_after and after.lstrip().startswith(","):
+                    # the subject, an appositive, then the cut ("Grup Hotel X, pengelola 34 hotel, melepas")
+                    # (a noun phrase, not a clause: "X, mengungkapkan ..., 16 Juli" is not one)
+                    a = _APPOSITIVE.match(s, end)
+                    v = a and _COMPANY_VERB_AFTER.match(s[a.end():a.end() + 60])
+                    verb_after = bool(v and not v.group(0)[-1].isdigit()
+                                      and not _NOT_APPOSITIVE.match(a.group(0).lstrip(" ,")))
                 if verb_after:
                     w += 2.0
                 if (bw and bw[-1] in ("karyawan", "pekerja", "pegawai", "staf", "phk", "di-phk") or bw[-2:] == ["phk", "di"]
@@ -710,6 +824,8 @@ def _companies(t_rec: _Text, psents: list[list[_Text]], ai_names: set[str], layo
                     w *= 0.3  # a place ("pabrik di Cikarang")
                 if bw and bw[-1] in ("induk", "pemilik", "milik", "mitra", "pesaing", "rival", "seperti", "pembuat"):
                     w *= 0.3  # another company named to describe or compare ("ByteDance, induk TikTok, ...")
+                elif not known and "menurut" in bw[-4:]:
+                    w *= 0.3  # a source ("Menurut lembaga pemantau X, ...")
                 if is_title:
                     w *= 1.6
                 sent_start = start == 0 or s[:start].rstrip()[-1:] in (".", "!", "?", '"', "“", "", "-", "–", "—", ":")
@@ -723,18 +839,36 @@ def _companies(t_rec: _Text, psents: list[list[_Text]], ai_names: set[str], layo
                 if len(toks) >= 3 and not known and w < 2:
                     w *= 0.5
                 scores[key] = scores.get(key, 0.0) + w
-                if key not in display or (known and display[key] != _KNOWN_SET[key]):
-                    display[key] = _KNOWN_SET.get(key, name)
-                if toks[0] == "PT" and not known:
-                    display[key] = "PT " + name  # the legal name as the article writes it
+                if known:
+                    display[key] = _KNOWN_SET[key]
+                else:  # the fullest form written ("Kanemori Holdings"), without "PT" and "Tbk"
+                    shown = _shown_name(toks)
+                    if key not in display or len(shown.split()) > len(display[key].split()):
+                        display[key] = shown
     # a name that only ever opens a longer one ("Kontakta" of "Kontakta Layan Nusantara", "Warta"
     # of "Warta Kini") is that longer name, unless both are well-known companies
+    # a short form that ends a longer name after organisation words ("Cakrawala" of "Grup Media
+    # Cakrawala", "Mitra Jaya" of "Asuransi Mitra Jaya") is the longest such name
     for k in sorted(scores, key=len):
         if k in _KNOWN_SET:
             continue
-        longer = [o for o in scores if o != k and o.startswith(k + " ") and scores[o] >= 1.0]
+        heads = [o for o in scores if o != k and o.endswith(" " + k) and o not in _KNOWN_SET
+                 and (set(o[:-len(k) - 1].split()) <= _ORG_HEAD_WORDS or o.split()[0] in _ORG_HEAD)]
+        if heads:
+            o = max(heads, key=len)
+            scores[o] += scores.pop(k)
+            if k in proper:
+                proper.add(o)
+            continue
+        # (a local unit, "Corvane Indonesia", only when it scores on its own and is the only one)
+        longer = [o for o in scores if o != k and o.startswith(k + " ") and (
+            scores[o] >= 1.0 or (o in proper and not _is_place_tail(o[len(k) + 1:])))]
+        if len(longer) > 1:
+            longer = [o for o in longer if not _is_place_tail(o[len(k) + 1:])]
         if len(longer) == 1:
             scores[longer[0]] += scores.pop(k)
+            if k in proper:
+                proper.add(longer[0])
     # aliases / merge: "amazon web services" -> keep; drop names contained in a higher-scoring one
     for k in [k for k in scores if k not in proper]:
         del scores[k]  # only ever a capitalised sentence opener or a title word ("Penyebab", "Terbesar")
@@ -747,7 +881,8 @@ def _companies(t_rec: _Text, psents: list[list[_Text]], ai_names: set[str], layo
     for k, v in ranked:
         if v < max(2.0, top * 0.3):
             continue
-        if any(k != o.lower() and (k in o.lower().split() or o.lower() in k.split()) for o in out):
+        if any(k != o.lower() and (k in o.lower().split() or o.lower() in k.split() or _same_org(k, o.lower()))
+               for o in out):
             continue
         out.append(display[k])
         if len(out) >= 5:

@@ -1,0 +1,144 @@
+"""Facts that generalise (crawler/classify/facts.py, issue 9 "Better facts"): general rules for
+cut verbs, the headline number, and the canonical company name, each shown on invented
+sentences about invented companies (none is taken from a fixture or the dev set)."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.classify import facts, rules
+
+
+def _facts(title: str, text: str) -> dict:
+    return facts.extract(rules.evaluate(title, text))
+
+
+def _norm(name: str) -> str:
+    return "".join(name.casefold().split())
+
+
+# -- cut verbs ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("title, text, expected", [
+    ("Biro Jasa Pelangi Lepas 120 Agen Kontrak, Diganti Chatbot",
+     "PT Pelangi Jasa Prima melepas 120 agen layanan yang kontraknya habis pekan ini. Panggilan pelanggan kini "
+     "dijawab chatbot berbasis AI.", 120),
+    ("Klinik Sehat Sentosa Tak Perpanjang 75 Petugas Outsourcing Usai Pakai AI",
+     "Klinik Sehat Sentosa tidak memperpanjang kontrak 75 petugas pendaftaran setelah memakai sistem pendaftaran "
+     "berbasis kecerdasan buatan.", 75),
+    ("Distributor Pangan Lumbung Kurangi 95 Tenaga Penjual, Beralih ke Aplikasi AI",
+     "PT Lumbung Pangan Mandiri mengurangi 95 tenaga penjual lapangan. Pemesanan oleh toko kini lewat aplikasi "
+     "yang memakai AI untuk menghitung stok.", 95),
+    ("Maskapai Kargo Awanbiru Lepas 60 Staf Gudang, Robot Ambil Alih",
+     "Maskapai kargo Awanbiru melepas 60 staf gudang setelah robot pemilah berbasis AI dipasang di bandara.", 60),
+])
+def test_release_and_non_renewal_verbs_are_cuts(title, text, expected):
+    assert _facts(title, text)["jobs_cut"] == expected
+
+
+@pytest.mark.parametrize("title, text", [
+    ("Platform Kerjaku Rekrut 200 Pekerja Lepas untuk Melatih AI",
+     "Platform Kerjaku merekrut 200 pekerja lepas untuk memberi label data pelatihan AI."),
+    ("Startup Nadira Lepas Saham 30 Persen, Tak Ada PHK",
+     "Startup Nadira melepas 30 persen saham kepada investor untuk mengembangkan AI. Tidak ada PHK."),
+])
+def test_freelancers_and_sold_shares_are_not_cuts(title, text):
+    assert _facts(title, text)["jobs_cut"] is None
+
+
+def test_the_titles_cut_number_is_the_headline_not_a_part_of_it():
+    got = _facts("Bank Tirta Makmur Kurangi 410 Teller, Nasabah Beralih ke Mesin dan AI",
+                 "Bank Tirta Makmur mengurangi 410 tenaga teller dan layanan di kantor cabang seiring pemakaian mesin "
+                 "setor tunai dan asisten AI.\n"
+                 "Dari 410 tenaga yang dikurangi, sebanyak 320 merupakan tenaga alih daya yang kontraknya tidak "
+                 "diperpanjang, sementara 90 karyawan tetap ditawari pensiun dini.")
+    assert got["jobs_cut"] == 410
+
+
+def test_the_companys_global_cut_beats_a_local_office_share():
+    got = _facts("Lumera Rampingkan Kantor Surabaya Setelah AI Ambil Alih Analisis",
+                 "Bisnis.com, SURABAYA - Kantor Lumera Analytics di Surabaya ikut terdampak program efisiensi global "
+                 "perusahaan tersebut. Sekitar 25 analis di Surabaya telah menerima pemberitahuan PHK.\n"
+                 "Secara global, Lumera memangkas sekitar 3.200 karyawan atau 7% dari total tenaga kerja. Pekerjaan "
+                 "analisis kini dikerjakan platform AI internal.")
+    assert got["jobs_cut"] == 3200
+
+
+# -- company names ------------------------------------------------------------------------------
+
+def test_legal_prefix_and_suffix_are_dropped():
+    got = _facts("Tutup 40 Cabang, Bank Pelita Hapus 700 Peran",
+                 "PT Bank Pelita Tbk akan menghapus 700 peran di kantor cabangnya karena layanan kini lewat asisten "
+                 "virtual berbasis AI.\nBank Pelita memiliki 6.000 karyawan.")
+    assert got["companies"][0] == "Bank Pelita"
+
+
+@pytest.mark.parametrize("title, text, expected", [
+    ("Hanbit Holdings Hapus 2.000 Posisi Administrasi, Ganti dengan AI",
+     "Seoul - Konglomerat Korea Selatan Hanbit Holdings akan menghapus sekitar 2.000 posisi administrasi di kantor "
+     "pusatnya. Pekerjaan itu akan dialihkan ke AI generatif.\nHanbit menargetkan penghematan besar.",
+     "Hanbit Holdings"),
+    ("Majalah Australia The Coastal Review Pangkas 40 Jurnalis, AI Tulis Berita Cuaca",
+     "SYDNEY - Majalah Australia The Coastal Review memangkas 40 posisi di ruang redaksinya karena berita cuaca "
+     "kini ditulis AI.\nThe Coastal Review terbit sejak 1950-an.",
+     "The Coastal Review"),
+])
+def test_descriptor_and_country_words_are_not_part_of_the_name(title, text, expected):
+    got = _facts(title, text)
+    assert got["companies"][0] == expected
+    assert all(_norm(c) in (_norm(expected), _norm(expected.removeprefix("The "))) for c in got["companies"])
+
+
+@pytest.mark.parametrize("title, text, expected", [
+    ("Grup Media Sinar Pagi Rumahkan 120 Wartawan, Berita Rutin Ditulis AI",
+     "Jakarta - Grup Media Sinar Pagi merumahkan 120 wartawan dari empat portal miliknya karena berita rutin kini "
+     "ditulis AI.\nSinar Pagi menyatakan pekerja terdampak mendapat pesangon.", "Grup Media Sinar Pagi"),
+    ("Veltrix Rampingkan Kantor Jakarta, Riset Kini Dikerjakan AI",
+     "Kantor Veltrix Advisory di Jakarta ikut terdampak pemangkasan global firma itu. Sekitar 30 analis menerima "
+     "surat PHK.\nSecara global, Veltrix memangkas 2.000 staf karena riset kini dikerjakan AI.\n"
+     "Veltrix Indonesia belum memberi tanggapan.", "Veltrix Advisory"),
+    ("Serikat: PHK 300 Karyawan Mitra Jaya Buntut Otomatisasi",
+     "Serikat Pekerja Asuransi Mitra Jaya menilai PHK terhadap 300 karyawan adalah dampak otomatisasi klaim "
+     "berbasis AI.\nManajemen Mitra Jaya menyatakan PHK dilakukan setelah evaluasi organisasi.",
+     "Asuransi Mitra Jaya"),
+    ("RS Harapan Kasih Pangkas 80 Staf Administrasi, Pendaftaran Pakai AI",
+     "Jakarta - Grup Rumah Sakit Harapan Kasih memangkas 80 staf administrasi di enam rumah sakitnya karena "
+     "pendaftaran pasien kini dikerjakan sistem AI.\nDirektur Grup Harapan Kasih mengatakan pasien mendaftar lewat "
+     "aplikasi.", "Grup Rumah Sakit Harapan Kasih"),
+])
+def test_the_full_name_as_first_introduced(title, text, expected):
+    got = _facts(title, text)
+    assert got["companies"][0] == expected
+    assert len(got["companies"]) == 1, got["companies"]
+
+
+@pytest.mark.parametrize("title, text, expected", [
+    ("Grup Hotel Kenanga Lepas 150 Staf Resepsionis, Tamu Dilayani AI",
+     "Jakarta - Grup Hotel Kenanga, pengelola 20 hotel di Jawa, melepas 150 staf resepsionis karena check-in kini "
+     "dilayani asisten AI.", "Grup Hotel Kenanga"),
+    ("Pengajar Daring Cerdasku Academy Kena PHK, Kelas Diganti Tutor AI",
+     "Puluhan pengajar daring Cerdasku Academy menerima kabar kerja sama mereka diakhiri. Mereka termasuk dalam "
+     "sekitar 90 karyawan yang terkena pemangkasan.\nCEO Cerdasku Academy, Rudi Hartono, menyebut kelas kini "
+     "diasuh tutor AI.", "Cerdasku Academy"),
+    ("Kota Northwood di Kanada Berhentikan 90 Petugas Layanan Warga, Diganti AI",
+     "Pemerintah Kota Northwood di Kanada memberhentikan 90 petugas layanan warga. Telepon warga kini dijawab "
+     "asisten AI.", "Pemerintah Kota Northwood"),
+])
+def test_organisations_that_were_not_found(title, text, expected):
+    got = _facts(title, text)
+    assert got["companies"][:1] == [expected]
+
+
+def test_a_city_or_regency_alone_is_still_not_a_company():
+    got = _facts("Pabrik Garmen di Sukoharjo PHK 300 Pekerja karena Mesin Otomatis",
+                 "Pemerintah Kabupaten Sukoharjo mencatat PHK 300 pekerja di pabrik garmen PT Benang Sari Jaya "
+                 "setelah mesin jahit otomatis berbasis AI dipasang.")
+    keys = {_norm(c) for c in got["companies"]}
+    assert _norm("Benang Sari Jaya") in keys
+    assert not keys & {_norm("Sukoharjo"), _norm("Pemerintah Kabupaten Sukoharjo"), _norm("Kabupaten Sukoharjo")}
+
+
+def test_a_known_company_behind_a_group_word_is_the_known_company():
+    got = _facts("Grup Lufthansa Pangkas 3.000 Posisi Administrasi karena AI",
+                 "Grup Lufthansa akan memangkas 3.000 posisi administrasi karena pekerjaan itu dikerjakan AI.")
+    assert got["companies"][0] == "Lufthansa"
