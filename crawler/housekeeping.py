@@ -6,8 +6,8 @@ Rules:
   so they are never fetched again and can still be counted). Flagged articles
   are never pruned.
 - Crawl history older than 90 days is deleted; alerts are kept.
-- The FTS index is optimised (merged) and SQLite's planner statistics
-  refreshed. Everything is re-runnable.
+- Both FTS indexes (the archive's and /cari's ``flagged_fts``) are optimised
+  (merged into one segment) and SQLite's planner statistics refreshed. Everything is re-runnable.
 - The space pruned text held is reused by the next articles, so the file
   stops growing by the text once pruning starts (issue 15). A row shrunk in
   place (``UPDATE ... SET text = ''``) would leave its B-tree page mostly
@@ -72,6 +72,8 @@ def housekeeping(store: Store, prune_days: float, now: datetime | None = None) -
         report.crawls_deleted = store.db.execute("DELETE FROM crawls WHERE started < ?", [old]).rowcount
     with store.write():
         store.db.execute("INSERT INTO articles_fts(articles_fts) VALUES('optimize')")
+        if store.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'flagged_fts'").fetchone():
+            store.db.execute("INSERT INTO flagged_fts(flagged_fts) VALUES('optimize')")
     store.db.execute("PRAGMA optimize")
     pages, free = _pages(store)
     if pages and free >= VACUUM_SHARE * pages and not store.conn.in_transaction:

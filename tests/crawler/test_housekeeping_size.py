@@ -176,3 +176,18 @@ def test_alias_table_migration_keeps_every_alias(tmp_path):
     assert store.db.execute("SELECT COUNT(*) FROM article_urls WHERE article_id = ?", [a]).fetchone()[0] == 0
     assert store.db.execute("PRAGMA foreign_key_check").fetchall() == []
     store.close()
+
+
+def test_search_indexes_are_merged(tmp_path):
+    """Both full-text indexes — the archive's and /cari's flagged one — end a run in one segment."""
+    store = Store.open(tmp_path / "pantau.db")
+    when = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    for i in range(40):  # one transaction each, as a crawl stores them: one FTS segment each
+        store.insert_article(_article("baru", i, when, f"isi berita {i} tentang PHK", match=i % 2), [])
+    segments = {name: store.db.execute(f"SELECT COUNT(DISTINCT segid) FROM {name}_idx").fetchone()[0]
+                for name in ("articles_fts", "flagged_fts")}
+    assert min(segments.values()) > 1, segments
+    housekeeping(store, prune_days=90)
+    for name in ("articles_fts", "flagged_fts"):
+        assert store.db.execute(f"SELECT COUNT(DISTINCT segid) FROM {name}_idx").fetchone()[0] == 1, name
+    store.close()
