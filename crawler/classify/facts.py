@@ -547,12 +547,13 @@ def _trim_cap_seq(raw: str) -> tuple[str, ...]:
             toks = toks[size:]  # "Jawa Tengah", "Kuala Lumpur"
             break
     while toks:
-        if (_is_lead_stop(toks[0].lower().strip(".,:;")) and toks[0] != "PT"
+        if len(toks) >= 2 and (_is_place_tail(" ".join(toks[:2]).lower().strip(".,:;"))
+                               or " ".join(toks[:2]).lower() == "surat kabar"):
+            toks = toks[2:]  # a two-word country or descriptor before the name ("Korea Selatan Hanbit")
+        elif (_is_lead_stop(toks[0].lower().strip(".,:;")) and toks[0] != "PT"
                 and not (len(toks) > 1 and toks[0].lower() in _ORG_HEAD)  # "Bank Mandiri", "Grup Media X": names
                 and not (len(toks) > 2 and toks[0] == "The")):  # "The Meridian Post"
             toks.pop(0)
-        elif len(toks) > 2 and _is_place_tail(" ".join(toks[:2]).lower()):
-            toks = toks[2:]  # a two-word country before the name ("Korea Selatan Hanbit")
         else:
             break
     return tuple(toks)
@@ -577,8 +578,9 @@ _GOV_ORG = re.compile(r"(?:Pemerintah\s+(?:Kota|Kabupaten|Provinsi)|Pemkot|Pemka
 # "Pemerintah Kota X di Provinsi Ontario, Kanada, memberhentikan ..."
 _GOV_PLACE_AFTER = re.compile(r"\s+di\s+(?:[A-Z][\w-]*\s*){1,3}(?:,\s*[A-Z][\w-]*)?,?")
 # capitalised descriptors before a name, never part of it ("Konglomerat Jepang X", "Koran Inggris X")
-_DESCRIPTOR = {"konglomerat", "koran", "majalah", "surat", "kabar", "kelompok", "stasiun", "televisi",
-               "situs", "pengelola", "pemilik", "penerbit", "pusat", "perusahaan", "raksasa", "kantor"}
+_DESCRIPTOR = {"konglomerat", "koran", "majalah", "kelompok", "stasiun", "televisi",
+               "situs", "pengelola", "pemilik", "penerbit", "pusat", "perusahaan", "raksasa", "kantor", "marketplace",
+               "ritel", "distributor", "agensi", "waralaba", "pengecer", "toko"}
 # a person's title that is never followed by a qualifier: "CEO Kirana Edutech, Dimas" names a company
 _EXEC_ONE = {"ceo", "cfo", "cto", "coo", "chro", "pendiri", "founder", "co-founder", "cofounder", "bos", "presdir",
              "dirut"}
@@ -621,8 +623,12 @@ def _same_org(a: str, b: str) -> bool:
     return a not in _KNOWN_SET and b not in _KNOWN_SET and _core(a) == _core(b)
 
 
+# one-word country names and adjectives ("Tiongkok", "Korea"): never the start of a name
+_COUNTRY_WORDS = {p for c in _GAZ["country"] for p in c["patterns"] if p.isalpha() and len(p) > 3} | {"korea"}
+
+
 def _is_lead_stop(w: str) -> bool:
-    return (w in _DESCRIPTOR or w in ("&", "of", "de") or w in _STOP_CAP or w in _LEAD_WORDS or w in _PLACES or w in _NOT_COMPANY or w in _TITLES
+    return (w in _DESCRIPTOR or w in _COUNTRY_WORDS or w in ("&", "of", "de") or w in _STOP_CAP or w in _LEAD_WORDS or w in _PLACES or w in _NOT_COMPANY or w in _TITLES
             or w in _COUNTRY_NAMES)
 
 
@@ -755,6 +761,11 @@ def _companies(t_rec: _Text, psents: list[list[_Text]], ai_names: set[str], layo
                     toks = _longest_in(list(toks), body_text)
                     while toks and toks[-1].lower() in _STOP_CAP and " ".join(toks).lower() not in _KNOWN_SET:
                         toks.pop()
+                    # descriptor and country words before the name ("Ritel Jepang Hoshimart" -> "Hoshimart")
+                    while len(toks) > 1 and " ".join(toks).lower() not in _KNOWN_SET and (
+                            toks[0].lower() in _DESCRIPTOR or toks[0].lower() in _COUNTRY_WORDS
+                            or toks[0].lower() in _COUNTRY_NAMES or _is_place_tail(" ".join(toks[:2]).lower())):
+                        toks = toks[2:] if _is_place_tail(" ".join(toks[:2]).lower()) else toks[1:]
                     if not toks:
                         continue
                 cand = _company_name(" ".join(toks))

@@ -142,3 +142,78 @@ def test_a_known_company_behind_a_group_word_is_the_known_company():
     got = _facts("Grup Lufthansa Pangkas 3.000 Posisi Administrasi karena AI",
                  "Grup Lufthansa akan memangkas 3.000 posisi administrasi karena pekerjaan itu dikerjakan AI.")
     assert got["companies"][0] == "Lufthansa"
+
+
+def test_the_titles_worker_number_when_no_cut_sentence_gives_one():
+    got = _facts("Kisah 120 Agen Telepon Awanjaya Setelah Chatbot Datang",
+                 "Dini (29) masih menyimpan kartu pegawainya. Bulan lalu kontraknya tidak diteruskan.\n"
+                 "Ia tidak sendiri. Sebanyak 120 agen telepon PT Awanjaya Layan Prima bernasib serupa setelah chatbot "
+                 "berbasis AI menjawab sebagian besar panggilan.\n"
+                 "Serikat pekerja menyebut PHK itu dampak langsung otomatisasi.")
+    assert got["jobs_cut"] == 120
+
+
+@pytest.mark.parametrize("title, text", [
+    ("Konsultan: 9 Juta Pekerjaan Bisa Tergantikan AI pada 2030",
+     "Sebuah konsultan memperkirakan jutaan pekerjaan bisa tergantikan AI, meski PHK belum terjadi."),
+    ("Raksasa Teknologi Janji Latih 500 Ribu Orang soal AI",
+     "Raksasa teknologi itu berjanji melatih 500 ribu orang, di tengah kekhawatiran PHK karena AI."),
+    ("Pabrik Chip Baru di Batam Butuh 2.000 Pekerja",
+     "Pabrik chip untuk server AI di Batam akan membutuhkan 2.000 pekerja, saat industri lain diwarnai PHK."),
+    ("Asisten AI Kini Kerjakan Tugas 400 Agen, Perusahaan PHK Karyawan",
+     "Perusahaan melakukan PHK setelah asisten AI mengerjakan tugas setara 400 agen."),
+])
+def test_a_titles_forecast_training_hiring_or_equivalence_number_is_not_the_cut(title, text):
+    assert _facts(title, text)["jobs_cut"] is None
+
+
+def test_subject_appositive_then_cut_verb():
+    got = _facts("Jaringan Apotek Lestari Lepas 90 Kasir, Diganti Kios AI",
+                 "Apotek Sehat Lestari, pengelola 60 apotek di Jawa Barat, melepas 90 kasir karena pembayaran kini "
+                 "lewat kios berbasis AI.")
+    assert got["companies"][:1] == ["Apotek Sehat Lestari"]
+
+
+def test_a_clause_after_a_name_is_not_an_appositive():
+    got = _facts("Startup Lumina PHK 80 Karyawan karena AI",
+                 "Startup Lumina memberhentikan 80 karyawan karena layanan kini dikerjakan AI.\n"
+                 "Pendirinya digantikan oleh Rangga Wibowo, mengungkapkan dalam memo pada Kamis, 12 Juni, bahwa "
+                 "perusahaan terlalu cepat berekspansi.")
+    assert not {_norm(c) for c in got["companies"]} & {_norm("Rangga Wibowo"), _norm("Wibowo")}
+
+
+def test_a_source_cited_with_menurut_is_not_the_company():
+    got = _facts("Bank-bank Asia Pangkas 20.000 Pekerjaan, AI Disebut Pendorong",
+                 "Industri perbankan Asia memangkas sedikitnya 20.000 pekerjaan tahun ini. Menurut lembaga pemantau "
+                 "Kestrel Jobs Watch, separuh pemangkasan disertai alasan AI.\nKestrel mencatat 15 bank besar "
+                 "memangkas pekerjaan.")
+    assert not any(_norm(c).startswith("kestrel") for c in got["companies"])
+
+
+def test_pronoun_is_not_a_company():
+    got = _facts("Cerita Pekerja yang Kena PHK karena AI",
+                 "Saya terkena PHK setelah perusahaan memakai chatbot berbasis AI, kata seorang agen layanan.")
+    assert "Saya" not in got["companies"]
+
+
+def test_legal_and_group_suffixes_are_not_shown_and_a_local_unit_is_not_the_name():
+    got = _facts("Rongwei Packaging Pangkas 300 Pekerja, Pabrik Pakai Robot AI",
+                 "Rongwei Packaging Corporation memangkas 300 pekerja di pabriknya setelah memasang robot berbasis AI.")
+    assert got["companies"][:1] == ["Rongwei Packaging"]
+    got = _facts("Petani Digital Lestari PHK 70 Karyawan karena AI",
+                 "Lestari Tani Group memberhentikan 70 karyawan karena penjualan kini diatur AI.\n"
+                 "Lestari Tani menyebut keputusan itu berat.")
+    assert got["companies"][:1] == ["Lestari Tani"]
+    got = _facts("Sorel Tutup Kantor, PHK 50 Staf karena AI",
+                 "Kantor Sorel Analytics di Jakarta ikut terdampak. Sorel memangkas 50 staf karena riset kini "
+                 "dikerjakan AI.\nSorel Indonesia belum memberi tanggapan.")
+    assert got["companies"][:1] == ["Sorel Analytics"]
+
+
+def test_a_descriptor_and_country_in_title_case_are_trimmed():
+    got = _facts("Raksasa Ritel Korea Hanul Mart PHK 3.000 Kasir karena AI",
+                 "Raksasa ritel Korea Hanul Mart memutus hubungan kerja 3.000 kasir karena kasir otomatis berbasis AI.")
+    assert got["companies"][:1] == ["Hanul Mart"]
+    got = _facts("Marketplace Belanjaria Pangkas 8% Karyawan demi AI",
+                 "Marketplace Belanjaria memangkas 8% karyawannya, sekitar 320 orang, karena layanan kini memakai AI.")
+    assert got["companies"][:1] == ["Belanjaria"]
