@@ -10,8 +10,10 @@ Run from the repo root:  .venv/bin/python bench/classify_eval.py [--quiet] [--no
    model never saw it), hybrid and rules alone; every false alert listed.
 3. The labelled fixture pages (tests/fixtures/sites/manifest.json), scored on the text the crawler
    stores (the page through crawler.extract), with the model in use; every mistake listed.
-4. --blind: the team's blind holdout tests/fixtures/classify_holdout_blind.jsonl, scored once with
-   the model in use (it is in no training data).
+4. --blind: the team's current blind holdout (crawler.classify.train.BLIND_HOLDOUT,
+   tests/fixtures/classify_holdout_blind3.jsonl), scored once with the model in use (it is in no
+   training data; the earlier blind holdout, classify_holdout_blind.jsonl, was scored once in wave 2
+   and is training data since).
 Plus jobs_cut exact / company named on pos_company rows of the dev set (the facts).
 """
 from __future__ import annotations
@@ -31,7 +33,7 @@ from crawler.classify import model as M  # noqa: E402
 from crawler.classify import train as T  # noqa: E402
 
 MANIFEST = ROOT / "tests" / "fixtures" / "sites" / "manifest.json"
-BLIND = ROOT / "tests" / "fixtures" / "classify_holdout_blind.jsonl"
+BLIND = T.BLIND_HOLDOUT
 
 
 def fmt(v: dict) -> str:
