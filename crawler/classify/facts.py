@@ -212,7 +212,7 @@ _PERSON_WORDS = {"ceo", "cfo", "cto", "coo", "pendiri", "co-founder", "cofounder
 _LEAD_WORDS = {"perusahaan", "raksasa", "startup", "platform", "maskapai", "bank", "konsultan", "firma", "grup",
                "group", "produsen", "pabrikan", "induk", "e-commerce", "fintech", "unicorn", "decacorn", "emiten",
                "operator", "pengembang", "penyedia", "layanan", "pt", "studio", "pabrik", "aplikasi", "peritel",
-               "jaringan", "media", "rintisan", "portal", "tabloid", "penerbit"}
+               "jaringan", "media", "rintisan", "portal", "tabloid", "penerbit", "manajemen"}
 # trailing capitalised words that are never the end of a name
 _HARD_TAIL = ({"senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu", "januari", "februari", "maret",
                "april", "mei", "juni", "juli", "agustus", "september", "oktober", "november", "desember", "ai",
@@ -243,8 +243,10 @@ _COMPANY_LEAD = re.compile(
     r"(?:\s+\S+){0,4}?\s*,?\s*$", _I)
 _COMPANY_VERB_AFTER = re.compile(
     r"^\s*(?:\([^)]{1,40}\)\s*)?(?:,\s*)?(?:juga\s+|akan\s+|bakal\s+|kembali\s+|resmi\s+|telah\s+|dikabarkan\s+|"
-    r"dilaporkan\s+|berencana\s+|mengumumkan\s+|umumkan\s+|sudah\s+|lagi\s+|siap\s+|disebut\s+)*"
-    r"(?:(?:mem|di|ter)?-?PHK|(?:me|di)?rumahkan|(?:mem)?berhentikan|melakukan\s+(?:PHK|pemutusan|pemangkasan|pengurangan)|memangkas|pangkas|memecat|"
+    r"dilaporkan\s+|berencana\s+|mengumumkan\s+|umumkan\s+|sudah\s+|lagi\s+|siap\s+|disebut\s+|"
+    r"menyatakan\s+|memutuskan\s+|mengaku\s+|mengonfirmasi\s+)*"
+    r"(?:(?:mem|di|ter)?-?PHK|(?:me|di)?rumahkan|(?:mem)?berhentikan|"
+    r"(?:melakukan|mengumumkan|umumkan)\s+(?:PHK|pemutusan|pemangkasan|pengurangan)|memangkas|pangkas|memecat|"
     r"pecat|merumahkan|memberhentikan|mengurangi|kurangi|menghapus|hapus|melepas|lepas|ganti|mengganti|gantikan|"
     r"menggantikan|setop|stop|pulangkan|memulangkan|menghentikan|hentikan|memutus|putus|merampingkan|rampingkan|"
     r"(?:tidak|tak)\s+(?:mem)?perpanjang|(?:membuka|menawarkan|tawarkan)\s+(?:program\s+)?pensiun|\d)", _I)
@@ -778,6 +780,13 @@ def _companies(t_rec: _Text, psents: list[list[_Text]], ai_names: set[str], layo
                 elif heading:
                     continue
                 titled = _had_title(m.group(1)) and not gov
+                if titled and is_title:
+                    # title case: a title word only makes a person of the name right after it
+                    # ("Analis Ragukan Alasan Orvana" names Orvana, "CEO Budi" a person)
+                    raw = m.group(1).split()
+                    i = next((j for j in range(len(raw)) if raw[j:j + len(toks)] == list(toks)), 0)
+                    if i > 0:
+                        titled = raw[i - 1].lower().strip(".,:;") in _PERSON_WORDS
                 if titled and key not in _KNOWN_SET and not (
                         (len(toks) == 1 and m.group(1).split()[0].lower() in _EXEC_TITLES
                          or (m.group(1).split()[0].lower() in _EXEC_ONE and m.group(1).split()[1:] == list(toks)))

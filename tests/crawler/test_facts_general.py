@@ -217,3 +217,18 @@ def test_a_descriptor_and_country_in_title_case_are_trimmed():
     got = _facts("Marketplace Belanjaria Pangkas 8% Karyawan demi AI",
                  "Marketplace Belanjaria memangkas 8% karyawannya, sekitar 320 orang, karena layanan kini memakai AI.")
     assert got["companies"][:1] == ["Belanjaria"]
+
+
+@pytest.mark.parametrize("title, text, expected", [
+    ("Benarkah Karena AI? Pengamat Ragukan Alasan Orvana Pangkas 8.000 Karyawan",
+     "Ketika Orvana Systems menyatakan akan memangkas 8.000 posisi karena perusahaan beralih ke AI, pasar bereaksi "
+     "positif.\nNamun pengamat menilai Orvana terlalu banyak merekrut pada 2022.", "Orvana Systems"),
+    ("Kelana Sebut AI saat PHK 600 Karyawan, Padahal Penjualan Lesu",
+     "Ketika Kelana Media mengumumkan pemangkasan 600 karyawan, pimpinannya menyebut alasan AI.\n"
+     "Pendapatan Kelana turun tajam tahun lalu.", "Kelana Media"),
+    ("Lintasku Bantah PHK 300 Orang karena Otomatisasi",
+     "Jakarta - Manajemen Lintasku membantah PHK terhadap 300 karyawan terkait otomatisasi berbasis AI.\n"
+     "Perusahaan menyebut PHK akibat persaingan harga.", "Lintasku"),
+])
+def test_the_company_of_a_disputed_or_announced_cut(title, text, expected):
+    assert _facts(title, text)["companies"][:1] == [expected]
