@@ -12,12 +12,26 @@ also need an AI term.  Rules:
   (``gazetteer.toml``: well-known companies with aliases -- "BT" is shown "BT Group").  Never a
   company: sentence openers and common words ("Sebanyak", "Termasuk"), Indonesian places
   ("Sukoharjo", "Jawa Tengah"), countries, people's titles and the people after them ("CEO",
-  "Menteri Ketenagakerjaan"), outlets and datelines, month ranges.  A name ending in a
-  capitalised common word keeps it ("Warta Kini"); a short form that only ever opens a longer
-  name is that name ("Kontakta" of "PT Kontakta Layan Nusantara").  A little-known company keeps
-  "PT" as written; a well-known one is shown by its usual name.
+  "Menteri Ketenagakerjaan"), outlets and datelines, month ranges, pronouns, a source cited with
+  "menurut".  A name ending in a capitalised common word keeps it ("Warta Kini").  The name is
+  the full one as first introduced: descriptor and country words before it are dropped
+  ("Konglomerat Jepang Kanemori Holdings" -> "Kanemori Holdings", "Koran Inggris The Meridian
+  Post" -> "The Meridian Post"), organisation words that open it are kept ("Grup Media X", "Bank
+  X", "Asuransi X", "Grup Rumah Sakit X"; "Grup Lufthansa" is Lufthansa), and a short form that
+  opens or ends a longer name is that name ("Kontakta" of "PT Kontakta Layan Nusantara",
+  "Cakrawala" of "Grup Media Cakrawala"), but not a local unit ("Corvane Indonesia").  One
+  canonical form: no leading "PT", no trailing "Tbk", "(Persero)", "Group", "Inc", "Corporation"
+  ("PT Bank Sagara Tbk" -> "Bank Sagara"); a well-known company is shown by its usual name.  A
+  city or regency government is named only when it cuts its own staff ("Pemerintah Kota X
+  memberhentikan ...").  Subject clues: a cut verb after the name, also after an appositive
+  ("X, pengelola 34 hotel, melepas ...") or a reporting verb ("X menyatakan akan memangkas"),
+  "Manajemen X", an executive's title ("CEO X, Nama").
 ``jobs_cut`` -- the headline number of jobs cut: a number of workers in a sentence about a cut
-  (the title's first, then the lead's, then the rest).  "12 ribu", "1,2 juta", "14.000",
+  (the title's first, then the lead's -- the company's worldwide cut there ("Secara global, X
+  memangkas 6.500 staf") before a local office's share -- then the rest; with none, the title's
+  own "N <workers>" when the lead repeats N and the title does not forecast, hire, train or
+  compare).  Cut verbs include release, non-renewal and reduce before a number ("Lepas 300 Agen",
+  "Tak Perpanjang 140 Petugas", "Kurangi 260 Tenaga").  "12 ribu", "1,2 juta", "14.000",
   "setengah juta" parse; "sekitar 250 karyawan atau 30 persen" gives 250 and percent 30.0;
   "90 dari 270 pegawai" gives 90; after a cut verb any noun counts ("memberhentikan 80 tutor");
   in a range the figure nearest the noun (the upper bound the headline uses).  Never a cut:
@@ -406,12 +420,27 @@ def _mentions(low: str, company: str) -> bool:
     return False
 
 
+# English business words that end a name whose first word is then its short form
+_BIZ_TAIL = {"consulting", "advisory", "analytics", "systems", "software", "holdings", "technologies", "technology",
+             "labs", "studio", "studios", "social", "capital", "partners", "services", "solutions", "networks", "tech",
+             "ventures", "logistics", "airlines", "motors", "electronics", "pharma", "games", "interactive"}
+
+
 @lru_cache(maxsize=4096)
 def _mention_re(company: str) -> tuple[re.Pattern, tuple[str, ...]]:
     """One compiled pattern per company (its name and aliases as whole words), and those names:
     built once, not for every sentence -- it ran per cut sentence and dominated long articles
     (issue 15)."""
     names = [company.lower()] + [a for a, n in _ALIAS.items() if n == company]
+    if names[0] not in _KNOWN_SET:  # a little-known company's short forms:
+        words = names[0].split()
+        while len(words) > 1 and words[0] in _ORG_HEAD_WORDS:
+            words.pop(0)  # "sinar pagi" of "grup media sinar pagi"
+        if len(words) > 1 and words != names[0].split():
+            names.append(" ".join(words))
+        if (len(words) == 2 and words[1] in _BIZ_TAIL and len(words[0]) >= 4 and words[0] not in _STOP_CAP
+                and words[0] not in _PLACES):
+            names.append(words[0])  # "corvane" of "corvane consulting"
     return re.compile("|".join(r"(?<!\w)" + re.escape(n) + r"(?!\w)" for n in names)), tuple(names)
 
 

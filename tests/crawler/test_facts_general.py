@@ -232,3 +232,13 @@ def test_a_descriptor_and_country_in_title_case_are_trimmed():
 ])
 def test_the_company_of_a_disputed_or_announced_cut(title, text, expected):
     assert _facts(title, text)["companies"][:1] == [expected]
+
+
+def test_a_short_form_of_the_company_is_the_company_when_another_is_named():
+    got = _facts("Grup Media Sinar Pagi Rumahkan Wartawan, Berita Rutin Ditulis AI",
+                 "Grup Media Sinar Pagi merumahkan wartawan dari empat portal miliknya karena berita rutin kini ditulis "
+                 "AI.\n"
+                 "Dalam keterangannya, Sinar Pagi menyebut 120 wartawan terkena PHK, dua kali jumlah di Metro Kini.\n"
+                 "Metro Kini merumahkan 60 wartawan bulan lalu karena iklan turun.")
+    assert got["companies"][0] == "Grup Media Sinar Pagi"
+    assert got["jobs_cut"] == 120
