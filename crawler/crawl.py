@@ -331,7 +331,24 @@ def _run_spider(settings: Settings, store: Store, due: list[Source], storage: li
             log.error("an article could not be processed: %s: %s", type(exc).__name__, str(exc)[:200])
 
     crawler.signals.connect(item_error, signal=signals.item_error)
-    process.start(install_signal_handlers=True)
+    import gc
+
+    # the libraries' objects (Scrapy, lxml, trafilatura, the classifier) live as long as the process:
+    # the collector need not rescan them during the crawl, and a page's many short-lived objects
+    # need not trigger a collection every 700 allocations (issue 15; restored afterwards)
+    try:
+        import trafilatura  # noqa: F401  (the extractor's library: loaded before the heap is frozen)
+    except ImportError:
+        pass
+    thresholds = gc.get_threshold()
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(20_000, 20, 20)
+    try:
+        process.start(install_signal_handlers=True)
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
     if store.conn.in_transaction:  # the pipeline commits its last batch when the spider closes; never leave one open
         from .spider import StorePipeline
 
