@@ -605,7 +605,7 @@ _ORG_HEAD = {"grup", "group", "bank", "asuransi", "rumah", "rs", "hotel", "unive
 _ORG_HEAD_WORDS = _ORG_HEAD | {"media", "sakit", "the", "pt", "pemerintah", "kota", "kabupaten", "provinsi"}
 _APPOSITIVE = re.compile(r"\s*,\s*[a-z][^.,;:\"“”]{3,120},\s*")
 _NOT_APPOSITIVE = re.compile(r"(?:me|di|ber)\w+|(?:yang|dan|kata|ujar|tetapi|namun|sementara|sedangkan|tapi)\b")
-_GOV_ORG = re.compile(r"(?:Pemerintah\s+(?:Kota|Kabupaten|Provinsi)|Pemkot|Pemkab|Pemprov)\s+[A-Z]")
+_GOV_ORG = re.compile(r"(?:Pemerintah\s+(?:Kota|Kabupaten|Provinsi)|Pemkot|Pemkab|Pemprov|Kementerian|Badan|Dinas)\s+[A-Z]")
 # "Pemerintah Kota X di Provinsi Ontario, Kanada, memberhentikan ..."
 _GOV_PLACE_AFTER = re.compile(r"\s+di\s+(?:[A-Z][\w-]*\s*){1,3}(?:,\s*[A-Z][\w-]*)?,?")
 # capitalised descriptors before a name, never part of it ("Konglomerat Jepang X", "Koran Inggris X")
@@ -618,7 +618,7 @@ _EXEC_ONE = {"ceo", "cfo", "cto", "coo", "chro", "pendiri", "founder", "co-found
 
 
 _LEGAL_SUFFIX = {"tbk", "persero", "inc", "corp", "corporation", "co", "ltd", "llc", "plc", "sa", "ag", "gmbh", "se",
-                "nv", "bhd", "limited", "group", "grup"}  # ("TaniHub Group" is shown "TaniHub")
+                "nv", "bhd", "limited", "group", "grup", "abp", "oyj", "asa", "ab", "spa", "bv", "pte", "sdn", "kk"}  # ("TaniHub Group" is shown "TaniHub")
 
 
 def _shown_name(toks: tuple[str, ...] | list[str]) -> str:
@@ -778,7 +778,7 @@ def _companies(t_rec: _Text, psents: list[list[_Text]], ai_names: set[str], layo
             for m in _cap_seqs(s):
                 toks = _trim_cap_seq(m.group(1))
                 gov = False
-                if m.group(1).startswith(("Pemerintah ", "Pem")) and _GOV_ORG.match(m.group(1)):
+                if m.group(1).startswith(("Pem", "Kementerian ", "Badan ", "Dinas ")) and _GOV_ORG.match(m.group(1)):
                     # a city or regency government that cuts its own staff is the employer named
                     # ("Pemerintah Kota X memberhentikan 90 petugas"); otherwise it is a place or a person
                     rest = s[m.end():]

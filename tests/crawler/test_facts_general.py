@@ -242,3 +242,19 @@ def test_a_short_form_of_the_company_is_the_company_when_another_is_named():
                  "Metro Kini merumahkan 60 wartawan bulan lalu karena iklan turun.")
     assert got["companies"][0] == "Grup Media Sinar Pagi"
     assert got["jobs_cut"] == 120
+
+
+def test_a_ministry_that_cuts_its_own_staff_is_named_and_one_that_records_a_cut_is_not():
+    got = _facts("Kementerian Arsip Pangkas 900 Pegawai Honorer, Diganti Sistem AI",
+                 "Kementerian Arsip Nasional memangkas 900 pegawai honorer karena pengarsipan kini dikerjakan sistem AI.")
+    assert got["companies"][:1] == ["Kementerian Arsip Nasional"]
+    got = _facts("Kemnaker Catat 700 Pekerja Call Center Kena PHK karena AI",
+                 "Kementerian Ketenagakerjaan mencatat 700 pekerja call center PT Suara Kontak Andalan terkena PHK "
+                 "karena voicebot berbasis AI.")
+    assert got["companies"][:1] == ["Suara Kontak Andalan"]
+
+
+def test_nordic_legal_suffixes_are_not_shown():
+    got = _facts("Bank Fjordia Pangkas 1.200 Posisi, Chatbot AI Jawab Nasabah",
+                 "Fjordia Bank Abp memangkas 1.200 posisi karena chatbot berbasis AI kini menjawab nasabah.")
+    assert got["companies"][:1] == ["Fjordia Bank"]
