@@ -1036,25 +1036,23 @@ class _Words:
     """_word_re(words), searched fast: ``in_(s)`` is ``pattern.search(s) is not None``, but the
     pattern is only tried where one of the words occurs in _fold(s) (aligned character by
     character with s; a match at i spells one of the words there), instead of at every position."""
-    __slots__ = ("pattern", "starts")
+    __slots__ = ("pattern", "words")
 
     def __init__(self, words) -> None:
         self.pattern = _word_re(tuple(words))
-        # finds, in a folded text, each position where one of the words starts (case-sensitive
-        # literals: the regex engine skips ahead to their first letters)
-        self.starts = re.compile("|".join(re.escape(w) for w in sorted({w.lower() for w in words})))
+        self.words = tuple(sorted({w.lower() for w in words}))
 
     def in_(self, s: str, fold: str | None = None) -> bool:
         if fold is None:
             fold = _fold(s, s.lower())
         match = self.pattern.match
-        find = self.starts.search
-        m = find(fold)
-        while m is not None:
-            i = m.start()
-            if match(s, i):
-                return True
-            m = find(fold, i + 1)
+        for w in self.words:
+            if w in fold:  # (a plain substring test per word is much cheaper than one regex scan)
+                i = fold.find(w)
+                while i >= 0:
+                    if match(s, i):
+                        return True
+                    i = fold.find(w, i + 1)
         return False
 
     def search(self, s: str):
