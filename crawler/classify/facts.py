@@ -22,15 +22,16 @@ also need an AI term.  Rules:
   "Cakrawala" of "Grup Media Cakrawala"), but not a local unit ("Corvane Indonesia").  One
   canonical form: no leading "PT", no trailing "Tbk", "(Persero)", "Group", "Inc", "Corporation"
   ("PT Bank Sagara Tbk" -> "Bank Sagara"); a well-known company is shown by its usual name.  A
-  city or regency government is named only when it cuts its own staff ("Pemerintah Kota X
-  memberhentikan ...").  Subject clues: a cut verb after the name, also after an appositive
+  city or regency government, a ministry or an agency is named only when it cuts its own staff
+  ("Pemerintah Kota X memberhentikan ...", "Kementerian X memangkas ...").  Subject clues: a cut verb after the name, also after an appositive
   ("X, pengelola 34 hotel, melepas ...") or a reporting verb ("X menyatakan akan memangkas"),
   "Manajemen X", an executive's title ("CEO X, Nama").
 ``jobs_cut`` -- the headline number of jobs cut: a number of workers in a sentence about a cut
   (the title's first, then the lead's -- the company's worldwide cut there ("Secara global, X
-  memangkas 6.500 staf") before a local office's share -- then the rest; with none, the title's
-  own "N <workers>" when the lead repeats N and the title does not forecast, hire, train or
-  compare).  Cut verbs include release, non-renewal and reduce before a number ("Lepas 300 Agen",
+  memangkas 6.500 staf") before a local office's share -- then the rest; with none, a named
+  company's headcount that went down in the lead ("dari 2.400 orang menjadi 1.500" -> 900, not a
+  dated one), else the title's own "N <workers>" when the lead repeats N and the title does not
+  forecast, hire, train or compare).  Cut verbs include release, non-renewal and reduce before a number ("Lepas 300 Agen",
   "Tak Perpanjang 140 Petugas", "Kurangi 260 Tenaga").  "12 ribu", "1,2 juta", "14.000",
   "setengah juta" parse; "sekitar 250 karyawan atau 30 persen" gives 250 and percent 30.0;
   "90 dari 270 pegawai" gives 90; after a cut verb any noun counts ("memberhentikan 80 tutor");
@@ -378,6 +379,32 @@ _TITLE_NOT_CUT = re.compile(r"\b(?:bisa|dapat|akan|bakal|berpotensi|terancam|dip
                             r"menambah|ciptakan|menciptakan|punya|memiliki)\b", _I)
 
 
+# a headcount that went down: "dari 2.400 orang menjadi sekitar 1.500"
+_FROM_TO = re.compile(r"\bdari\s+(?:sekitar\s+|hampir\s+|lebih\s+dari\s+)?(" + _NUM_TOKEN + r")(?:\s*(ribu|juta))?"
+                      r"(?:\s+\S+){0,2}?\s+(?:menjadi|jadi|ke)\s+(?:sekitar\s+|hanya\s+|tinggal\s+)?(" + _NUM_TOKEN
+                      + r")(?:\s*(ribu|juta))?", _I)
+_RISE = re.compile(r"\b(?:naik|bertambah|meningkat|menambah|tambah|tumbuh|melonjak|rekrut|merekrut)\b", _I)
+
+
+def _from_to(title: _Text, paras: list[list[_Text]], companies: list[str]) -> int | None:
+    """A named company's cut given as a headcount that went down in the title or the lead
+    ("mengurangi staf dari 2.400 orang menjadi 1.500", "jumlah karyawan turun dari 5.000 menjadi
+    3.800"): the difference.  Not a dated or earlier change, nor another company's."""
+    for r in [title] + [r for p in paras[:4] for r in p]:
+        s = r.text
+        if "dari" not in r.low or not _has_number(s, r.fflags):
+            continue
+        if _DATED.search(s) or _EARLIER.search(s) or _other_company_only(s, companies):
+            continue
+        for m in _FROM_TO.finditer(s):
+            if not rules._WORKER_RE.search(s) or _RISE.search(s[max(0, m.start() - 80):m.start()]):
+                continue
+            a, b = _num_from_match(m.group(1), m.group(2)), _num_from_match(m.group(3), m.group(4))
+            if a and b is not None and a > b >= 1 and not (_YEAR.match(m.group(1)) and 1990 <= a <= 2100):
+                return a - b
+    return None
+
+
 def _title_count(title: _Text, paras: list[list[_Text]]) -> int | None:
     """The title's number of workers ("Nasib 300 Agen Call Center X"), when no sentence about a
     cut gives one: a number right before a worker noun that the lead repeats, in a title that does
@@ -520,7 +547,7 @@ def _numbers(title: _Text, paras: list[list[_Text]],
     else:
         # no number in a sentence about a cut: the title's number of workers is the headline one
         # ("Nasib 300 Agen Call Center X Setelah Voicebot Datang")
-        jobs = _title_count(title, paras)
+        jobs = (_from_to(title, paras, companies) if companies else None) or _title_count(title, paras)
     return jobs, pct
 
 

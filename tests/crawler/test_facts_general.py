@@ -258,3 +258,23 @@ def test_nordic_legal_suffixes_are_not_shown():
     got = _facts("Bank Fjordia Pangkas 1.200 Posisi, Chatbot AI Jawab Nasabah",
                  "Fjordia Bank Abp memangkas 1.200 posisi karena chatbot berbasis AI kini menjawab nasabah.")
     assert got["companies"][:1] == ["Fjordia Bank"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Sejak memakai agen AI, Rantaiku mengurangi staf layanan pelanggan dari 2.400 orang menjadi sekitar 1.500.", 900),
+    ("Jumlah karyawan Rantaiku turun dari 5.000 menjadi 3.800 orang setelah memakai AI untuk layanan pelanggan.", 1200),
+    ("Jumlah karyawan Rantaiku naik dari 3.000 menjadi 3.400 orang meski perusahaan memakai AI.", None),
+])
+def test_a_headcount_from_a_to_b_is_a_cut_of_the_difference(text, expected):
+    got = _facts("Rantaiku Rampingkan Layanan Pelanggan, PHK karena AI", text)
+    assert got["jobs_cut"] == expected
+
+
+def test_a_dated_or_anonymous_headcount_change_is_not_the_cut():
+    got = _facts("Rantaiku Rampingkan Layanan Pelanggan, PHK karena AI",
+                 "Pada 2019 jumlah karyawan Rantaiku turun dari 900 menjadi 850 orang. Kini perusahaan memakai AI.")
+    assert got["jobs_cut"] is None
+    got = _facts("Di Balik PHK Startup: AI Ambil Alih Layanan Pelanggan",
+                 "Seorang pendiri startup mengaku mengurangi tim layanan dari 30 menjadi 6 orang setelah memakai "
+                 "chatbot AI, sehingga terjadi PHK.")
+    assert got["jobs_cut"] is None
