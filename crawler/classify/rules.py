@@ -721,6 +721,40 @@ def _is_mass(s: str) -> bool:
     return False
 
 
+def _heads(pattern: str) -> tuple[str, ...]:
+    """The words the alternatives of the first "(?:a|b\\s+c|...)" group in pattern start with: every
+    match of a pattern "\\b(?:...)..." starts with one of them."""
+    inner = pattern[pattern.index("(?:") + 3:]
+    inner = inner[:inner.index(")")]
+    heads = set()
+    for alt in inner.split("|"):
+        m = re.match(r"[a-z]+", alt)
+        if m is None or alt[m.end():m.end() + 1] in ("?", "*", "+", "{"):
+            raise ValueError(f"no literal head in {alt!r}")
+        heads.add(m.group())
+    # (a head that starts with another head occurs only where that one does)
+    return tuple(sorted(h for h in heads if not any(h != o and h.startswith(o) for o in heads)))
+
+
+_REPLACE_HEADS = _heads(_REPLACE.pattern)
+_WORKER_HEADS = _heads(_WORKER_RE.pattern)
+_CONCRETE_HEADS = _heads(_CONCRETE_WORKER.pattern)
+
+
+def _search_at(pat: re.Pattern, s: str, fold: str, heads: tuple[str, ...]) -> bool:
+    """pat.search(s) is not None, pat tried only where one of heads occurs in fold (= _fold(s),
+    aligned character by character with s): every match of pat starts with one of them."""
+    match = pat.match
+    for t in heads:
+        if t in fold:
+            i = fold.find(t)
+            while i >= 0:
+                if match(s, i):
+                    return True
+                i = fold.find(t, i + 1)
+    return False
+
+
 _NEG_LAY_STARTS = ("tidak", "tak", "bukan", "tanpa", "belum", "enggan", "bantah", "membantah", "menepis", "tepis",
                    "khawatir", "kekhawatiran", "cemas", "kecemasan", "takut", "ketakutan", "was-was")
 _NEG_AI_STARTS = ("bukan", "tidak", "tak")
@@ -781,8 +815,10 @@ def _analyse_sentence(para: int, s: str, rec: _Text | None = None, deny: bool | 
         if "ganti" in low or "alih" in low or "digitalisasi" in low:
             repl_num = (bool(fflags & _F_REPLACE_NUM) and _has_number(s, fflags)
                         and _REPLACE_NUM.search(s) is not None)
-            repl = bool(fflags & _F_REPLACE and _REPLACE.search(s) and _WORKER_RE.search(s))
-            repl_conc = bool(repl and _CONCRETE_WORKER.search(s) and "?" not in s)
+            fold = rec.fold
+            repl = bool(fflags & _F_REPLACE and _search_at(_REPLACE, s, fold, _REPLACE_HEADS)
+                        and _search_at(_WORKER_RE, s, fold, _WORKER_HEADS))
+            repl_conc = bool(repl and _search_at(_CONCRETE_WORKER, s, fold, _CONCRETE_HEADS) and "?" not in s)
         anaphor = (bool(fflags & _F_ANAPHOR) and bool(fflags & _F_ANAPHOR_DET)
                    and _ANAPHOR.search(s) is not None)
         headcount = (bool(flags & _F_HEADCOUNT) and ("lebih" in low or "lagi" in low or "jumlah" in low

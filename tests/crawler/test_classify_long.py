@@ -157,3 +157,15 @@ def test_capitalised_sequences_equal_the_regex():
     for s in texts:
         assert [(m.span(), m.group(1)) for m in facts._cap_seqs(s)] == \
             [(m.span(), m.group(1)) for m in facts._CAP_SEQ.finditer(s)], s
+
+
+@pytest.mark.parametrize("name", ["REPLACE", "WORKER", "CONCRETE"])
+def test_search_from_the_heads_equals_the_regex(name):
+    pat, heads = {"REPLACE": (rules._REPLACE, rules._REPLACE_HEADS), "WORKER": (rules._WORKER_RE, rules._WORKER_HEADS),
+                  "CONCRETE": (rules._CONCRETE_WORKER, rules._CONCRETE_HEADS)}[name]
+    texts = TRICKY + [c["title"] for c in CASES.values()] + [
+        s for c in CASES.values() for p in c["text"].split("\n") for s in rules._split_sents(p)] + [
+        "İkaryawan", "ſtaf", "STAFF-nya", "x-karyawan", "karyawanx", "Mengganti", "diambil  alih", "-ganti",
+        "tenaga kerja", "TENAGA\tMANUSIA", "digantikan", "pekerjaannya"]
+    for s in texts:
+        assert rules._search_at(pat, s, rules._fold(s, s.lower()), heads) == (pat.search(s) is not None), s
