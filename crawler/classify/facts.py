@@ -630,6 +630,11 @@ _ORG_HEAD = {"grup", "group", "bank", "asuransi", "rumah", "rs", "hotel", "unive
              "klinik", "apotek", "perumda", "pdam"}
 # head words that may stand before a shorter form of the same name ("Grup Media" Cakrawala)
 _ORG_HEAD_WORDS = _ORG_HEAD | {"media", "sakit", "the", "pt", "pemerintah", "kota", "kabupaten", "provinsi"}
+# names of unions, associations and regulators: their acronyms are not a company's
+_NOT_EMPLOYER_HEAD = {"serikat", "konfederasi", "federasi", "asosiasi", "otoritas", "badan", "komisi", "kementerian",
+                      "lembaga", "dewan", "ikatan", "persatuan", "perhimpunan", "aliansi", "gabungan", "himpunan",
+                      "koalisi", "organisasi", "forum"}
+_ACRONYM_DEF = re.compile(r"((?:PT[ \t]+)?[A-Z][\w&.-]*(?:[ \t]+[A-Z][\w&.-]*){1,6})[ \t]+\(([A-Z][A-Z0-9-]{1,7})\)")
 _APPOSITIVE = re.compile(r"\s*,\s*[a-z][^.,;:\"“”]{3,120},\s*")
 _NOT_APPOSITIVE = re.compile(r"(?:me|di|ber)\w+|(?:yang|dan|kata|ujar|tetapi|namun|sementara|sedangkan|tapi)\b")
 _GOV_ORG = re.compile(r"(?:Pemerintah\s+(?:Kota|Kabupaten|Provinsi)|Pemkot|Pemkab|Pemprov|Kementerian|Badan|Dinas)\s+[A-Z]")
@@ -902,6 +907,8 @@ def _companies(t_rec: _Text, psents: list[list[_Text]], ai_names: set[str], layo
                     w *= 0.3  # another company named to describe or compare ("ByteDance, induk TikTok, ...")
                 elif not known and "menurut" in bw[-4:]:
                     w *= 0.3  # a source ("Menurut lembaga pemantau X, ...")
+                if not known and not gov and m.group(1).split()[0].lower() in _NOT_EMPLOYER_HEAD:
+                    w *= 0.6  # read out of a union's or regulator's name ("Serikat Pekerja Pusat Kontak X")
                 if is_title:
                     w *= 1.6
                 sent_start = start == 0 or s[:start].rstrip()[-1:] in (".", "!", "?", '"', "“", "", "-", "–", "—", ":")
@@ -923,6 +930,27 @@ def _companies(t_rec: _Text, psents: list[list[_Text]], ai_names: set[str], layo
                         display[key] = shown
     # a name that only ever opens a longer one ("Kontakta" of "Kontakta Layan Nusantara", "Warta"
     # of "Warta Kini") is that longer name, unless both are well-known companies
+    # an acronym or ticker defined after a name ("PT Kereta Sinar Nusantara (KSN)", "... Tbk (BBSJ)")
+    # is that name
+    if "(" in all_text:
+        for m in _ACRONYM_DEF.finditer(all_text):
+            acr = m.group(2).lower()
+            if acr not in scores or acr in _KNOWN_SET:
+                continue
+            raw = m.group(1).split()
+            if any(w.lower() in _NOT_EMPLOYER_HEAD for w in raw[:2]):
+                del scores[acr]  # a union's or regulator's acronym ("Serikat Pekerja Bank X (SP-BX)")
+                continue
+            toks = list(_trim_cap_seq(m.group(1)))
+            cut_off = [w.lower() for w in raw[:len(raw) - len(toks)]] if toks and raw[-len(toks):] == toks else None
+            if (cut_off is None or any(w in _NOT_EMPLOYER_HEAD for w in cut_off + [t.lower() for t in toks])
+                    or any(w not in _STOP_CAP and w not in _NOT_COMPANY for w in cut_off)):
+                continue  # a union or regulator ("Serikat Pekerja ... (SPPKI)"), or not the whole name
+            cand = _company_name(" ".join(toks))
+            if cand and cand[1] in scores and cand[1] != acr:
+                scores[cand[1]] += scores.pop(acr)
+                if acr in proper:
+                    proper.add(cand[1])
     # a short form that ends a longer name after organisation words ("Cakrawala" of "Grup Media
     # Cakrawala", "Mitra Jaya" of "Asuransi Mitra Jaya") is the longest such name
     for k in sorted(scores, key=len):

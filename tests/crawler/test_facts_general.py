@@ -278,3 +278,27 @@ def test_a_dated_or_anonymous_headcount_change_is_not_the_cut():
                  "Seorang pendiri startup mengaku mengurangi tim layanan dari 30 menjadi 6 orang setelah memakai "
                  "chatbot AI, sehingga terjadi PHK.")
     assert got["jobs_cut"] is None
+
+
+def test_an_acronym_defined_after_the_name_is_that_name():
+    got = _facts("KSN PHK 300 Karyawan Loket, Tiket Dijual Lewat Aplikasi AI",
+                 "Jakarta - PT Kereta Sinar Nusantara (KSN) memberhentikan 300 karyawan loket karena penjualan tiket "
+                 "kini lewat aplikasi berbasis AI.\nKSN menyebut pesangon dibayar penuh. Menurut KSN, aplikasi itu "
+                 "melayani 80 persen pembeli.")
+    assert got["companies"] == ["Kereta Sinar Nusantara"]
+    got = _facts("Emiten Ritel BBSJ PHK 450 Kasir karena AI",
+                 "PT Belanja Baru Sejahtera Tbk (BBSJ) memutus hubungan kerja 450 kasir karena kasir swalayan berbasis AI.")
+    assert got["companies"] == ["Belanja Baru Sejahtera"]
+
+
+def test_a_unions_acronym_is_not_merged_into_a_company():
+    got = _facts("Serikat: 200 Agen Pusat Kontak Lintas Kena PHK karena Voicebot",
+                 "Serikat Pekerja Pusat Kontak Nusantara (SPPKN) menyebut 200 agen PT Lintas Suara Andalan terkena PHK "
+                 "karena voicebot berbasis AI.\nSPPKN meminta perusahaan membayar pesangon penuh.")
+    assert got["companies"][0] == "Lintas Suara Andalan"
+    assert "SPPKN" not in got["companies"]
+    got = _facts("Serikat Pekerja Bank Rinjani Protes 900 Posisi Diganti Layanan Digital",
+                 "Jakarta - Serikat Pekerja Bank Rinjani (SP-BR) menolak rencana manajemen menghapus 900 posisi di "
+                 "kantor cabang karena otomatisasi layanan berbasis AI.\nKetua SP-BR mengatakan teller diminta melatih "
+                 "sistem baru.")
+    assert got["companies"][:1] == ["Bank Rinjani"]
