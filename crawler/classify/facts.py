@@ -30,8 +30,9 @@ also need an AI term.  Rules:
   (the title's first, then the lead's -- the company's worldwide cut there ("Secara global, X
   memangkas 6.500 staf") before a local office's share -- then the rest; with none, a named
   company's headcount that went down in the lead ("dari 2.400 orang menjadi 1.500" -> 900, not a
-  dated one), else the title's own "N <workers>" when the lead repeats N and the title does not
-  forecast, hire, train or compare).  Cut verbs include release, non-renewal and reduce before a number ("Lepas 300 Agen",
+  dated one), else "jumlahnya sekitar N orang" in the first paragraphs (not "karyawan yang
+  jumlahnya ..."), else the title's own "N <workers>" when the lead repeats N and the title does
+  not forecast, hire, train or compare).  Cut verbs include release, non-renewal and reduce before a number ("Lepas 300 Agen",
   "Tak Perpanjang 140 Petugas", "Kurangi 260 Tenaga").  "12 ribu", "1,2 juta", "14.000",
   "setengah juta" parse; "sekitar 250 karyawan atau 30 persen" gives 250 and percent 30.0;
   "90 dari 270 pegawai" gives 90; after a cut verb any noun counts ("memberhentikan 80 tutor");
@@ -405,6 +406,26 @@ def _from_to(title: _Text, paras: list[list[_Text]], companies: list[str]) -> in
     return None
 
 
+# "jumlahnya sekitar 270 orang" after a cut without a figure
+_ITS_NUMBER = re.compile(r"\bjumlah(?:nya|\s+(?:itu|tersebut))\s+(?:\S+\s+){0,3}?(" + _NUM_TOKEN
+                         + r")(?:\s*(ribu|juta))?\s+" + _JOB_WORKER + r"\b", _I)
+
+
+def _its_number(paras: list[list[_Text]]) -> int | None:
+    """The cut's number given in a later sentence of the lead ("Menurut sumber internal, jumlahnya
+    sekitar 270 orang"), when no sentence about the cut states one."""
+    for p in paras[:8]:
+        for r in p:
+            if "jumlah" in r.low and _has_number(r.text, r.fflags):
+                m = _ITS_NUMBER.search(r.text)
+                if m and not _EARLIER.search(r.text) and not r.text[:m.start()].rstrip().endswith("yang"):
+                    # ("karyawan yang jumlahnya mencapai 800 orang" is the workforce)
+                    v = _num_from_match(m.group(1), m.group(2))
+                    if v and v >= 2:
+                        return v
+    return None
+
+
 def _title_count(title: _Text, paras: list[list[_Text]]) -> int | None:
     """The title's number of workers ("Nasib 300 Agen Call Center X"), when no sentence about a
     cut gives one: a number right before a worker noun that the lead repeats, in a title that does
@@ -547,7 +568,8 @@ def _numbers(title: _Text, paras: list[list[_Text]],
     else:
         # no number in a sentence about a cut: the title's number of workers is the headline one
         # ("Nasib 300 Agen Call Center X Setelah Voicebot Datang")
-        jobs = (_from_to(title, paras, companies) if companies else None) or _title_count(title, paras)
+        jobs = ((_from_to(title, paras, companies) if companies else None) or _its_number(paras)
+                or _title_count(title, paras))
     return jobs, pct
 
 

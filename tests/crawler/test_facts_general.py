@@ -302,3 +302,15 @@ def test_a_unions_acronym_is_not_merged_into_a_company():
                  "kantor cabang karena otomatisasi layanan berbasis AI.\nKetua SP-BR mengatakan teller diminta melatih "
                  "sistem baru.")
     assert got["companies"][:1] == ["Bank Rinjani"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Awanpay memangkas 15 persen stafnya karena verifikasi kini dikerjakan AI. Menurut sumber internal, jumlahnya "
+     "sekitar 270 orang.", 270),
+    ("Awanpay memangkas staf verifikasi karena AI. Jumlah karyawan yang terdampak diperkirakan 310 orang.", 310),
+    ("Awanpay memangkas staf verifikasi karena AI. Jumlah karyawan Awanpay saat ini mencapai 4.000 orang.", None),
+    ("Awanpay memangkas staf verifikasi karena AI. Manajemen menyampaikan hal itu kepada karyawan yang jumlahnya "
+     "sekitar 900 orang.", None),
+])
+def test_the_number_of_the_cut_given_in_a_later_sentence(text, expected):
+    assert _facts("Awanpay Pangkas Staf Verifikasi, AI Ambil Alih", text)["jobs_cut"] == expected
