@@ -43,6 +43,9 @@ Rules:
   a source whose article pages were not all answered: the next crawl reads
   its feed in full and requests the entries left over (a 304 would lose
   them).
+- Articles are written in batches (``StorePipeline``): at most
+  ``BATCH_ITEMS`` items or ``BATCH_SECONDS`` per transaction, each item in
+  its own savepoint, everything committed when the spider closes.
 - Sitemap indexes are followed newest child first, at most
   ``MAX_SITEMAP_DEPTH`` levels below the source and ``MAX_CHILD_SITEMAPS``
   child sitemaps per source per crawl.
