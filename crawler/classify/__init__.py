@@ -86,7 +86,7 @@ hiring, ...), the text head sees the text only (an opinion independent of the ru
     no veto and ((rules match and max(p, p_text) >= lo) or p >= hi or p_text >= hi_text)
 
 with the constants stored in the model file (chosen by grouped cross-validation: lo 0.05, hi
-0.9, hi_text 0.9).  ``score`` is, for a match, the strongest opinion that flagged it (p, p_text
+0.9, hi_text 0.8).  ``score`` is, for a match, the strongest opinion that flagged it (p, p_text
 over hi_text, or the rules' score if the rules matched); otherwise the hybrid probability p
 (capped by the rules' score when vetoed); the rules' score when the model did not run.
 

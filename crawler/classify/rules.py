@@ -1189,7 +1189,8 @@ def vetoes(f: dict) -> list[str]:
     the layoffs, unless the title's denial is of the AI link), the cut's AI link denied with no
     sentence linking the cut to AI and no AI in the title (a title naming a cut and denying its AI
     link, "TCS PHK 12 Ribu Karyawan, Bantah Karena AI", frames the piece around AI: disputed, no
-    veto), the firing of one person (CEO/CTO/CFO/... dipecat, memberhentikan sang direktur), a forecast or survey with no cut that has happened, a hiring story
+    veto), a non-AI cause given ("PHK 200 Karyawan karena Pendanaan Seret") when no sentence links the
+    cut to AI and the title has no AI term, the firing of one person (CEO/CTO/CFO/... dipecat, memberhentikan sang direktur), a forecast or survey with no cut that has happened, a hiring story
     amid layoffs, AI or layoffs appearing only in boilerplate (then the pre-filter gate is closed)."""
     sig, reasons = f["sig"], f["reasons"]
     if not sig["gate"]:  # (the rules cannot match either: they need a layoff and an AI term)
@@ -1202,6 +1203,8 @@ def vetoes(f: dict) -> list[str]:
         out.append("veto: PHK disangkal")
     if sig["deny_ai"] and sig["links"] == 0 and sig["weak_links"] < 0.4 and not sig["t_ai"]:
         out.append("veto: kaitan AI dibantah, tak ada yang mengaitkan PHK dengan AI")
+    if (sig["t_nonai"] or sig["n_nonai"]) and not sig["t_ai"] and "tanpa kaitan sebab PHK-AI" in reasons:
+        out.append("veto: sebab lain disebut, tak ada kaitan PHK dengan AI")
     if "negatif: pemecatan individu" in reasons and not sig["t_mass"]:
         out.append("veto: pemecatan satu orang")
     if sig["t_hiring_amid"]:

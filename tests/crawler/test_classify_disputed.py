@@ -240,3 +240,29 @@ def test_one_executive_fired_is_vetoed(title, lead):
                                   "sistem AI.\nOJK tengah memeriksa insiden tersebut.")
     assert not v.match, v.reasons
     assert "veto: pemecatan satu orang" in _vetoes(v), v.reasons
+
+
+def test_title_giving_a_non_ai_cause_vetoes_a_model_only_match():
+    # the cause given is funding and no sentence links the cut to AI: a confident model alone must
+    # not flag it, however much AI the company sells
+    M.set_model(_confident_model())
+    v = C.classify("Startup Edukasi Pintarin PHK 200 Karyawan, Pendanaan Seret",
+                   "Startup edukasi Pintarin memutus hubungan kerja 200 karyawan setelah gagal mendapat "
+                   "pendanaan seri C.\n"
+                   "Perusahaan yang menjual tutor berbasis kecerdasan buatan (AI) itu kini fokus pada "
+                   "bisnis yang sudah untung.\n"
+                   "Pendiri Pintarin mengatakan investor menahan dana sejak awal tahun.\n"
+                   "Aplikasi tutor AI Pintarin tetap berjalan seperti biasa.")
+    assert not v.match, v.reasons
+    assert any("sebab lain" in r for r in _vetoes(v)), v.reasons
+
+
+def test_title_with_a_cause_word_but_an_ai_link_is_not_vetoed():
+    M.set_model(_confident_model())
+    v = C.classify("Bank Lestari PHK 300 Pegawai Cabang setelah Chatbot AI Ambil Alih Layanan",
+                   "Bank Lestari memberhentikan 300 pegawai cabang tahun ini.\n"
+                   "Manajemen menyebut layanan nasabah kini ditangani chatbot AI sehingga pegawai cabang "
+                   "tidak lagi dibutuhkan.\n"
+                   "Serikat pekerja menilai PHK itu terjadi karena otomatisasi layanan.")
+    assert v.match, v.reasons
+    assert not _vetoes(v), v.reasons

@@ -3,8 +3,8 @@
 A new way of writing an AI-linked cut ("mengistirahatkan N awak, tugasnya dialihkan ke AI")
 that the shipped model misses. Editors mark a handful of such articles in the grey zone;
 `pantau labels export` + `pantau train` + `pantau reclassify` then flag an unseen article of
-the pattern, and no verdict that was right on the repository's labelled fixtures or the blind
-holdout flips. All articles here are written for this test.
+the pattern, and no verdict that was right on the repository's labelled fixtures (pantau train's
+default data) flips. All articles here are written for this test.
 """
 
 from __future__ import annotations
@@ -62,12 +62,23 @@ def test_labels_teach_the_model_a_new_pattern_without_flipping_right_verdicts(tm
     M.reset()
     unseen_title, unseen_text = pattern_article(*UNSEEN)
     assert not classify(unseen_title, unseen_text).match, "precondition: the shipped model misses the pattern"
-    checked = load(FIXTURES / "classify_cases.jsonl") + load(FIXTURES / "classify_holdout.jsonl")
-    blind = FIXTURES / "classify_holdout_blind.jsonl"
-    if blind.exists():
-        checked += load(blind)
+    from crawler.classify.train import DEFAULT_DATA
+
+    # "before": a model trained the same way from the same data, without the editors' labels (the
+    # shipped model also saw the dev set and the stream, which a clone does not have)
+    baseline = tmp_path / "baseline.npz"
+    (tmp_path / "base").mkdir()
+    base = run_pantau("train", "--data", *map(str, DEFAULT_DATA), "-o", str(baseline),
+                      env=make_env(None, tmp_path / "base" / "pantau.db"), timeout=500)
+    assert base.returncode == 0, base.stderr
+    checked = [r for path in DEFAULT_DATA for r in load(path)]
     truth = {r["id"]: bool(r["label"]) for r in checked}
-    before = verdicts(checked)
+    M.set_model(M.load(baseline))
+    try:
+        assert not classify(unseen_title, unseen_text).match, "precondition: the baseline model misses it"
+        before = verdicts(checked)
+    finally:
+        M.reset()
     right_before = {i for i, v in before.items() if v == truth[i]}
 
     # the articles are stored; editors see them in the grey zone and press ✅
@@ -97,8 +108,8 @@ def test_labels_teach_the_model_a_new_pattern_without_flipping_right_verdicts(tm
     assert labels.returncode == 0, labels.stderr
     (tmp_path / "labels.jsonl").write_text(labels.stdout, encoding="utf-8")
     assert len(labels.stdout.splitlines()) == len(PATTERN)
-    train = run_pantau("train", "--data", str(FIXTURES / "classify_cases.jsonl"),
-                       str(FIXTURES / "classify_holdout.jsonl"), str(tmp_path / "labels.jsonl"),
+    # the operator's labels go in beside the repository's labelled fixtures (pantau train's default data)
+    train = run_pantau("train", "--data", *map(str, DEFAULT_DATA), str(tmp_path / "labels.jsonl"),
                        env=env, timeout=500)
     assert train.returncode == 0, train.stderr
     assert "cross-validation" in train.stdout
