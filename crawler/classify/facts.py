@@ -19,9 +19,10 @@ also need an AI term.  Rules:
   Post" -> "The Meridian Post"), organisation words that open it are kept ("Grup Media X", "Bank
   X", "Asuransi X", "Grup Rumah Sakit X"; "Grup Lufthansa" is Lufthansa), and a short form that
   opens or ends a longer name is that name ("Kontakta" of "PT Kontakta Layan Nusantara",
-  "Cakrawala" of "Grup Media Cakrawala"), but not a local unit ("Corvane Indonesia").  One
-  canonical form: no leading "PT", no trailing "Tbk", "(Persero)", "Group", "Inc", "Corporation"
-  ("PT Bank Sagara Tbk" -> "Bank Sagara"); a well-known company is shown by its usual name.  A
+  "Cakrawala" of "Grup Media Cakrawala"), but not a local unit ("Corvane Indonesia").  A name is
+  shown as written, with a leading "PT" and a "Group" (as the labelled data writes them: "PT Sanken
+  Indonesia", "BT Group"), without a trailing "Tbk", "(Persero)", "Inc", "Corporation" ("PT Bank
+  Sagara Tbk" -> "PT Bank Sagara"); a well-known company is shown by its usual name.  A
   city or regency government, a ministry or an agency is named only when it cuts its own staff
   ("Pemerintah Kota X memberhentikan ...", "Kementerian X memangkas ...").  Subject clues: a cut verb after the name, also after an appositive
   ("X, pengelola 34 hotel, melepas ...") or a reporting verb ("X menyatakan akan memangkas"),
@@ -672,15 +673,13 @@ _EXEC_ONE = {"ceo", "cfo", "cto", "coo", "chro", "pendiri", "founder", "co-found
 
 
 _LEGAL_SUFFIX = {"tbk", "persero", "inc", "corp", "corporation", "co", "ltd", "llc", "plc", "sa", "ag", "gmbh", "se",
-                "nv", "bhd", "limited", "group", "grup", "abp", "oyj", "asa", "ab", "spa", "bv", "pte", "sdn", "kk"}  # ("TaniHub Group" is shown "TaniHub")
+                "nv", "bhd", "limited", "abp", "oyj", "asa", "ab", "spa", "bv", "pte", "sdn", "kk"}
 
 
 def _shown_name(toks: tuple[str, ...] | list[str]) -> str:
-    """How a little-known company is shown: as written, without a leading "PT" and a trailing
-    "Tbk" / "(Persero)" (one canonical form: "PT Bank Sagara Tbk" is "Bank Sagara")."""
+    """How a little-known company is shown: as written (a leading "PT" and a "Group" kept), without
+    a trailing "Tbk" / "(Persero)" / "Inc" ("PT Bank Sagara Tbk" is "PT Bank Sagara")."""
     words = [w for w in " ".join(toks).strip(" ,.;:-'\"").split()]
-    if len(words) > 1 and words[0] == "PT":
-        words.pop(0)
     while len(words) > 1 and words[-1].strip(".,()").lower() in _LEGAL_SUFFIX:
         words.pop()
     return " ".join(words).strip(" ,.;:-'\"")

@@ -179,13 +179,13 @@ def test_multi_word_province_and_syndication_line_are_not_companies():
                  "mesin jahit otomatis berbasis AI.\n"
                  'Artikel ini telah tayang di Kabarpabrik dengan judul "Pabrik Garmen Di Jawa Tengah Usai Pasang '
                  'Mesin Jahit Otomatis".')
-    assert got["companies"] == ["Rajut Sentosa Abadi"]
+    assert got["companies"] == ["PT Rajut Sentosa Abadi"]
 
 
 def test_accented_capital_inside_a_name():
     got = _facts("Pabrik Rumahkan 150 Pekerja karena Robot",
                  "PT Kain Élok Nusantara merumahkan 150 pekerja setelah memasang robot pemotong kain.")
-    assert got["companies"] == ["Kain Élok Nusantara"]
+    assert got["companies"] == ["PT Kain Élok Nusantara"]
 
 
 def test_part_of_a_total_and_an_equivalence():
@@ -244,13 +244,13 @@ def test_work_done_by_ai_for_n_agents_is_not_a_cut():
     assert got["jobs_cut"] is None and got["percent"] == 40.0
 
 
-def test_legal_prefix_dropped_and_story_key_ignores_it():
+def test_legal_prefix_kept_as_written_and_story_key_ignores_it():
     from crawler.stories import company_key
 
     got = _facts("Pusat Layanan Pelanggan Ganti 300 Agen dengan Voicebot",
                  "PT Suara Bening Nusantara mengganti 300 agen layanan pelanggan dengan voicebot berbasis AI.\n"
                  "Suara Bening Nusantara menyebut biaya operasional turun sepertiga.")
-    assert got["companies"] == ["Suara Bening Nusantara"]  # one canonical form: no "PT", no "Tbk"
+    assert got["companies"] == ["PT Suara Bening Nusantara"]  # as written (the labellers keep "PT")
     assert company_key("PT Suara Bening Nusantara") == company_key("Suara Bening Nusantara")
 
 

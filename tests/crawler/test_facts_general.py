@@ -66,11 +66,11 @@ def test_the_companys_global_cut_beats_a_local_office_share():
 
 # -- company names ------------------------------------------------------------------------------
 
-def test_legal_prefix_and_suffix_are_dropped():
+def test_legal_suffix_is_dropped_and_the_prefix_kept_as_written():
     got = _facts("Tutup 40 Cabang, Bank Pelita Hapus 700 Peran",
                  "PT Bank Pelita Tbk akan menghapus 700 peran di kantor cabangnya karena layanan kini lewat asisten "
                  "virtual berbasis AI.\nBank Pelita memiliki 6.000 karyawan.")
-    assert got["companies"][0] == "Bank Pelita"
+    assert got["companies"][0] == "PT Bank Pelita"
 
 
 @pytest.mark.parametrize("title, text, expected", [
@@ -134,7 +134,7 @@ def test_a_city_or_regency_alone_is_still_not_a_company():
                  "Pemerintah Kabupaten Sukoharjo mencatat PHK 300 pekerja di pabrik garmen PT Benang Sari Jaya "
                  "setelah mesin jahit otomatis berbasis AI dipasang.")
     keys = {_norm(c) for c in got["companies"]}
-    assert _norm("Benang Sari Jaya") in keys
+    assert _norm("PT Benang Sari Jaya") in keys
     assert not keys & {_norm("Sukoharjo"), _norm("Pemerintah Kabupaten Sukoharjo"), _norm("Kabupaten Sukoharjo")}
 
 
@@ -196,14 +196,14 @@ def test_pronoun_is_not_a_company():
     assert "Saya" not in got["companies"]
 
 
-def test_legal_and_group_suffixes_are_not_shown_and_a_local_unit_is_not_the_name():
+def test_legal_suffixes_are_not_shown_group_is_kept_and_a_local_unit_is_not_the_name():
     got = _facts("Rongwei Packaging Pangkas 300 Pekerja, Pabrik Pakai Robot AI",
                  "Rongwei Packaging Corporation memangkas 300 pekerja di pabriknya setelah memasang robot berbasis AI.")
     assert got["companies"][:1] == ["Rongwei Packaging"]
     got = _facts("Petani Digital Lestari PHK 70 Karyawan karena AI",
                  "Lestari Tani Group memberhentikan 70 karyawan karena penjualan kini diatur AI.\n"
                  "Lestari Tani menyebut keputusan itu berat.")
-    assert got["companies"][:1] == ["Lestari Tani"]
+    assert got["companies"][:1] == ["Lestari Tani Group"]
     got = _facts("Sorel Tutup Kantor, PHK 50 Staf karena AI",
                  "Kantor Sorel Analytics di Jakarta ikut terdampak. Sorel memangkas 50 staf karena riset kini "
                  "dikerjakan AI.\nSorel Indonesia belum memberi tanggapan.")
@@ -251,7 +251,7 @@ def test_a_ministry_that_cuts_its_own_staff_is_named_and_one_that_records_a_cut_
     got = _facts("Kemnaker Catat 700 Pekerja Call Center Kena PHK karena AI",
                  "Kementerian Ketenagakerjaan mencatat 700 pekerja call center PT Suara Kontak Andalan terkena PHK "
                  "karena voicebot berbasis AI.")
-    assert got["companies"][:1] == ["Suara Kontak Andalan"]
+    assert got["companies"][:1] == ["PT Suara Kontak Andalan"]
 
 
 def test_nordic_legal_suffixes_are_not_shown():
@@ -285,17 +285,17 @@ def test_an_acronym_defined_after_the_name_is_that_name():
                  "Jakarta - PT Kereta Sinar Nusantara (KSN) memberhentikan 300 karyawan loket karena penjualan tiket "
                  "kini lewat aplikasi berbasis AI.\nKSN menyebut pesangon dibayar penuh. Menurut KSN, aplikasi itu "
                  "melayani 80 persen pembeli.")
-    assert got["companies"] == ["Kereta Sinar Nusantara"]
+    assert got["companies"] == ["PT Kereta Sinar Nusantara"]
     got = _facts("Emiten Ritel BBSJ PHK 450 Kasir karena AI",
                  "PT Belanja Baru Sejahtera Tbk (BBSJ) memutus hubungan kerja 450 kasir karena kasir swalayan berbasis AI.")
-    assert got["companies"] == ["Belanja Baru Sejahtera"]
+    assert got["companies"] == ["PT Belanja Baru Sejahtera"]
 
 
 def test_a_unions_acronym_is_not_merged_into_a_company():
     got = _facts("Serikat: 200 Agen Pusat Kontak Lintas Kena PHK karena Voicebot",
                  "Serikat Pekerja Pusat Kontak Nusantara (SPPKN) menyebut 200 agen PT Lintas Suara Andalan terkena PHK "
                  "karena voicebot berbasis AI.\nSPPKN meminta perusahaan membayar pesangon penuh.")
-    assert got["companies"][0] == "Lintas Suara Andalan"
+    assert got["companies"][0] == "PT Lintas Suara Andalan"
     assert "SPPKN" not in got["companies"]
     got = _facts("Serikat Pekerja Bank Rinjani Protes 900 Posisi Diganti Layanan Digital",
                  "Jakarta - Serikat Pekerja Bank Rinjani (SP-BR) menolak rencana manajemen menghapus 900 posisi di "
