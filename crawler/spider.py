@@ -80,7 +80,7 @@ from . import netpolicy
 from .extract import decode_html, extract
 from .feeds import Entries, Entry, FeedError, parse_feed, parse_listing, parse_sitemap
 from .sources import Source
-from .store import Store, now_iso
+from .store import Store, now_iso, rollback_quietly
 from .urls import canonical_url, host_of
 
 log = logging.getLogger("pantau.crawl")
@@ -753,11 +753,7 @@ class StorePipeline:
         try:
             store.conn.execute("COMMIT")
         except BaseException:
-            if store.conn.in_transaction:
-                try:
-                    store.conn.execute("ROLLBACK")
-                except sqlite3.Error:
-                    pass
+            rollback_quietly(store.conn)
             raise
 
     def _commit_or_report(self) -> None:

@@ -46,6 +46,17 @@ _CORRUPT = ("malformed", "not a database", "file is encrypted", "corrupt")
 _NO_ROOM = ("full", "disk i/o error", "readonly", "read-only", "unable to open", "out of memory")
 
 
+def rollback_quietly(conn: sqlite3.Connection) -> None:
+    """Roll back the open transaction, if any, hiding a failed ROLLBACK: SQLite may already have
+    rolled back (disk full, corruption), and a second ROLLBACK would raise "cannot rollback - no
+    transaction is active" and hide the real error."""
+    if conn.in_transaction:
+        try:
+            conn.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass
+
+
 def db_error_message(exc: BaseException, path) -> str:
     """One line for an SQLite failure on ``path``: what happened and what to do.
 
@@ -624,13 +635,7 @@ class Store:
             yield self.db
             self.conn.execute("COMMIT")
         except BaseException:
-            # SQLite may already have rolled back (disk full, corruption): a second ROLLBACK would
-            # raise "cannot rollback - no transaction is active" and hide the real error
-            if self.conn.in_transaction:
-                try:
-                    self.conn.execute("ROLLBACK")
-                except sqlite3.Error:
-                    pass
+            rollback_quietly(self.conn)
             raise
 
     def migrate(self) -> list[str]:

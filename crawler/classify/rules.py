@@ -1081,15 +1081,7 @@ class _Words:
     def in_(self, s: str, fold: str | None = None) -> bool:
         if fold is None:
             fold = _fold(s, s.lower())
-        match = self.pattern.match
-        for w in self.words:
-            if w in fold:  # (a plain substring test per word is much cheaper than one regex scan)
-                i = fold.find(w)
-                while i >= 0:
-                    if match(s, i):
-                        return True
-                    i = fold.find(w, i + 1)
-        return False
+        return _search_at(self.pattern, s, fold, self.words)
 
     def search(self, s: str):
         return self.pattern.search(s)
