@@ -11,9 +11,10 @@ Run from the repo root:  .venv/bin/python bench/classify_eval.py [--quiet] [--no
 3. The labelled fixture pages (tests/fixtures/sites/manifest.json), scored on the text the crawler
    stores (the page through crawler.extract), with the model in use; every mistake listed.
 4. --blind: the team's current blind holdout (crawler.classify.train.BLIND_HOLDOUT,
-   tests/fixtures/classify_holdout_blind3.jsonl), scored once with the model in use (it is in no
-   training data; the earlier blind holdout, classify_holdout_blind.jsonl, was scored once in wave 2
-   and is training data since).
+   tests/fixtures/classify_holdout_blind4.jsonl, to be written before anyone looks at the model's
+   errors), scored once with the model in use (it is in no training data; the earlier blind
+   holdouts, classify_holdout_blind.jsonl (wave 2) and classify_holdout_blind3.jsonl (wave 3), were
+   each scored once and are training data since).
 Plus jobs_cut exact / company named on pos_company rows of the dev set (the facts).
 """
 from __future__ import annotations

@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT))
 from crawler.classify import classify  # noqa: E402
 
 STREAM = ROOT.parent / "shared" / "stream-dev" / "articles.jsonl.gz"
-BLIND = ROOT / "tests" / "fixtures" / "classify_holdout_blind3.jsonl"  # the current blind holdout
+BLIND = ROOT / "tests" / "fixtures" / "classify_holdout_blind4.jsonl"  # the current blind holdout (crawler.classify.train.BLIND_HOLDOUT)
 BANDS = (0.1, 0.2, 0.3, 0.35, 0.4, 0.5, 0.6)
 
 

@@ -42,7 +42,7 @@ from operator import or_
 
 from .lexicon import LEX
 
-RULES_VERSION = "2025.5"
+RULES_VERSION = "2025.6"
 # Bounded work (see the module docstring): the body is read sentence by sentence (by the rules and
 # by facts) only up to this many characters of cleaned text -- whole paragraphs, the one that
 # crosses the limit included.
@@ -336,14 +336,14 @@ _HEADCOUNT = re.compile(
 # negated, feared and denied layoffs are not layoffs: "tidak ada PHK", "bukan untuk mengganti karyawan",
 # "khawatir pekerjaannya digantikan AI", "membantah isu PHK"; "bukan karena otomatisasi" is not an AI link
 _NEG_LAY = re.compile(
-    r"\b(?:tidak|tak|bukan|tanpa|belum|enggan|(?:mem)?bantah|menepis|tepis)\s+"
+    r"\b(?:tidak|tak|bukan|tanpa|belum|enggan|(?:mem)?bantah|menepis|tepis|ketimbang|alih-alih)\s+"
     r"(?:(?:ada|akan|berencana|berniat|melakukan|untuk|pernah|perlu|terjadi|berujung|pada|sampai|hingga|"
     r"memicu|menyebabkan|mengakibatkan|rencana|isu|kabar|rumor|adanya|soal|ingin)\s+){0,3}"
     r"(?:(?:mem|di|ter)?-?phk(?!\s+(?:pertama|yang\s+pertama|kali|satu-satunya|hanya|sekadar|semata))\S*"
     r"|pemutusan\s+hubungan\s+kerja|(?:pengurangan|pemangkasan|mengurangi|memangkas)\s+(?:\S+\s+){0,2}?"
     r"(?:karyawan|pegawai|pekerja|tenaga\s+kerja|staf|sdm)"
     r"|(?:meng)?ganti(?:kan)?\s+(?:\S+\s+){0,2}?(?:karyawan|pegawai|pekerja|manusia|mereka|staf)"
-    r"|merumahkan|memecat|memberhentikan|dirumahkan|diberhentikan|dipecat)"
+    r"|merumahkan|memecat|pecat|memberhentikan|dirumahkan|diberhentikan|dipecat)"
     r"|\b(?:khawatir|kekhawatiran|cemas|kecemasan|takut|ketakutan|was-was)(?:\s+[^\s,.;:]+){0,4}?\s+"
     r"(?:terkena\s+|akan\s+)?(?:(?:mem|di|ter)?-?phk\S*|kehilangan|digantikan|gantikan|menggantikan|diganti|"
     r"tergantikan|tergusur|dipecat|dirumahkan)", _I)
@@ -440,7 +440,7 @@ _REPLACE = re.compile(
 # negatives
 _NEG_INDIVIDUAL = re.compile(
     r"(?:\b(?:CEO|CTO|CFO|COO|CMO|CIO|CPO|co-?founder|pendiri|direktur|eksekutif|bos|presiden|ketua|chief)\b[^.\n]{0,50}?"
-    r"\b(?:dipecat|memecat|pecat|pemecatan|diberhentikan|dicopot|didepak|dilengserkan)\b"
+    r"\b(?:dipecat|pemecatan|diberhentikan|dicopot|didepak|dilengserkan)\b"
     r"|\b(?:dipecat|memecat|pecat|pemecatan|mencopot|pencopotan|memberhentikan|pemberhentian)\s+(?:sang\s+)?"
     r"(?:CEO|CTO|CFO|COO|CMO|CIO|CPO|chief|co-?founder|pendiri|direktur|bos)\b"
     r"|\b(?:seorang|dua|tiga|empat)\s+(?:karyawan|pegawai|insinyur|teknisi|staf)\b)", _I)
@@ -708,7 +708,12 @@ def _has_number(s: str, fflags: int | None = None) -> bool:
 _MASSAL = re.compile(r"\b(?:massal|besar-besaran)\b", _I)
 
 
+_PERCENT_SIGN = re.compile(r"(\d)\s?%")
+
+
 def _is_mass(s: str) -> bool:
+    if "%" in s:  # "PHK 21% Karyawan" is "PHK 21 persen karyawan"
+        s = _PERCENT_SIGN.sub(r"\1 persen", s)
     fold = _fold(s, s.lower())
     if ("massal" in fold or "besar-besaran" in fold) and _MASSAL.search(s):
         return True
@@ -756,6 +761,7 @@ def _search_at(pat: re.Pattern, s: str, fold: str, heads: tuple[str, ...]) -> bo
 
 
 _NEG_LAY_STARTS = ("tidak", "tak", "bukan", "tanpa", "belum", "enggan", "bantah", "membantah", "menepis", "tepis",
+                   "ketimbang", "alih-alih",
                    "khawatir", "kekhawatiran", "cemas", "kecemasan", "takut", "ketakutan", "was-was")
 _NEG_AI_STARTS = ("bukan", "tidak", "tak")
 
@@ -1182,7 +1188,7 @@ def vetoes(f: dict) -> list[str]:
     sentence linking the cut to AI and no AI in the title (a title naming a cut and denying its AI
     link, "TCS PHK 12 Ribu Karyawan, Bantah Karena AI", frames the piece around AI: disputed, no
     veto), a non-AI cause given ("PHK 200 Karyawan karena Pendanaan Seret") when no sentence links the
-    cut to AI and the title has no AI term, the firing of one person (CEO/CTO/CFO/... dipecat, memberhentikan sang direktur), a forecast or survey with no cut that has happened, a hiring story
+    cut to AI, the title has no AI term and AI appears in at most two paragraphs, the firing of one person (CEO/CTO/CFO/... dipecat, memberhentikan sang direktur), a forecast or survey with no cut that has happened, a hiring story
     amid layoffs, AI or layoffs appearing only in boilerplate (then the pre-filter gate is closed)."""
     sig, reasons = f["sig"], f["reasons"]
     if not sig["gate"]:  # (the rules cannot match either: they need a layoff and an AI term)
@@ -1195,7 +1201,8 @@ def vetoes(f: dict) -> list[str]:
         out.append("veto: PHK disangkal")
     if sig["deny_ai"] and sig["links"] == 0 and sig["weak_links"] < 0.4 and not sig["t_ai"]:
         out.append("veto: kaitan AI dibantah, tak ada yang mengaitkan PHK dengan AI")
-    if (sig["t_nonai"] or sig["n_nonai"]) and not sig["t_ai"] and "tanpa kaitan sebab PHK-AI" in reasons:
+    if (sig["t_nonai"] or sig["n_nonai"]) and not sig["t_ai"] and sig["n_ai_paras"] <= 0.25 \
+            and "tanpa kaitan sebab PHK-AI" in reasons:
         out.append("veto: sebab lain disebut, tak ada kaitan PHK dengan AI")
     if "negatif: pemecatan individu" in reasons and not sig["t_mass"]:
         out.append("veto: pemecatan satu orang")

@@ -266,3 +266,34 @@ def test_title_with_a_cause_word_but_an_ai_link_is_not_vetoed():
                    "Serikat pekerja menilai PHK itu terjadi karena otomatisasi layanan.")
     assert v.match, v.reasons
     assert not _vetoes(v), v.reasons
+
+
+# --- wave 3, after blind holdout 3 was scored: an executive firing others, "ketimbang", "21%" ---------
+def test_an_executive_who_fires_a_team_is_not_one_person_fired():
+    # "CEO X Pecat 90 Persen Tim" -- the CEO fires others (active verb): a mass cut, not one person fired
+    v = C.classify("CEO Toko Daring Pecat 90 Persen Tim Layanan, Diganti Chatbot AI",
+                   "Pendiri sekaligus CEO toko daring Belanjaku mengumumkan telah memberhentikan 90 persen staf "
+                   "layanan pelanggan dan menggantinya dengan chatbot berbasis kecerdasan buatan.\n"
+                   "Menurut dia, chatbot itu menjawab pertanyaan pelanggan jauh lebih cepat sehingga biaya "
+                   "layanan turun 85 persen.\n"
+                   "Keputusan itu menuai kecaman warganet yang menilai perusahaan tidak berempati.")
+    assert v.match, v.reasons
+    assert "veto: pemecatan satu orang" not in _vetoes(v), v.reasons
+
+
+def test_retraining_instead_of_firing_vetoes():
+    # "Tak Pecat ..., Latih ..." and "ketimbang memberhentikan mereka": nobody was cut
+    M.set_model(_confident_model())
+    v = C.classify("Tak Pecat Staf Call Center, Peritel Mebel Latih 900 Orang Jadi Konsultan",
+                   "Peritel mebel Rumah Indah memilih melatih ulang 900 staf call center ketimbang memberhentikan "
+                   "mereka setelah sebagian besar pertanyaan pelanggan dijawab chatbot berbasis AI.\n"
+                   "Para staf kini menjadi konsultan desain interior yang melayani pelanggan lewat video.\n"
+                   "Manajemen menyebut program itu menambah penjualan.")
+    assert not v.match, v.reasons
+    assert "veto: PHK disangkal" in _vetoes(v), v.reasons
+
+
+def test_a_percent_sign_cut_is_a_mass_cut():
+    assert rules._is_mass("Portal Berita Kabarku PHK 21% Karyawan")
+    assert rules._is_mass("Portal Berita Kabarku PHK 21 Persen Karyawan")
+    assert not rules._is_mass("Saham Kabarku Turun 5%")
