@@ -8,6 +8,10 @@
   PANTAU_SOURCES, PANTAU_POLITE=0, PANTAU_DOWNLOAD_TIMEOUT=3).
 - ``run_pantau(*args, env=…, timeout=…)``: the real ``pantau`` console script.
 - ``write_sources(path, entries)``: a sources TOML file from dicts.
+- ``shipped_model``: the classifier uses the shipped model, whatever .env or PANTAU_* says on
+  the machine running the tests (reset before and after).
+- ``confident_model()``: a model sure that every article is an AI-layoff story (only the rules'
+  vetoes can stop it).
 """
 
 from __future__ import annotations
@@ -107,3 +111,23 @@ def news2():
 @pytest.fixture
 def pantau_env(tmp_path) -> dict[str, str]:
     return make_env(tmp_path)
+
+
+@pytest.fixture
+def shipped_model(monkeypatch, tmp_path):
+    from crawler.classify import model as M
+
+    monkeypatch.setenv("PANTAU_DB", str(tmp_path / "nodata" / "pantau.db"))
+    monkeypatch.delenv("PANTAU_MODEL", raising=False)
+    M.reset()
+    yield
+    M.reset()
+
+
+def confident_model():
+    import numpy as np
+
+    from crawler.classify import model as M
+
+    sure = M.Head(np.zeros(M.N_TOTAL, dtype=np.float32), 20.0, (1.0, 0.0))
+    return M.Model(Path("confident.npz"), sure, sure, {"version": "test"})

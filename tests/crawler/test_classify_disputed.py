@@ -11,30 +11,15 @@
 All article texts here are written for these tests (none is copied from any data set)."""
 from __future__ import annotations
 
-from pathlib import Path
-
-import numpy as np
 import pytest
 
 from crawler import classify as C
 from crawler.classify import model as M
 from crawler.classify import rules
+from tests.crawler.conftest import confident_model
 
 
-@pytest.fixture(autouse=True)
-def _fresh_model(monkeypatch, tmp_path):
-    # the shipped model, whatever .env or PANTAU_* says on the machine running the tests
-    monkeypatch.setenv("PANTAU_DB", str(tmp_path / "nodata" / "pantau.db"))
-    monkeypatch.delenv("PANTAU_MODEL", raising=False)
-    M.reset()
-    yield
-    M.reset()
-
-
-def _confident_model() -> M.Model:
-    # a model that is sure every article is an AI-layoff story: only the rules' vetoes can stop it
-    sure = M.Head(np.zeros(M.N_TOTAL, dtype=np.float32), 20.0, (1.0, 0.0))
-    return M.Model(Path("confident.npz"), sure, sure, {"version": "test"})
+pytestmark = pytest.mark.usefixtures("shipped_model")
 
 
 def _vetoes(v) -> list[str]:
@@ -77,7 +62,7 @@ def test_denied_ai_link_while_cutting_is_flagged_disputed(key):
 
 @pytest.mark.parametrize("key", list(DISPUTED))
 def test_denied_ai_link_is_no_veto_even_for_a_confident_model(key):
-    M.set_model(_confident_model())
+    M.set_model(confident_model())
     title, text = DISPUTED[key]
     v = C.classify(title, text)
     assert v.match and not _vetoes(v), v.reasons
@@ -113,7 +98,7 @@ def test_denied_ai_link_alone_is_not_an_ai_link():
 
 def test_denied_ai_link_with_ai_elsewhere_but_no_link_is_vetoed():
     # AI appears (a training fund "for the AI era"), but the only words on the cut's cause deny AI
-    M.set_model(_confident_model())
+    M.set_model(confident_model())
     v = C.classify("Operator Seluler Pangkas 4.000 Karyawan demi Efisiensi",
                    "Operator seluler Telekom Jaya memangkas 4.000 karyawan untuk menekan biaya operasional.\n"
                    "Perusahaan menyiapkan dana pelatihan agar karyawan terdampak siap bekerja di era kecerdasan "
@@ -179,7 +164,7 @@ def test_denied_or_negated_layoffs_are_not_flagged(key):
 
 @pytest.mark.parametrize("key", list(NOT_FLAGGED))
 def test_denied_or_negated_layoffs_veto_a_confident_model(key):
-    M.set_model(_confident_model())
+    M.set_model(confident_model())
     title, text, veto = NOT_FLAGGED[key]
     v = C.classify(title, text)
     assert not v.match, v.reasons
@@ -188,7 +173,7 @@ def test_denied_or_negated_layoffs_veto_a_confident_model(key):
 
 def test_negated_layoff_in_the_lead_does_not_veto_a_real_cut():
     # "bukan PHK massal" in the lead, but the article goes on to a real cut: no veto
-    M.set_model(_confident_model())
+    M.set_model(confident_model())
     v = C.classify("Pabrik Garmen Otomatiskan Lini Jahit",
                    "Manajemen pabrik garmen menyebut otomatisasi lini jahit bukan PHK massal.\n"
                    "Namun serikat mencatat pabrik memberhentikan 450 pekerja jahit sejak robot jahit dipasang.\n"
@@ -200,7 +185,7 @@ def test_negated_layoff_in_the_lead_does_not_veto_a_real_cut():
 def test_title_with_cut_and_denied_ai_link_is_not_vetoed():
     # the headline itself raises the AI question about a concrete cut: the piece is framed around AI,
     # the link is disputed -- even when the only AI words in the body are the company's denial
-    M.set_model(_confident_model())
+    M.set_model(confident_model())
     v = C.classify("Raksasa Konsultan Arunika PHK 9.000 Karyawan, Bantah karena AI",
                    "Perusahaan konsultan Arunika Global akan memberhentikan sekitar 9.000 karyawan tahun ini.\n"
                    "Sebagian besar yang terdampak berada di level manajer menengah.\n"
@@ -214,7 +199,7 @@ def test_title_with_cut_and_denied_ai_link_is_not_vetoed():
 
 def test_title_saying_no_mass_layoff_vetoes_even_with_a_rumoured_number():
     # "Bukan PHK Massal" in the title and a denial in the lead: the rumoured 3.000 is not a cut
-    M.set_model(_confident_model())
+    M.set_model(confident_model())
     v = C.classify("Heboh Kabar PHK karena AI, Operator Nusaseluler: Bukan PHK Massal",
                    "Manajemen Nusaseluler membantah kabar pemutusan hubungan kerja ribuan karyawan karena "
                    "perusahaan beralih ke kecerdasan buatan.\n"
@@ -235,7 +220,7 @@ def test_title_saying_no_mass_layoff_vetoes_even_with_a_rumoured_number():
      "generatif memuat angka keliru."),
 ])
 def test_one_executive_fired_is_vetoed(title, lead):
-    M.set_model(_confident_model())
+    M.set_model(confident_model())
     v = C.classify(title, lead + "\nPerusahaan menyebut pemecatan dilakukan karena kelalaian dalam pengawasan "
                                   "sistem AI.\nOJK tengah memeriksa insiden tersebut.")
     assert not v.match, v.reasons
@@ -245,7 +230,7 @@ def test_one_executive_fired_is_vetoed(title, lead):
 def test_title_giving_a_non_ai_cause_vetoes_a_model_only_match():
     # the cause given is funding and no sentence links the cut to AI: a confident model alone must
     # not flag it, however much AI the company sells
-    M.set_model(_confident_model())
+    M.set_model(confident_model())
     v = C.classify("Startup Edukasi Pintarin PHK 200 Karyawan, Pendanaan Seret",
                    "Startup edukasi Pintarin memutus hubungan kerja 200 karyawan setelah gagal mendapat "
                    "pendanaan seri C.\n"
@@ -258,7 +243,7 @@ def test_title_giving_a_non_ai_cause_vetoes_a_model_only_match():
 
 
 def test_title_with_a_cause_word_but_an_ai_link_is_not_vetoed():
-    M.set_model(_confident_model())
+    M.set_model(confident_model())
     v = C.classify("Bank Lestari PHK 300 Pegawai Cabang setelah Chatbot AI Ambil Alih Layanan",
                    "Bank Lestari memberhentikan 300 pegawai cabang tahun ini.\n"
                    "Manajemen menyebut layanan nasabah kini ditangani chatbot AI sehingga pegawai cabang "
@@ -283,7 +268,7 @@ def test_an_executive_who_fires_a_team_is_not_one_person_fired():
 
 def test_retraining_instead_of_firing_vetoes():
     # "Tak Pecat ..., Latih ..." and "ketimbang memberhentikan mereka": nobody was cut
-    M.set_model(_confident_model())
+    M.set_model(confident_model())
     v = C.classify("Tak Pecat Staf Call Center, Peritel Mebel Latih 900 Orang Jadi Konsultan",
                    "Peritel mebel Rumah Indah memilih melatih ulang 900 staf call center ketimbang memberhentikan "
                    "mereka setelah sebagian besar pertanyaan pelanggan dijawab chatbot berbasis AI.\n"

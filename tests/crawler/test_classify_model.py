@@ -16,18 +16,12 @@ import pytest
 from crawler import classify as C
 from crawler.classify import model as M
 from crawler.classify import rules
+from tests.crawler.conftest import confident_model
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(autouse=True)
-def _fresh_model(monkeypatch, tmp_path):
-    # the shipped model, whatever .env or PANTAU_* says on the machine running the tests
-    monkeypatch.setenv("PANTAU_DB", str(tmp_path / "nodata" / "pantau.db"))
-    monkeypatch.delenv("PANTAU_MODEL", raising=False)
-    M.reset()
-    yield
-    M.reset()
+pytestmark = pytest.mark.usefixtures("shipped_model")
 
 
 def test_shipped_model_is_small_hashed_and_loads_fast():
@@ -69,12 +63,6 @@ def test_gate_skips_the_model_for_articles_without_layoff_and_ai_terms():
     assert not any(r.startswith("model: ") for r in v.reasons)
 
 
-def _confident_model() -> M.Model:
-    # a model that is sure every article is an AI-layoff story
-    sure = M.Head(np.zeros(M.N_TOTAL, dtype=np.float32), 20.0, (1.0, 0.0))
-    return M.Model(Path("confident.npz"), sure, sure, {"version": "test"})
-
-
 @pytest.mark.parametrize("title,text,veto", [
     ("Bank Digital Bantah Kabar PHK karena AI",
      "Bank digital itu membantah kabar PHK massal karena kecerdasan buatan.\n"
@@ -89,7 +77,7 @@ def _confident_model() -> M.Model:
      "survei"),
 ])
 def test_vetoes_veto_even_when_the_model_is_confident(title, text, veto):
-    M.set_model(_confident_model())
+    M.set_model(confident_model())
     v = C.classify(title, text)
     assert not v.match, v.reasons
     assert any(r.startswith("veto: ") and veto in r for r in v.reasons), v.reasons
@@ -157,7 +145,7 @@ def test_hard_negatives_not_flagged(title, text):
 def test_boilerplate_only_mentions_never_reach_the_model():
     text = ("Harga cabai di pasar induk turun menjelang akhir pekan.\nPedagang berharap pasokan tetap lancar.\n"
             "Baca juga: Raksasa Teknologi PHK 10.000 Karyawan karena AI\nTags: PHK, AI, otomatisasi\n")
-    M.set_model(_confident_model())
+    M.set_model(confident_model())
     v = C.classify("Harga Cabai Turun", text)
     assert not v.match
     assert not any(r.startswith("model: ") for r in v.reasons)
