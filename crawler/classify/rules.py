@@ -726,6 +726,11 @@ def _is_mass(s: str) -> bool:
     return False
 
 
+def _sized(title: str) -> bool:
+    """The title gives the cut a size: many workers or a share ("PHK 1.300 Pekerja", "Pangkas 30%")."""
+    return _is_mass(title) or "%" in title or "persen" in title.lower()
+
+
 def _heads(pattern: str) -> tuple[str, ...]:
     """The words the alternatives of the first "(?:a|b\\s+c|...)" group in pattern start with: every
     match of a pattern "\\b(?:...)..." starts with one of them."""
@@ -1030,14 +1035,14 @@ def _evaluate(title: str, text: str, summary: str | None = None, signals: bool =
     # followed by AI in the lead, is a link unless something argues against it
     if (not title_link and tS.lay and tS.ai and not t_question and N == 0 and not tS.nonai
             and any(s.ai for s in sents if s.para < 2) and not any(s.nonai for s in sents if s.para < 3)
-            and (_is_mass(t_clean) or "%" in t_clean or "persen" in t_clean.lower())):
+            and _sized(t_clean)):
         links += 1
         A += 1.0
         reasons.append("judul: PHK + AI")
     # a title that names a concrete cut and denies its AI link ("TCS PHK 12 Ribu Karyawan, Bantah Karena
     # AI"): the piece is framed around AI, the link is disputed (the denial is no veto, see vetoes())
     if (not title_link and tS.lay and tS.deny_ai and not tS.deny and not t_question
-            and (_is_mass(t_clean) or "%" in t_clean or "persen" in t_clean.lower())):
+            and _sized(t_clean)):
         links += 1
         A += 1.0
         reasons.append("judul: PHK, kaitan AI dibantah (diperdebatkan)")
@@ -1089,9 +1094,6 @@ class _Words:
             fold = _fold(s, s.lower())
         return _search_at(self.pattern, s, fold, self.words)
 
-    def search(self, s: str):
-        return self.pattern.search(s)
-
 
 _FORECAST = _Words(LEX["forecast_words"])
 _HIRING = _Words(LEX["hiring_words"])
@@ -1106,15 +1108,17 @@ _PCT_OF = re.compile(r"\d+(?:[.,]\d+)?\s*(?:%|persen)\s+(?:dari\s+)?(?:perusahaa
                      r"pekerja|karyawan|CEO|eksekutif|pekerjaan)", _I)
 
 
-def _has_pct_of(s: str) -> bool:
-    """_PCT_OF.search(s) is not None (every match has "%" or "persen", re.I)."""
-    return ("%" in s or "persen" in _fold(s, s.lower())) and _PCT_OF.search(s) is not None
+def _has_pct_of(s: str, fold: str | None = None) -> bool:
+    """_PCT_OF.search(s) is not None (every match has "%" or "persen", re.I); fold = _fold(s) if known."""
+    if "%" not in s and "persen" not in (_fold(s, s.lower()) if fold is None else fold):
+        return False
+    return _PCT_OF.search(s) is not None
 
 
 def _is_forecast(s: str) -> bool:
     """A forecast/survey word or "N% of <workers/firms>" in s."""
     fold = _fold(s, s.lower())
-    return _FORECAST.in_(s, fold) or (("%" in s or "persen" in fold) and _PCT_OF.search(s) is not None)
+    return _FORECAST.in_(s, fold) or _has_pct_of(s, fold)
 
 
 def _signals(tS: _Sent, t_clean: str, t_question: bool, sents: list[_Sent], paras: list[str],
@@ -1188,8 +1192,10 @@ def vetoes(f: dict) -> list[str]:
     sentence linking the cut to AI and no AI in the title (a title naming a cut and denying its AI
     link, "TCS PHK 12 Ribu Karyawan, Bantah Karena AI", frames the piece around AI: disputed, no
     veto), a non-AI cause given ("PHK 200 Karyawan karena Pendanaan Seret") when no sentence links the
-    cut to AI, the title has no AI term and AI appears in at most two paragraphs, the firing of one person (CEO/CTO/CFO/... dipecat, memberhentikan sang direktur), a forecast or survey with no cut that has happened, a hiring story
-    amid layoffs, AI or layoffs appearing only in boilerplate (then the pre-filter gate is closed)."""
+    cut to AI, the title has no AI term and AI appears in at most two paragraphs, the firing of one
+    person (CEO/CTO/CFO/... dipecat, memberhentikan sang direktur), a forecast or survey with no cut
+    that has happened, a hiring story amid layoffs, AI or layoffs appearing only in boilerplate (then
+    the pre-filter gate is closed)."""
     sig, reasons = f["sig"], f["reasons"]
     if not sig["gate"]:  # (the rules cannot match either: they need a layoff and an AI term)
         return ["veto: tidak ada istilah PHK dan AI di isi berita"]
