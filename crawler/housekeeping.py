@@ -104,22 +104,37 @@ def _prune(store: Store, cutoff: str) -> tuple[int, int]:
                     break
                 seen.update(ids)
                 marks = ",".join("?" * len(ids))
-                freed += conn.execute(
-                    "SELECT COALESCE(SUM(length(CAST(text AS BLOB)) + COALESCE(length(CAST(summary AS BLOB)), 0)), 0) "
-                    f"FROM articles WHERE id IN ({marks})", ids).fetchone()[0]
                 if rewrite:
                     rows = conn.execute(f"SELECT {names} FROM articles WHERE id IN ({marks}) ORDER BY id",
                                         ids).fetchall()
+                    freed += sum(_text_bytes(row[text_at], row[summary_at]) for row in rows)
                     conn.execute(f"DELETE FROM articles WHERE id IN ({marks})", ids)
                     conn.executemany(insert, [tuple("" if k == text_at else None if k == summary_at else v
                                                     for k, v in enumerate(row)) for row in rows])
                 else:
+                    freed += conn.execute(
+                        "SELECT COALESCE(SUM(length(CAST(text AS BLOB)) + COALESCE(length(CAST(summary AS BLOB)), 0)), 0) "
+                        f"FROM articles WHERE id IN ({marks})", ids).fetchone()[0]
                     conn.execute(f"UPDATE articles SET text = '', summary = NULL WHERE id IN ({marks})", ids)
                 pruned += len(ids)
     finally:
         if fk and rewrite:
             conn.execute("PRAGMA foreign_keys = ON")
     return pruned, int(freed or 0)
+
+
+def _blob_len(v) -> int | None:
+    """length(CAST(v AS BLOB)) as SQLite gives it (UTF-8 bytes of a text; None for NULL)."""
+    if v is None:
+        return None
+    return len(v) if isinstance(v, bytes) else len(str(v).encode("utf-8"))
+
+
+def _text_bytes(text, summary) -> int:
+    """What the SQL sum counts for one row, from values already read: text plus summary bytes
+    (a NULL text counts nothing, as NULL + x is NULL in SQL)."""
+    t = _blob_len(text)
+    return 0 if t is None else t + (_blob_len(summary) or 0)
 
 
 def _pages(store: Store) -> tuple[int, int]:
