@@ -506,8 +506,6 @@ def _trafilatura(doc, url: str, precision: bool, fast: bool = False) -> str:
         return ""
 
 
-
-
 def _page_text_len(doc) -> int:
     """Characters of the page's text (scripts and styles left out), spaces collapsed: no generic
     extractor (readability included) can return more."""
