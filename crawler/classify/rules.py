@@ -42,7 +42,7 @@ from operator import or_
 
 from .lexicon import LEX
 
-RULES_VERSION = "2025.6"
+RULES_VERSION = "2025.7"
 # Bounded work (see the module docstring): the body is read sentence by sentence (by the rules and
 # by facts) only up to this many characters of cleaned text -- whole paragraphs, the one that
 # crosses the limit included.
@@ -232,7 +232,7 @@ _DIGIT = re.compile(r"\d")
 _WORKER = (r"(?:karyawan|pekerja|pegawai|staf|staff|buruh|tenaga\s+kerja|posisi|pekerjaan|peran|"
            r"personel|jabatan|orang|jiwa|kru|tenaga\s+manusia|sdm|jurnalis|wartawan|editor|insinyur|teknisi|"
            r"programmer|pengembang|operator|agen|kontraktor|seniman|ilustrator|penerjemah|penulis|kasir|"
-           r"pengemudi|awak|manajer|analis|desainer|pns|asn|aparatur)(?:-\w+)?(?:nya)?")
+           r"pengemudi|awak|manajer|analis|desainer|pns|asn|aparatur|honorer|teller)(?:-\w+)?(?:nya)?")
 _WORKER_RE = re.compile(r"\b" + _WORKER + r"\b", _I)
 
 _LAY_CORE = re.compile(  # applied to lower-cased text; literal-first alternation keeps it fast
@@ -255,6 +255,19 @@ _LAY_VERB = re.compile(
     r"mengurangi|kurangi|pengurangan|dikurangi|merampingkan|rampingkan|dirampingkan|perampingan|menghapus|hapus|"
     r"dihapus|penghapusan|pulangkan|memulangkan|menghentikan|hentikan|dihentikan)\b", _I)
 _WORKER_AFTER = re.compile(r"\s+(?:\S+\s+){0,5}?" + _WORKER + r"\b", _I)
+# cuts named indirectly (tried only where their stem is, see _is_layoff): staff no longer employed
+# ("tidak lagi mempekerjakan 150 tenaga honorer", "500 Kasir Tak Lagi Dipekerjakan"), the staff
+# affected by a closure ("Tutup 42 Kantor Cabang, 600 Pegawai Terdampak", "penutupan itu berdampak
+# pada sekitar 600 pegawai"), a division slimmed or disbanded ("Rampingkan Divisi Klaim")
+_NO_LONGER_EMPLOYED = re.compile(r"\b(?:tidak|tak)\s+(?:akan\s+)?lagi\s+(?:mem|di)?pekerjakan\b", _I)
+_CLOSURE = re.compile(r"\b(?:tutup|menutup|ditutup|penutupan)\b", _I)
+_CLOSURE_AFFECTED = re.compile(
+    r"\d[\d.,]*\s*(?:ribu\s+|rb\s+)?(?:\S+\s+){0,1}?" + _WORKER + r"\s+(?:yang\s+)?(?:ikut\s+)?terdampak\b"
+    r"|\b(?:berdampak|berimbas)\s+(?:pada|terhadap|kepada)\s+(?:sekitar\s+|lebih\s+dari\s+|hampir\s+|total\s+)?"
+    r"\d[\d.,]*\s*(?:ribu\s+|rb\s+)?(?:\S+\s+){0,1}?" + _WORKER + r"\b", _I)
+_DISBAND_UNIT = re.compile(
+    r"\b(?:merampingkan|rampingkan|dirampingkan|perampingan|membubarkan|bubarkan|dibubarkan|pembubaran)\s+"
+    r"(?:\S+\s+){0,2}?(?:divisi|tim|departemen|unit\s+kerja|bagian)\b", _I)
 
 
 
@@ -263,6 +276,13 @@ def _is_layoff(r: "_Text") -> bool:
     if r.lay_word and (r.flags & _F_LAY_CORE or _LAY_CORE.search(r.low)):
         return True  # (every _LAY_CORE match contains a _LAY_GATE stem)
     if ("kontrak" in r.low or "hubungan" in r.low) and _LAY_CONTRACT.search(r.low):
+        return True
+    low = r.low
+    if "pekerjakan" in low and _NO_LONGER_EMPLOYED.search(low) and _WORKER_RE.search(low):
+        return True
+    if "dampak" in low and _CLOSURE.search(low) and _CLOSURE_AFFECTED.search(low):
+        return True
+    if ("ramping" in low or "bubar" in low) and _DISBAND_UNIT.search(low):
         return True
     if not r.fflags & _F_LAY_VERB:
         return False
@@ -1052,7 +1072,10 @@ def _evaluate(title: str, text: str, summary: str | None = None, signals: bool =
     causal = links >= 1 or weak_links >= 2
     if not causal:
         reasons.append("tanpa kaitan sebab PHK-AI")
-    single = len(ai_paras) <= 1 and not tS.ai and not any(s.repl_num for s in co)
+    # (one AI mention is no link, unless it says the cut staff's work is now done by AI: "layanan
+    # kini dilayani asisten virtual berbasis AI" in a piece about a cut)
+    single = (len(ai_paras) <= 1 and not tS.ai and not any(s.repl_num for s in co)
+              and not any(s.subst for s in ana))
     if single:
         reasons.append("AI hanya disebut sekali")
     tl_low = t_rec.low
