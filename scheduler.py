@@ -190,7 +190,8 @@ class Service:
         def run():
             store = Store.open(self.settings.db_path)
             try:
-                return housekeeping(store, self.settings.number("PANTAU_PRUNE_DAYS"))
+                return housekeeping(store, self.settings.number("PANTAU_PRUNE_DAYS"),
+                                    forget_days=self.settings.number("PANTAU_FORGET_AFTER_DAYS"))
             finally:
                 store.close()
 

@@ -276,7 +276,8 @@ def cmd_housekeeping(args) -> int:
     settings = _settings()
     store = _open_store(settings)
     try:
-        print(housekeeping(store, settings.number("PANTAU_PRUNE_DAYS")).summary())
+        print(housekeeping(store, settings.number("PANTAU_PRUNE_DAYS"),
+                           forget_days=settings.number("PANTAU_FORGET_AFTER_DAYS")).summary())
     finally:
         store.close()
     return 0
@@ -429,7 +430,8 @@ def register(sub) -> None:
                    help="ok, exit_code, reasons and facts as JSON (times ISO 8601 with offset)")
     p.set_defaults(func=cmd_status)
 
-    p = sub.add_parser("housekeeping", help="prune old unflagged article text and optimise the index")
+    p = sub.add_parser("housekeeping", help="prune old unflagged article text, forget old unneeded articles "
+                       "(PANTAU_FORGET_AFTER_DAYS) and optimise the index")
     p.set_defaults(func=cmd_housekeeping)
 
     p = sub.add_parser("feed", help="write the Atom feed of flagged stories (PANTAU_FEED_PATH, or -o)")

@@ -44,6 +44,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PANTAU_POLITE", "1", "1 = AutoThrottle and per-domain delays on; 0 = off (benchmarks)"),
     Setting("PANTAU_MAX_ITEMS_PER_SOURCE", "60", "newest entries considered per source per crawl"),
     Setting("PANTAU_PRUNE_DAYS", "90", "days after which unflagged article text is pruned"),
+    Setting("PANTAU_FORGET_AFTER_DAYS", "365",
+            "days after which an unflagged, unlabelled article in no story and never alerted is deleted "
+            "entirely (its URLs stay known, so it is never fetched or alerted again); 0 = never"),
     Setting("PANTAU_DIGEST_HOUR", "7", "hour (WIB) of the daily digest"),
     Setting("PANTAU_ALERT_MAX_AGE_HOURS", "48",
             "alerts and the digest cover only articles published within this many hours; older ones "
@@ -89,6 +92,7 @@ CHECKS: dict[str, tuple] = {
     "PANTAU_POLITE": ("choice", ("0", "1")),
     "PANTAU_MAX_ITEMS_PER_SOURCE": ("int", 1, None),
     "PANTAU_PRUNE_DAYS": ("int", 1, None),
+    "PANTAU_FORGET_AFTER_DAYS": ("int", 0, None),
     "PANTAU_DIGEST_HOUR": ("int", 0, 23),
     "PANTAU_LOG_LEVEL": ("choice", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")),
     "PANTAU_ALERT_MAX_AGE_HOURS": ("num", 0, None),

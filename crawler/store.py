@@ -10,7 +10,9 @@ Rules:
   over title and text) is kept in sync by triggers.
 - ``article_urls`` maps every URL or GUID an article was seen under (raw feed
   link, canonical URL, GUID, aggregator link) to the article, so a story is
-  fetched and stored once however many feeds carry it.
+  fetched and stored once however many feeds carry it. URLs of an article
+  housekeeping forgot (PANTAU_FORGET_AFTER_DAYS) stay known as fingerprints
+  in ``forgotten_urls`` (``known_urls``), so they are not fetched again.
 - Secrets are never written here.
 - Storage failures are never hidden: a failed write rolls back and raises
   the *original* error (never "cannot rollback"); every command turns an
@@ -36,6 +38,22 @@ if TYPE_CHECKING:
 
 def now_iso() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+def url_key(url: str) -> int:
+    """The 8-byte fingerprint of a URL or GUID kept in ``forgotten_urls`` (signed 64-bit, blake2b)."""
+    import hashlib
+
+    return int.from_bytes(hashlib.blake2b(url.encode("utf-8", "surrogatepass"), digest_size=8).digest(),
+                          "big", signed=True)
+
+
+def epoch_day(when: datetime | None = None) -> int:
+    """Days since 1970-01-01 (UTC) of ``when`` (default: now): the day column of ``forgotten_urls``."""
+    when = when or datetime.now(timezone.utc)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return int(when.timestamp() // 86400)
 
 
 class DatabaseError(Exception):
@@ -504,6 +522,21 @@ def _m015_article_urls_without_rowid(db) -> None:
     db.execute("ALTER TABLE article_urls_new RENAME TO article_urls")
 
 
+def _m016_forget_old_articles(db) -> None:
+    """Forgetting old articles (crawler.housekeeping, PANTAU_FORGET_AFTER_DAYS):
+
+    - ``idx_article_urls_article``: an article's aliases by article id, so deleting an article
+      (and the ``ON DELETE CASCADE`` of ``article_urls``) finds its aliases by look-up instead of
+      reading the whole alias table. A rebuild of ``article_urls`` must recreate it.
+    - ``forgotten_urls``: one 8-byte fingerprint (``url_key``) per URL or GUID of a forgotten
+      article and the day (days since 1970-01-01, UTC) a feed last carried it, so the crawler never
+      fetches, stores or alerts it again; dropped by housekeeping once no feed has carried it for
+      PANTAU_FORGET_AFTER_DAYS days."""
+    db.execute("CREATE INDEX IF NOT EXISTS idx_article_urls_article ON article_urls(article_id)")
+    db.execute("CREATE TABLE IF NOT EXISTS forgotten_urls (hash INTEGER PRIMARY KEY, seen INTEGER NOT NULL) "
+               "WITHOUT ROWID")
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_initial", _m001_initial),
     ("002_outbox", _m002_outbox),
@@ -525,6 +558,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("012_story_sketch_by_story", _m012_story_sketch_by_story),
     ("014_unpruned_index", _m014_unpruned_index),
     ("015_article_urls_without_rowid", _m015_article_urls_without_rowid),
+    ("016_forget_old_articles", _m016_forget_old_articles),
 ]
 
 
@@ -681,8 +715,10 @@ class Store:
         return list(self.db.query("SELECT * FROM sources ORDER BY name"))
 
     # -- articles -------------------------------------------------------------
-    def known_urls(self, urls: list[str]) -> set[str]:
-        """Which of ``urls`` (or GUIDs) are already mapped to a stored article."""
+    def known_urls(self, urls: list[str], today: datetime | None = None) -> set[str]:
+        """Which of ``urls`` (or GUIDs) are already mapped to a stored article, or were the URLs of
+        an article housekeeping forgot (``forgotten_urls``: the fingerprint's day is set to
+        ``today``, at most one write a day per URL, so it lasts while feeds carry the URL)."""
         found: set[str] = set()
         urls = [u for u in urls if u]
         for i in range(0, len(urls), 500):
@@ -690,6 +726,21 @@ class Store:
             marks = ",".join("?" * len(chunk))
             found.update(r[0] for r in self.db.execute(
                 f"SELECT url FROM article_urls WHERE url IN ({marks})", chunk).fetchall())
+        rest = {url_key(u): u for u in urls if u not in found}
+        if rest:
+            keys = list(rest)
+            try:
+                hits = [r[0] for k in range(0, len(keys), 500) for r in self.db.execute(
+                    f"SELECT hash FROM forgotten_urls WHERE hash IN ({','.join('?' * len(keys[k:k + 500]))})",
+                    keys[k:k + 500]).fetchall()]
+            except sqlite3.OperationalError:  # not migrated yet (opened with migrate=False)
+                hits = []
+            if hits:
+                found.update(rest[h] for h in hits)
+                day = epoch_day(today)
+                with self.write():
+                    self.db.conn.executemany("UPDATE forgotten_urls SET seen = ? WHERE hash = ? AND seen < ?",
+                                             [(day, h, day) for h in hits])
         return found
 
     def article_id_for(self, urls: list[str]) -> int | None:
