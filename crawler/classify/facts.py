@@ -24,7 +24,12 @@ also need an AI term.  Rules:
   Indonesia", "BT Group"), without a trailing "Tbk", "(Persero)", "Inc", "Corporation" ("PT Bank
   Sagara Tbk" -> "PT Bank Sagara"); a well-known company is shown by its usual name.  A
   city or regency government, a ministry or an agency is named only when it cuts its own staff
-  ("Pemerintah Kota X memberhentikan ...", "Kementerian X memangkas ...").  Subject clues: a cut verb after the name, also after an appositive
+  ("Pemerintah Kota X memberhentikan ...", "Kementerian X memangkas ...", "Pemerintah Kota X tidak lagi
+  mempekerjakan 150 tenaga honorer", "90 tenaga honorer Pemerintah Kabupaten X diberhentikan").  A
+  well-known media company is named only as the one cutting ("Business Insider memangkas ..."), never
+  as a source ("dilansir dari Business Insider").  "Studio" opens a name like "Bank" ("Studio Ranu
+  Interaktif").  Subject clues: staff of the name, then a passive cut ("40 jurnalis Harian X, koran
+  ..., diberhentikan"); "PHK di X" names X (not a place); a cut verb after the name, also after an appositive
   ("X, pengelola 34 hotel, melepas ...") or a reporting verb ("X menyatakan akan memangkas"),
   "Manajemen X", an executive's title ("CEO X, Nama").
 ``jobs_cut`` -- the headline number of jobs cut: a number of workers in a sentence about a cut
@@ -41,7 +46,8 @@ also need an AI term.  Rules:
   shares ("30 persen karyawan"), hiring ("buka 500 lowongan", "merekrut 300 insinyur", "posisi
   baru"), totals ("memiliki 5.000 karyawan"), equivalences ("setara dengan 700 agen"), another
   company's cut, an earlier round or a rumour ("gelombang PHK sebelumnya", "tahun lalu",
-  "dikabarkan").  None when only vague ("ribuan").
+  "dikabarkan", "setelah X melepas 4.000 pekerja pada awal tahun"), a headcount ("dengan jumlah
+  pegawai sekitar 84 ribu orang, pemangkasan itu menyentuh 5.600 orang" -> 5.600).  None when only vague ("ribuan").
 ``percent`` -- the share of the workforce cut (30.0, "sepertiga" = 33.3, "separuh" = 50.0).
 ``country`` -- the country of the cut, in Indonesian: where the title or lead says the cut is
   ("karyawan di Indonesia"), else where the text says the company is based ("asal Swedia",
@@ -67,7 +73,7 @@ from pathlib import Path
 from ..text import TRAILING, clip
 from . import rules
 from .rules import (_F_AFFECTED, _F_AGGREGATE, _F_REPLACE, _FIRE, _I, _LOSE_JOB, _NUM_TOKEN,  # noqa: F401
-                    _REPLACE, _WORKER, _WS, _any_in, _Text, _has_number, _num_from_match, parse_number)
+                    _REPLACE, _WORKER, _WORKER_RE, _WS, _any_in, _Text, _has_number, _num_from_match, parse_number)
 
 
 def extract(f: dict) -> dict:
@@ -266,8 +272,17 @@ _COMPANY_VERB_AFTER = re.compile(
     r"(?:melakukan|mengumumkan|umumkan)\s+(?:PHK|pemutusan|pemangkasan|pengurangan)|memangkas|pangkas|memecat|"
     r"pecat|merumahkan|memberhentikan|mengurangi|kurangi|menghapus|hapus|melepas|lepas|ganti|mengganti|gantikan|"
     r"menggantikan|setop|stop|pulangkan|memulangkan|menghentikan|hentikan|memutus|putus|merampingkan|rampingkan|"
-    r"(?:tidak|tak)\s+(?:mem)?perpanjang|(?:membuka|menawarkan|tawarkan)\s+(?:program\s+)?pensiun|\d)", _I)
+    r"(?:tidak|tak)\s+(?:mem)?perpanjang|(?:tidak|tak)\s+lagi\s+(?:mem)?pekerjakan|"
+    r"(?:membuka|menawarkan|tawarkan)\s+(?:program\s+)?pensiun|\d)", _I)
 
+
+# a passive cut after the name of the staff's employer ("40 jurnalis Harian X diberhentikan")
+_PASSIVE_CUT_AFTER = re.compile(
+    r"^\s*(?:,\s*)?(?:juga\s+|akan\s+|telah\s+|sudah\s+|resmi\s+|harus\s+|ikut\s+)*"
+    r"(?:diberhentikan|dipecat|di-?PHK|dirumahkan|dipangkas|dilepas|kehilangan\s+pekerjaan|terkena\s+PHK|"
+    r"(?:tidak|tak)\s+(?:lagi\s+)?dipekerjakan|(?:tidak|tak)\s+diperpanjang)\b", _I)
+# nouns of a cut: "PHK di X" names the employer X, not a place
+_CUT_NOUNS = {"phk", "pemangkasan", "pengurangan", "pemecatan", "pemberhentian", "perampingan", "restrukturisasi"}
 
 # ---------------------------------------------------------------------------
 # Numbers: jobs_cut and percent
@@ -302,13 +317,13 @@ _CUT_EXTRA = re.compile(
     r"memberhentikan|berhentikan|merumahkan|memecat|mengganti(?:kan)?|menggantinya|susutkan|"
     # release / non-renewal / reduce, when a number follows ("Lepas 300 Agen", "Tak Perpanjang 140
     # Petugas", "Kurangi 260 Tenaga Pemasar"; not "pekerja lepas", "mengurangi biaya")
-    r"(?:tak|tidak)\s+(?:mem)?perpanjang(?:\s+kontrak)?|(?:(?:me)?lepas|(?:meng)?kurangi|(?:meng)?hapus)"
+    r"(?:tak|tidak)\s+(?:mem)?perpanjang(?:\s+kontrak)?|(?:tak|tidak)\s+lagi\s+(?:mem)?pekerjakan|(?:(?:me)?lepas|(?:meng)?kurangi|(?:meng)?hapus)"
     r"(?=\s+(?:sekitar\s+|hingga\s+|sebanyak\s+)?\d))\b", _I)
 # a cut verb right before a number: the number counts whatever noun follows ("memberhentikan 80 tutor")
 _VERB_NUM = re.compile(
     r"\b(?:PHK|mem-?PHK|memutus\s+hubungan\s+kerja|memberhentikan|memecat|merumahkan|memangkas|pangkas|"
     r"mengurangi|kurangi|menggantikan|mengganti|melepas|lepas|menghapus|hapus|(?:me)?nyusutkan|"
-    r"(?:tak|tidak)\s+(?:mem)?perpanjang(?:\s+kontrak)?)\s+"
+    r"(?:tak|tidak)\s+(?:mem)?perpanjang(?:\s+kontrak)?|(?:tak|tidak)\s+lagi\s+(?:mem)?pekerjakan)\s+"
     r"(?:(?:terhadap|sekitar|sebanyak|hingga|lebih\s+dari|kurang\s+dari|hampir|setidaknya|total)\s+)*"
     r"(" + _NUM_TOKEN + r"|setengah)(?:\s*(ribu|rb|juta))?\s+(?!persen\b|%|kali\b|tahun\b|bulan\b|hari\b|"
     r"jam\b|miliar\b|triliun\b|dolar\b|rupiah\b|euro\b|unit\b|gerai\b|toko\b|kantor\b|cabang\b)[a-z]", _I)
@@ -317,7 +332,10 @@ _CUT_RIGHT_AFTER = re.compile(r"^(?:nya)?\s+(?:yang\s+)?(?:\S+\s+){0,2}?(?:terke
 # an earlier round, or a rumour: never the headline cut
 _EARLIER = re.compile(
     r"\b(?:(?:gelombang\s+)?(?:PHK|pemangkasan|pemecatan)\s+(?:\S+\s+){0,2}?sebelumnya|tahun\s+lalu|"
-    r"tahun\s+sebelumnya|sejak\s+awal\s+(?:tahun|\d{4})|dikabarkan|kabarnya|rumor)\b", _I)
+    r"tahun\s+sebelumnya|sejak\s+awal\s+(?:tahun|\d{4})|dikabarkan|kabarnya|rumor|"
+    # "putaran kedua ... setelah X melepas 4.000 pekerja pada awal tahun": the earlier round
+    r"setelah\s+(?:\S+\s+){0,2}?(?:melepas|memangkas|mem-?PHK|memberhentikan|merumahkan|memecat|mengurangi)"
+    r"(?=\s+(?:\S+\s+){0,3}?\d))", _I)
 _DATED = re.compile(r"\bpada\s+(?:(?:januari|februari|maret|april|mei|juni|juli|agustus|september|oktober|"
                     r"november|desember)\s+)?(?:19|20)\d\d\b", _I)
 # maybe another period: only when nothing better is found
@@ -344,7 +362,21 @@ def _is_cut_context(r: _Text) -> bool:
     return (("ecat" in fold and _FIRE.search(s) is not None)
             or ("kehilangan" in fold and _LOSE_JOB.search(s) is not None)
             or (bool(r.fflags & _F_REPLACE) and _REPLACE.search(s) is not None)
-            or (bool(r.fflags & _F_AFFECTED) and _AFFECTED.search(s) is not None))
+            or (bool(r.fflags & _F_AFFECTED) and _AFFECTED.search(s) is not None)
+            or (r.lay_word and _CUT_COVERS.search(s) is not None))
+
+
+# a cut and whom it covers ("pemangkasan kali ini menyasar sekitar 3.100 orang")
+_CUT_COVERS = re.compile(r"\b(?:pemangkasan|pengurangan|PHK|pemutusan\s+hubungan\s+kerja|perampingan)\s+"
+                         r"(?:\S+\s+){0,3}?(?:mencakup|menyasar|meliputi|mengenai|menyentuh)\b", _I)
+
+
+# a headcount before a number ("jumlah pegawai sekitar 84 ribu"), unless it is what is cut
+# ("mengurangi jumlah karyawan sebanyak 500 orang")
+_HEADCOUNT_BEFORE = re.compile(r"\bjumlah\s+(?:karyawan|pegawai|pekerja|staf|tenaga\s+kerja)(?:nya)?\s+"
+                               r"(?:sekitar\s+|sebanyak\s+|mencapai\s+|hampir\s+|lebih\s+dari\s+|kini\s+)?$", _I)
+_CUT_VERB_BEFORE = re.compile(r"\b(?:mengurangi|kurangi|memangkas|pangkas|menyusutkan|susutkan|dikurangi|"
+                              r"dipangkas)\s+$", _I)
 
 
 def _jobs_in(s: str, fflags: int | None = None) -> list[tuple[int | None, int]]:
@@ -364,6 +396,10 @@ def _jobs_in(s: str, fflags: int | None = None) -> list[tuple[int | None, int]]:
                 and before_words[-2:-1] not in (["lebih"], ["kurang"]) \
                 and not _CUT_RIGHT_AFTER.match(s[m.end():m.end() + 40]):  # "total 2.300 karyawan terkena PHK"
             continue  # a workforce total ("memiliki total 5.000 karyawan"), not the cut
+        if "jumlah" in before_words[0:3] or "jumlah" in s[max(0, m.start() - 40):m.start()].lower():
+            h = _HEADCOUNT_BEFORE.search(s, max(0, m.start() - 60), m.start())
+            if h and not _CUT_VERB_BEFORE.search(s, max(0, h.start() - 25), h.start()):
+                continue  # the headcount ("Dengan jumlah pegawai sekitar 84 ribu orang, ..."), not the cut
         if _YEAR.match(m.group(1)) and not m.group(2) and 1990 <= int(m.group(1)) <= 2100:
             continue
         val = _num_from_match(m.group(1), m.group(2))
@@ -650,7 +686,7 @@ def _had_title(raw: str) -> bool:
 # capitalised words that open an organisation's own name ("Grup Hotel Kenanga", "Bank Pelita",
 # "Asuransi Mitra Jaya", "Rumah Sakit Harapan"): kept when more capitalised words follow
 _ORG_HEAD = {"grup", "group", "bank", "asuransi", "rumah", "rs", "hotel", "universitas", "koperasi", "yayasan",
-             "klinik", "apotek", "perumda", "pdam"}
+             "klinik", "apotek", "perumda", "pdam", "studio"}
 # head words that may stand before a shorter form of the same name ("Grup Media" Cakrawala)
 _ORG_HEAD_WORDS = _ORG_HEAD | {"media", "sakit", "the", "pt", "pemerintah", "kota", "kabupaten", "provinsi"}
 # names of unions, associations and regulators: their acronyms are not a company's
@@ -725,8 +761,8 @@ def _company_name(seq: str) -> tuple[str, str] | None:
     if key not in _KNOWN_SET and len(words) > 1 and words[0] in _ORG_HEAD and " ".join(words[1:]) in _KNOWN_SET:
         name = " ".join(name.split()[1:])  # "Grup Lufthansa" is Lufthansa
         key = name.lower()
-    if not name or key in _STOP_CAP or key in _MEDIA or len(name) < 2:
-        return None
+    if not name or key in _STOP_CAP or (key in _MEDIA and key not in _KNOWN_SET) or len(name) < 2:
+        return None  # (a well-known media company is checked where it stands: see _companies)
     if all(part in _STOP_CAP or part in _MONTH_ABBR for part in key.replace("-", " ").split()):
         return None  # "Januari-November", "Senin-Jumat", "Okt"
     if key not in _KNOWN_SET and _NOT_A_NAME.fullmatch(name):
@@ -836,7 +872,11 @@ def _companies(t_rec: _Text, psents: list[list[_Text]], ai_names: set[str], layo
                     # ("Pemerintah Kota X memberhentikan 90 petugas"); otherwise it is a place or a person
                     rest = s[m.end():]
                     g = _GOV_PLACE_AFTER.match(rest)
-                    if _COMPANY_VERB_AFTER.match(rest[g.end():] if g else rest):
+                    r2 = rest[g.end():] if g else rest
+                    if _COMPANY_VERB_AFTER.match(r2) or (
+                            _PASSIVE_CUT_AFTER.match(r2) and any(
+                                _WORKER_RE.fullmatch(w) for w in s[max(0, m.start() - 40):m.start()].split()[-4:])):
+                        # (also "90 tenaga honorer call center Pemerintah Kabupaten X diberhentikan")
                         toks, gov = tuple(m.group(1).split()), True
                 if not toks:
                     continue
@@ -908,9 +948,17 @@ def _companies(t_rec: _Text, psents: list[list[_Text]], ai_names: set[str], layo
                     v = a and _COMPANY_VERB_AFTER.match(s[a.end():a.end() + 60])
                     verb_after = bool(v and not v.group(0)[-1].isdigit()
                                       and not _NOT_APPOSITIVE.match(a.group(0).lstrip(" ,")))
+                if key in _MEDIA and (not verb_after or "dari" in bw[-2:] or "dilansir" in bw[-2:]):
+                    continue  # a media company is named only as the one cutting ("Business Insider memangkas")
+                if not verb_after and bw and _WORKER_RE.fullmatch(bw[-1]):
+                    # the staff of X, then a passive cut ("40 jurnalis Harian X, koran ..., diberhentikan")
+                    a = _APPOSITIVE.match(s, end) if after.lstrip().startswith(",") else None
+                    verb_after = (_PASSIVE_CUT_AFTER.match(s[a.end():a.end() + 60] if a else after) is not None
+                                  and not (a and _NOT_APPOSITIVE.match(a.group(0).lstrip(" ,"))))
                 if verb_after:
                     w += 2.0
-                if (bw and bw[-1] in ("karyawan", "pekerja", "pegawai", "staf", "phk", "di-phk") or bw[-2:] == ["phk", "di"]
+                if (bw and (bw[-1] in ("karyawan", "pekerja", "pegawai", "staf", "phk", "di-phk")
+                            or _WORKER_RE.fullmatch(bw[-1])) or bw[-2:] == ["phk", "di"]
                         or any(x in ("karyawan", "pekerja", "pegawai", "staf", "buruh") for x in bw[-3:-1])):
                     w += 1.0
                 if gate and s_lay is None:
@@ -922,8 +970,9 @@ def _companies(t_rec: _Text, psents: list[list[_Text]], ai_names: set[str], layo
                     w += 0.7
                 if toks[0] == "PT":
                     w += 2.0
-                if bw and bw[-1] in ("di", "ke", "dari", "kota", "kabupaten", "provinsi") and not known:
-                    w *= 0.3  # a place ("pabrik di Cikarang")
+                if (bw and bw[-1] in ("di", "ke", "dari", "kota", "kabupaten", "provinsi") and not known
+                        and not (bw[-1] == "di" and len(bw) > 1 and bw[-2] in _CUT_NOUNS)):
+                    w *= 0.3  # a place ("pabrik di Cikarang"), not the employer ("PHK di Harian X")
                 if bw and bw[-1] in ("induk", "pemilik", "milik", "mitra", "pesaing", "rival", "seperti", "pembuat"):
                     w *= 0.3  # another company named to describe or compare ("ByteDance, induk TikTok, ...")
                 elif not known and "menurut" in bw[-4:]:

@@ -1,0 +1,107 @@
+"""Company names and numbers in cases the fact extractor used to miss (issue 9 "Better facts";
+crawler/classify/facts.py): a media company that cuts its own newsroom, a newspaper named after
+"PHK di", a city government that no longer employs its honorary staff, a company named only as
+the subject of a shrinking headcount, a studio whose name opens with "Studio".  Every sentence is
+written for these tests (none is taken from a fixture or the dev set)."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.classify import facts, rules
+
+
+def _facts(title: str, text: str) -> dict:
+    return facts.extract(rules.evaluate(title, text))
+
+
+def _norm(name: str) -> str:
+    return "".join(name.casefold().split())
+
+
+def _names(f: dict) -> list[str]:
+    return [_norm(c) for c in f["companies"]]
+
+
+def test_a_known_media_company_cutting_its_own_staff_is_named():
+    f = _facts("Business Insider PHK 21% Karyawan, Bos: Kami All In ke AI",
+               "Jakarta - Media digital asal Amerika Serikat, Business Insider, memangkas sekitar 21 persen "
+               "karyawannya. Pemimpin perusahaan menyebut seluruh redaksi akan memakai AI.\n"
+               "Serikat pekerja Business Insider mengecam langkah tersebut.")
+    assert _names(f)[:1] == ["businessinsider"], f["companies"]
+
+
+def test_a_media_outlet_quoted_as_a_source_is_not_the_company():
+    f = _facts("Amazon PHK 14.000 Karyawan Korporat demi AI",
+               "Jakarta, CNN Indonesia -- Amazon memangkas 14.000 posisi korporat, seperti dilansir Business "
+               "Insider. Perusahaan menyebut AI membuat organisasi bisa lebih ramping.\n"
+               "Menurut laporan Business Insider, karyawan terdampak diberi waktu 90 hari.")
+    assert _names(f) == ["amazon"], f["companies"]
+
+
+def test_a_newspaper_after_phk_di_is_the_company():
+    f = _facts("Serikat Jurnalis Sebut PHK di Harian Suara Lembayung Terkait Konten AI",
+               "Medan - Sebanyak 40 jurnalis Harian Suara Lembayung, koran yang terbit sejak 1985, diberhentikan "
+               "bulan ini.\n"
+               "Serikat jurnalis menyebut redaksi Suara Lembayung kini memuat berita pendek yang ditulis AI.\n"
+               "Pemimpin redaksi Suara Lembayung menyebut PHK itu soal biaya cetak.")
+    assert _names(f)[:1] == ["hariansuaralembayung"], f["companies"]
+    assert f["jobs_cut"] == 40
+
+
+def test_a_city_government_that_no_longer_employs_its_staff_is_named():
+    f = _facts("Pemkot Tirtamaya Tak Lagi Pekerjakan 130 Honorer Loket",
+               "Tirtamaya - Pemerintah Kota Tirtamaya tidak lagi mempekerjakan 130 tenaga honorer yang bertugas "
+               "di loket pelayanan. Kontrak mereka tidak diperbarui.\n"
+               "Layanan perizinan kini dilayani anjungan mandiri dan asisten virtual berbasis AI.")
+    assert _names(f)[:1] == ["pemerintahkotatirtamaya"], f["companies"]
+    assert f["jobs_cut"] == 130
+
+
+def test_a_company_whose_headcount_shrank_is_named_with_the_drop():
+    f = _facts("Karyawan Klarna Menyusut Jadi 3.800 Orang, AI Ambil Alih",
+               "Jakarta - Perusahaan fintech Klarna mengurangi jumlah karyawannya dari sekitar 5.000 orang "
+               "menjadi 3.800 orang dalam setahun terakhir. Klarna tidak merekrut pengganti bagi karyawan yang "
+               "keluar.\n"
+               "Klarna mengaitkan strategi itu dengan asisten layanan pelanggan berbasis AI.")
+    assert _names(f)[:1] == ["klarna"], f["companies"]
+    assert f["jobs_cut"] == 1200
+
+
+def test_a_studio_keeps_studio_in_its_name():
+    f = _facts("Studio Gim Bandung PHK 45 Ilustrator, Eks Karyawan: Kami Diganti Gambar AI",
+               "Bandung - Studio pengembang gim asal Bandung, Studio Langit Biru, memberhentikan 45 ilustrator "
+               "dan animator pada akhir bulan lalu.\n"
+               "Manajemen Studio Langit Biru mengakui ada pengurangan tim dan kini memakai AI generatif.")
+    assert _names(f)[:1] == ["studiolangitbiru"], f["companies"]
+
+
+def test_a_regency_government_whose_honorary_staff_are_dismissed_is_named():
+    f = _facts("90 Honorer Call Center Pemkab Wanareja Diberhentikan, Diganti Chatbot",
+               "Wanareja - Sebanyak 90 tenaga honorer call center Pemerintah Kabupaten Wanareja diberhentikan "
+               "mulai bulan ini. Layanan aduan warga kini dijawab chatbot berbasis AI.\n"
+               "DPRD meminta pemkab menyalurkan mereka ke dinas lain.")
+    assert _names(f)[:1] == ["pemerintahkabupatenwanareja"], f["companies"]
+    assert f["jobs_cut"] == 90
+
+
+def test_an_earlier_round_after_setelah_is_not_the_headline_cut():
+    f = _facts("Rantaiweb Pangkas 6 Persen Karyawan, Fokus ke AI",
+               "Jakarta - Perusahaan perangkat lunak Rantaiweb kembali mengurangi jumlah pegawainya. Dalam "
+               "dokumen kepada regulator, perusahaan menyebut pemangkasan kali ini menyasar sekitar 3.100 "
+               "orang.\n"
+               "Ini merupakan putaran kedua tahun ini setelah Rantaiweb melepas sekitar 2.000 pekerja pada awal "
+               "tahun. Manajemen menyebut dana akan dialihkan ke pengembangan AI.")
+    assert f["jobs_cut"] == 3100
+
+
+def test_the_headcount_before_the_cut_is_not_the_cut():
+    f = _facts("Rantaiweb Pangkas 7 Persen Karyawan, Fokus ke AI",
+               "Jakarta - Perusahaan perangkat lunak Rantaiweb akan merumahkan sekitar 7 persen dari total "
+               "karyawannya.\n"
+               "Dengan jumlah pegawai sekitar 84 ribu orang, pemangkasan itu diperkirakan menyentuh kurang lebih "
+               "5.600 orang. Manajemen menyebut dana akan dialihkan ke pengembangan AI.")
+    assert f["jobs_cut"] == 5600
+    f = _facts("Rantaiweb Kurangi Karyawan demi AI",
+               "Jakarta - Rantaiweb mengurangi jumlah karyawan sebanyak 500 orang tahun ini karena beralih ke AI.")
+    assert f["jobs_cut"] == 500
