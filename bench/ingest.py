@@ -1,7 +1,7 @@
 """Ingestion stays flat as the archive grows; housekeeping keeps the database bounded.
 
     .venv/bin/python bench/ingest.py curve [--sizes 10000 100000 1000000] [--rounds 3] [--batch 1000] [--optimize]
-    .venv/bin/python bench/ingest.py housekeeping [--days 180] [--per-day 500]
+    .venv/bin/python bench/ingest.py housekeeping [--days 450] [--per-day 300] [--prune-days 90] [--forget-days 365] [--baseline]
 
 ``curve``
   1. The build curve of the cached 1M archive (bench/archive.py records the
@@ -20,17 +20,27 @@
   Target: the 1,000,000th article costs no more than 1.5x the 10,000th.
 
 ``housekeeping``
-  Simulates ``--days`` days of crawling at ``--per-day`` articles a day
-  (1 % flagged, the bench/archive.py text) with the defaults
-  (PANTAU_PRUNE_DAYS=90) and ``crawler.housekeeping`` run once per simulated
-  day (``housekeeping(now=...)``: the simulated day's clock), and reports
-  every 10 days the file size, the bytes in use (file minus free pages),
-  bytes per stored article and the VACUUMs run so far; then where the bytes
-  added since day 100 went, per table and index (the dbstat virtual table:
-  bytes in pages and unused bytes per article added), and what a VACUUM
-  would give back. Bounded means: once pruning starts (day 90), a day adds
-  only the pruned remainder of old articles (row without text, URL aliases,
-  index entries), not their text, and without a VACUUM.
+  Simulates ``--days`` days of crawling (default 450) at ``--per-day``
+  articles a day (default 300; 1 % flagged, the bench/archive.py text) with
+  ``crawler.housekeeping`` run once per simulated day
+  (``housekeeping(now=...)``: the simulated day's clock) at
+  ``--prune-days`` (PANTAU_PRUNE_DAYS, default 90) and ``--forget-days``
+  (PANTAU_FORGET_AFTER_DAYS, default 365; 0 = never), and reports every 10
+  days the articles crawled and still stored, the file size, the bytes in
+  use (file minus free pages), bytes per stored article, the articles pruned
+  and forgotten that day and the VACUUMs run so far; then where the bytes
+  added went, per table and index (the dbstat virtual table: bytes in pages
+  and unused bytes per article added), from 10 days after pruning starts and
+  from 10 days after forgetting starts to the end, and what a VACUUM would
+  give back. Last the plateau: growth in MB/day over the last 30 days, bytes
+  per stored article at day 90 and at the end; ``--baseline`` also runs the
+  same days without forgetting (PANTAU_FORGET_AFTER_DAYS=0) in the same
+  process and reports its growth and the size ratio.
+  Bounded means: once pruning starts (day 90), a day adds only the pruned
+  remainder of old articles (row without text, URL aliases, index entries),
+  not their text; once forgetting starts (day 365), a day adds nothing: the
+  forgotten rows' space is reused, only the URL fingerprints grow, until
+  they expire (another PANTAU_FORGET_AFTER_DAYS unseen).
 Figures only: nothing is asserted.
 """
 
@@ -104,23 +114,33 @@ def rollback_inserts(sizes: list[int], rounds: int, batch: int, optimize: bool =
               f"rounds: {', '.join(f'{x:.3f}' for x in results[n])}")
 
 
-def housekeeping_sim(days: int, per_day: int, prune_days: float = 90) -> None:
+def housekeeping_sim(days: int, per_day: int, prune_days: float = 90, forget_days: float = 365,
+                     quiet: bool = False) -> dict:
+    """Simulate ``days`` days of crawling with daily housekeeping; print the table, return the figures."""
     from crawler import housekeeping as hk
 
     writer = Writer(seed=7)
     import random
 
+    say = (lambda *a, **k: None) if quiet else print
     flag = random.Random(8)
     start = datetime.now(timezone.utc) - timedelta(days=days)
     with tempfile.TemporaryDirectory(prefix="pantau-hk-") as tmp:
         path = Path(tmp) / "pantau.db"
         store = Store.open(path)
         i = 0
-        print(f"{days} days at {per_day} articles/day, PANTAU_PRUNE_DAYS={prune_days:g}, housekeeping daily:")
-        print(f"{'day':>4} {'articles':>9} {'file MB':>8} {'in use MB':>9} {'bytes/article':>13} {'pruned':>7}")
+        say(f"{days} days at {per_day} articles/day, PANTAU_PRUNE_DAYS={prune_days:g}, "
+            f"PANTAU_FORGET_AFTER_DAYS={forget_days:g}, housekeeping daily:")
+        say(f"{'day':>4} {'crawled':>9} {'stored':>8} {'file MB':>8} {'in use MB':>9} {'B/stored':>9} "
+            f"{'pruned':>7} {'forgot':>7}")
+        page = store.conn.execute("PRAGMA page_size").fetchone()[0]
+        used_by_day: list[int] = []
+        stored_by_day: list[int] = []
         prev_used = 0
-        snap = None
+        snaps: list[tuple[int, dict | None]] = []
         vacuums = 0
+        seconds = 0.0
+        t0 = time.perf_counter()
         for day in range(days):
             day_start = start + timedelta(days=day)
             with store.write():
@@ -129,26 +149,64 @@ def housekeeping_sim(days: int, per_day: int, prune_days: float = 90) -> None:
                                           flag.random() < FLAGGED)
                     store.insert_article(rec, aliases)
                     i += 1
-            report = hk.housekeeping(store, prune_days, now=day_start + timedelta(days=1))
+            t = time.perf_counter()
+            report = hk.housekeeping(store, prune_days, now=day_start + timedelta(days=1), forget_days=forget_days)
+            seconds += time.perf_counter() - t
             vacuums += report.vacuumed
+            pages = store.conn.execute("PRAGMA page_count").fetchone()[0]
+            free = store.conn.execute("PRAGMA freelist_count").fetchone()[0]
+            used_by_day.append((pages - free) * page)
+            stored_by_day.append(store.counts()["articles"])
             if (day + 1) % 10 == 0 or day + 1 == days:
                 store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
                 size = path.stat().st_size
-                page = store.conn.execute("PRAGMA page_size").fetchone()[0]
-                free = store.conn.execute("PRAGMA freelist_count").fetchone()[0] * page
-                used = size - free
-                print(f"{day + 1:>4} {i:>9,} {size / 1e6:>8.1f} {used / 1e6:>9.1f} {used / i:>13,.0f} "
-                      f"{report.pruned:>7}  (+{(used - prev_used) / 10 / 1e6:.2f} MB/day in use; {vacuums} VACUUM so far)")
+                used, stored = used_by_day[-1], stored_by_day[-1]
+                say(f"{day + 1:>4} {i:>9,} {stored:>8,} {size / 1e6:>8.1f} {used / 1e6:>9.1f} {used / stored:>9,.0f} "
+                    f"{report.pruned:>7} {report.forgotten:>7}  (+{(used - prev_used) / 10 / 1e6:.2f} MB/day in use; "
+                    f"{vacuums} VACUUM so far)")
                 prev_used = used
-            if day + 1 == int(prune_days) + 10:
-                snap = (i, _dbstat(store))
-        if snap is not None:
-            _where(snap, (i, _dbstat(store)))
+            if day + 1 in (int(prune_days) + 10, int(forget_days) + 10) and day + 11 < days:
+                snaps.append((i, _dbstat(store)))
+        snaps.append((i, _dbstat(store)))
+        for a, b in zip(snaps, snaps[1:]):
+            if not quiet:
+                _where(a, b)
+        fig = {"days": days, "per_day": per_day, "crawled": i, "stored": stored_by_day[-1],
+               "used": used_by_day[-1], "vacuums": vacuums, "hk_seconds": seconds,
+               "seconds": time.perf_counter() - t0}
+        if days >= 31:
+            fig["mb_per_day_last30"] = (used_by_day[-1] - used_by_day[-31]) / 30 / 1e6
+        for d in (90, days):
+            if d <= days:
+                fig[f"bytes_per_stored_day{d}"] = used_by_day[d - 1] / stored_by_day[d - 1]
+        if forget_days > 0:
+            fig["fingerprints"] = store.conn.execute("SELECT COUNT(*) FROM forgotten_urls").fetchone()[0]
         store.conn.execute("VACUUM")
         store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         size = path.stat().st_size
-        print(f"after VACUUM: {size / 1e6:.1f} MB, {size / i:,.0f} bytes/article (what a VACUUM would reclaim)")
+        fig["after_vacuum"] = size
+        say(f"after VACUUM: {size / 1e6:.1f} MB, {size / fig['stored']:,.0f} bytes/stored article "
+            "(what a VACUUM would reclaim)")
         store.close()
+    return fig
+
+
+def plateau_report(fig: dict, base: dict | None = None) -> None:
+    """The plateau figures of a housekeeping simulation (and the ratio to a run without forgetting)."""
+    print(f"plateau ({fig['days']} days x {fig['per_day']}/day; housekeeping {fig['hk_seconds']:.0f} s "
+          f"of {fig['seconds']:.0f} s):")
+    if "mb_per_day_last30" in fig:
+        print(f"  growth over the last 30 days: {fig['mb_per_day_last30']:+.3f} MB/day in use")
+    for key in sorted(k for k in fig if k.startswith("bytes_per_stored_day")):
+        print(f"  bytes per stored article at day {key[len('bytes_per_stored_day'):]}: {fig[key]:,.0f}")
+    print(f"  in use at the end: {fig['used'] / 1e6:.1f} MB for {fig['stored']:,} stored articles "
+          f"({fig['crawled']:,} crawled); {fig['vacuums']} VACUUM"
+          + (f"; {fig['fingerprints']:,} URL fingerprints" if "fingerprints" in fig else ""))
+    if base:
+        print(f"  baseline without forgetting (PANTAU_FORGET_AFTER_DAYS=0, same run): "
+              f"{base.get('mb_per_day_last30', float('nan')):+.3f} MB/day over the last 30 days, "
+              f"{base['used'] / 1e6:.1f} MB in use at the end; with forgetting: "
+              f"{fig['used'] / base['used']:.2f}x the size")
 
 
 def _dbstat(store) -> dict[str, tuple[int, int]] | None:
@@ -185,14 +243,20 @@ def main(argv: list[str] | None = None) -> int:
     c.add_argument("--batch", type=int, default=1000)
     c.add_argument("--optimize", action="store_true", help="merge each archive's FTS index first (housekeeping)")
     h = sub.add_parser("housekeeping")
-    h.add_argument("--days", type=int, default=180)
-    h.add_argument("--per-day", type=int, default=500)
+    h.add_argument("--days", type=int, default=450)
+    h.add_argument("--per-day", type=int, default=300)
+    h.add_argument("--prune-days", type=float, default=90, help="PANTAU_PRUNE_DAYS (default 90)")
+    h.add_argument("--forget-days", type=float, default=365, help="PANTAU_FORGET_AFTER_DAYS (default 365; 0 = never)")
+    h.add_argument("--baseline", action="store_true",
+                   help="also run the same days without forgetting and report the ratio")
     args = ap.parse_args(argv)
     if args.what == "curve":
         build_curve(args.sizes)
         rollback_inserts(sorted(args.sizes), args.rounds, args.batch, args.optimize)
     else:
-        housekeeping_sim(args.days, args.per_day)
+        fig = housekeeping_sim(args.days, args.per_day, args.prune_days, args.forget_days)
+        base = housekeeping_sim(args.days, args.per_day, args.prune_days, 0, quiet=True) if args.baseline else None
+        plateau_report(fig, base)
     return 0
 
 
