@@ -753,11 +753,13 @@ class Store:
         return None
 
     def add_aliases(self, article_id: int, urls: list[str]) -> None:
+        """Map ``urls`` to the article; nothing when the article is gone meanwhile (housekeeping of
+        another process forgot it after the caller looked it up)."""
         with self.write():
             for u in urls:
                 if u:
-                    self.db.execute("INSERT OR IGNORE INTO article_urls (url, article_id) VALUES (?, ?)",
-                                    [u, article_id])
+                    self.db.execute("INSERT OR IGNORE INTO article_urls (url, article_id) "
+                                    "SELECT ?, id FROM articles WHERE id = ?", [u, article_id])
 
     def insert_article(self, record: dict, aliases: list[str]) -> tuple[int, bool]:
         """Store an article unless its URL/aliases are known. Returns (id, created)."""

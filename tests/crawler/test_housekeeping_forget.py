@@ -304,3 +304,20 @@ def test_a_republished_forgotten_url_is_neither_stored_nor_alerted_again(news, t
     assert len(news.hits(plain)) == before  # not even fetched
     assert [x["title"] for x in db_rows(env["PANTAU_DB"], "SELECT title FROM articles")] == [TITLE_AI]
     assert len(db_rows(env["PANTAU_DB"], "SELECT * FROM alerts")) == len(alerts)
+
+
+def test_an_alias_for_an_article_forgotten_meanwhile_is_dropped_quietly(tmp_path):
+    """The crawler looks an old URL up (article id), housekeeping in another process forgets that
+    article, then the crawler adds the entry's other keys to it: nothing is stored, nothing fails."""
+    path = tmp_path / "pantau.db"
+    crawler_side = Store.open(path)
+    a, _ = crawler_side.insert_article(_article("tua", 400), _aliases("tua"))
+    existing = crawler_side.article_id_for(["https://berita.example/tua"])
+    assert existing == a
+    housekeeper = Store.open(path)
+    assert hk.housekeeping(housekeeper, prune_days=90, now=NOW, forget_days=365).forgotten == 1
+    housekeeper.close()
+    crawler_side.add_aliases(existing, ["https://berita.example/tua", "https://agregator.example/tua"])
+    assert _orphans(crawler_side) == 0
+    assert crawler_side.known_urls(["https://agregator.example/tua"]) == set()
+    crawler_side.close()
