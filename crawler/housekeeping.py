@@ -12,7 +12,9 @@ Rules:
   that was ever alerted, queued or sent to the editors is kept, so nothing
   alerts twice). Flagged articles are never forgotten, so an article that
   stops being flagged (``pantau reclassify``) after it has been alerted is
-  still kept by its alert.
+  still kept by its alert. The tables that name an article without a
+  foreign key (``audit``, ``decisions``, ``story_sketch``) name only
+  labelled or grouped articles, which are kept.
 - Every URL and GUID a forgotten article was known under stays known as an
   8-byte fingerprint (``forgotten_urls``, crawler.store.url_key, with a day):
   ``Store.known_urls`` reports it as known, so a feed that carries (or

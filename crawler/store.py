@@ -727,21 +727,23 @@ class Store:
             found.update(r[0] for r in self.db.execute(
                 f"SELECT url FROM article_urls WHERE url IN ({marks})", chunk).fetchall())
         rest = {url_key(u): u for u in urls if u not in found}
-        if rest:
-            keys = list(rest)
-            try:
-                hits = [r[0] for k in range(0, len(keys), 500) for r in self.db.execute(
-                    f"SELECT hash FROM forgotten_urls WHERE hash IN ({','.join('?' * len(keys[k:k + 500]))})",
-                    keys[k:k + 500]).fetchall()]
-            except sqlite3.OperationalError:  # not migrated yet (opened with migrate=False)
-                hits = []
-            if hits:
-                found.update(rest[h] for h in hits)
-                day = epoch_day(today)
-                with self.write():
-                    self.db.conn.executemany("UPDATE forgotten_urls SET seen = ? WHERE hash = ? AND seen < ?",
-                                             [(day, h, day) for h in hits])
+        hits = self._forgotten(list(rest))
+        if hits:
+            found.update(rest[h] for h in hits)
+            day = epoch_day(today)
+            with self.write():
+                self.db.conn.executemany("UPDATE forgotten_urls SET seen = ? WHERE hash = ? AND seen < ?",
+                                         [(day, h, day) for h in hits])
         return found
+
+    def _forgotten(self, keys: list[int]) -> list[int]:
+        """Which of the fingerprints ``keys`` (``url_key``) are in ``forgotten_urls``."""
+        try:
+            return [r[0] for k in range(0, len(keys), 500) for r in self.db.execute(
+                f"SELECT hash FROM forgotten_urls WHERE hash IN ({','.join('?' * len(keys[k:k + 500]))})",
+                keys[k:k + 500]).fetchall()]
+        except sqlite3.OperationalError:  # not migrated yet (opened with migrate=False)
+            return []
 
     def article_id_for(self, urls: list[str]) -> int | None:
         for u in urls:
@@ -761,13 +763,16 @@ class Store:
                     self.db.execute("INSERT OR IGNORE INTO article_urls (url, article_id) "
                                     "SELECT ?, id FROM articles WHERE id = ?", [u, article_id])
 
-    def insert_article(self, record: dict, aliases: list[str]) -> tuple[int, bool]:
-        """Store an article unless its URL/aliases are known. Returns (id, created)."""
+    def insert_article(self, record: dict, aliases: list[str]) -> tuple[int | None, bool]:
+        """Store an article unless its URL/aliases are known. Returns (id, created); (None, False)
+        when one of them is the URL of an article housekeeping forgot (never stored again)."""
         with self.write():
             existing = self.article_id_for([record["url"], *aliases])
             if existing is not None:
                 self.add_aliases(existing, [record["url"], *aliases])
                 return existing, False
+            if self._forgotten([url_key(u) for u in (record["url"], *aliases) if u]):
+                return None, False
             data = dict(record)
             for key in ("reasons", "companies"):
                 if isinstance(data.get(key), (list, tuple)):

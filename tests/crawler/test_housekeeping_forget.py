@@ -321,3 +321,18 @@ def test_an_alias_for_an_article_forgotten_meanwhile_is_dropped_quietly(tmp_path
     assert _orphans(crawler_side) == 0
     assert crawler_side.known_urls(["https://agregator.example/tua"]) == set()
     crawler_side.close()
+
+
+def test_a_page_that_lands_on_a_forgotten_url_is_not_stored_again(tmp_path):
+    """A new feed link (say, another tracking parameter) that redirects to a forgotten article's
+    URL is fetched (the crawler cannot know before), but not stored again."""
+    store = Store.open(tmp_path / "pantau.db")
+    store.insert_article(_article("tua", 400), _aliases("tua"))
+    hk.housekeeping(store, prune_days=90, now=NOW, forget_days=365)
+    again = _article("tua", 0, match=1)
+    assert store.insert_article(again, ["https://feed.example/tua?utm_source=lain"]) == (None, False)
+    assert store.counts()["articles"] == 0
+    assert store.db.execute("SELECT COUNT(*) FROM article_urls").fetchone()[0] == 0
+    fresh, created = store.insert_article(_article("baru", 0), ["https://feed.example/baru"])
+    assert created and store.article(fresh)["url"] == "https://berita.example/baru"
+    store.close()
