@@ -1,6 +1,6 @@
 """Crawl benchmark: the full pipeline vs. a bare Scrapy fetch of the same pages.
 
-    .venv/bin/python bench/crawl.py [--articles 400] [--feeds 20] [--profile]
+    .venv/bin/python bench/crawl.py [--articles 400] [--feeds 20] [--profile] [--workers auto|N] [--compare]
 
 Generates N article pages across F RSS feeds in a temporary directory, serves
 them with the test ``NewsServer`` (ETag/Last-Modified/304 like a real site),
@@ -12,6 +12,14 @@ then reports:
 - the ratio pipeline/bare (target ≥ 0.5);
 - an unchanged re-crawl: number of HTTP requests (target: one per feed plus
   robots.txt, nothing else).
+
+``--workers`` sets PANTAU_CRAWL_WORKERS for the pipeline crawl (default: the
+setting's default, ``auto``: page work in ``cpu_count - 1`` worker processes);
+``--compare`` also runs the pipeline with the page work in the crawl process
+(``PANTAU_CRAWL_WORKERS=0``, a fresh database) and reports both ratios from
+the same run. CPU time includes the worker processes (they are children of
+the crawl process and reaped by it). ``--profile`` profiles the crawl's main
+process only.
 
 Figures only: nothing is asserted. Both sides are timed as whole
 subprocesses (interpreter + Scrapy start-up included) and, separately, by
@@ -169,6 +177,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--feeds", type=int, default=20)
     ap.add_argument("--profile", action="store_true",
                     help="run the pipeline crawl under cProfile and print its top costs")
+    ap.add_argument("--workers", default=None, help="PANTAU_CRAWL_WORKERS for the pipeline crawl (default: auto)")
+    ap.add_argument("--compare", action="store_true",
+                    help="also run the pipeline with PANTAU_CRAWL_WORKERS=0 (in-process page work)")
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="pantau-bench-") as tmp_s:
         tmp = Path(tmp_s)
@@ -187,6 +198,8 @@ def main(argv: list[str] | None = None) -> int:
                        # the crawl's time limit (240 s by default) would cut a big run on a busy machine
                        # and the ratio would be of a partial crawl (issue 15: 3,475 of 5,000 stored)
                        PANTAU_CRAWL_TIMEOUT=str(max(240, args.articles)))
+            if args.workers is not None:
+                env["PANTAU_CRAWL_WORKERS"] = args.workers
 
             # 1. bare Scrapy fetch of the same URLs (run first: nothing is cached either way)
             urls = [srv.url + p for p in feed_paths] + [srv.url + p + "?utm_source=rss&utm_medium=feed"
@@ -231,12 +244,28 @@ def main(argv: list[str] | None = None) -> int:
             recrawl = srv.requests
             non304 = [r for r in recrawl if r.status != 304 and r.path != "/robots.txt"]
 
+            # 4. optionally: the pipeline again with the page work in the crawl process (fresh database)
+            inproc = None
+            if args.compare:
+                env0 = dict(env, PANTAU_CRAWL_WORKERS="0", PANTAU_DB=str(tmp / "bench-inprocess.db"))
+                env0.pop("PYTHONPATH", None)
+                t, cpu = time.monotonic(), _children_cpu()
+                proc = subprocess.run([str(PANTAU), "crawl"], env=env0, capture_output=True, text=True, cwd=tmp)
+                wall0, cpu0 = time.monotonic() - t, _children_cpu() - cpu
+                m0 = re.search(r"(\d+) new articles .* in ([\d.]+) s", proc.stdout)
+                if proc.returncode == 0 and m0:
+                    inproc = (int(m0.group(1)), float(m0.group(2)), wall0, cpu0)
+
     pages = args.articles
     bare_rate_wall = pages / bare_wall
     pipe_rate_wall = stored / pipe_wall
     bare_rate_inner = pages / bare["seconds"]
     pipe_rate_inner = stored / pipe_inner if pipe_inner else float("inf")
-    print(f"generated: {args.articles} articles in {args.feeds} feeds")
+    from crawler.workers import worker_count
+
+    workers = worker_count(env.get("PANTAU_CRAWL_WORKERS"))
+    print(f"generated: {args.articles} articles in {args.feeds} feeds; PANTAU_CRAWL_WORKERS="
+          f"{env.get('PANTAU_CRAWL_WORKERS', 'auto (default)')} = {workers} page worker process(es)")
     print(f"first crawl: {summary}")
     print(f"first crawl requests: {first_requests} (feeds {args.feeds} + pages {args.articles} + robots.txt)")
     print(f"pipeline: {stored} articles stored, {pipe_wall:.2f} s wall ({pipe_rate_wall:.1f} articles/s); "
@@ -248,6 +277,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"CPU time (user+sys of the crawl process): pipeline {pipe_cpu:.2f} s ({pipe_cpu / max(stored, 1) * 1000:.1f} ms"
           f"/article), bare {bare_cpu:.2f} s ({bare_cpu / pages * 1000:.1f} ms/page); "
           f"ratio bare/pipeline per page {(bare_cpu / pages) / (pipe_cpu / max(stored, 1)):.2f}")
+    if inproc is not None:
+        stored0, inner0, wall0, cpu0 = inproc
+        print(f"pipeline with the page work in the crawl process (PANTAU_CRAWL_WORKERS=0, same run): "
+              f"{stored0} stored, {wall0:.2f} s wall, in-process {inner0:.2f} s, CPU {cpu0:.2f} s; "
+              f"ratio pipeline/bare {stored0 / wall0 / bare_rate_wall:.2f} wall, "
+              f"{stored0 / inner0 / bare_rate_inner:.2f} in-process")
     print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())} ({os.cpu_count()} CPUs)")
     if stored < args.articles:
         print(f"WARNING: only {stored} of {args.articles} articles stored in the first crawl "

@@ -42,6 +42,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PANTAU_DOWNLOAD_TIMEOUT", "15", "seconds per HTTP request (at most 20)"),
     Setting("PANTAU_MAX_PAGE_MB", "5", "largest page or feed downloaded, in MB"),
     Setting("PANTAU_POLITE", "1", "1 = AutoThrottle and per-domain delays on; 0 = off (benchmarks)"),
+    Setting("PANTAU_CRAWL_WORKERS", "auto", "processes that extract and classify pages during a crawl: auto = "
+            "one per CPU but one (none on a single CPU), 0 = all in the crawl process"),
     Setting("PANTAU_MAX_ITEMS_PER_SOURCE", "60", "newest entries considered per source per crawl"),
     Setting("PANTAU_PRUNE_DAYS", "90", "days after which unflagged article text is pruned"),
     Setting("PANTAU_FORGET_AFTER_DAYS", "365",
@@ -90,6 +92,7 @@ CHECKS: dict[str, tuple] = {
     "PANTAU_DOWNLOAD_TIMEOUT": ("num", 0, None),
     "PANTAU_MAX_PAGE_MB": ("num", 0, None),
     "PANTAU_POLITE": ("choice", ("0", "1")),
+    "PANTAU_CRAWL_WORKERS": ("int", 0, 32, "auto"),
     "PANTAU_MAX_ITEMS_PER_SOURCE": ("int", 1, None),
     "PANTAU_PRUNE_DAYS": ("int", 1, None),
     "PANTAU_FORGET_AFTER_DAYS": ("int", 0, None),
@@ -111,6 +114,8 @@ def check_value(name: str, raw: str | None) -> None:
     if rule is None or raw is None:
         return
     kind = rule[0]
+    if len(rule) > 3 and str(raw).strip().lower() == rule[3]:  # a word allowed besides the number ("auto")
+        return
     if kind == "choice":
         if str(raw).strip().upper() not in {c.upper() for c in rule[1]}:
             raise ConfigError(f"{name}={raw!r} must be one of {', '.join(rule[1])}")

@@ -17,6 +17,9 @@ Rules:
   write (disk full, damaged file) stops the spider, the crawl row is marked
   ``error`` (when the disk still allows it) and ``pantau crawl`` exits 1 with
   one line naming the database. Scrapy never logs an item (``QuietLogFormatter``).
+- Extraction and classification run in worker processes when
+  ``PANTAU_CRAWL_WORKERS`` allows (``crawler/workers.py``); the stored rows
+  are the same either way.
 - Scrapy runs in this process, once: the service runs each crawl as a
   subprocess (``python -m crawler crawl``) because Twisted's reactor cannot
   be restarted.
@@ -37,6 +40,7 @@ from pathlib import Path
 from .config import ConfigError, Settings
 from .sources import Source, load_sources
 from .store import DatabaseError, Store, db_error_message, now_iso
+from .workers import classify_columns  # noqa: F401  (runs in the page workers too; imported from here by others)
 
 log = logging.getLogger("pantau.crawl")
 
@@ -114,17 +118,6 @@ def is_crawl_running(db_path: Path) -> bool:
             return False
     except CrawlLocked:
         return True
-
-
-def classify_columns(title: str, text: str, summary: str | None = None) -> dict:
-    """The classifier verdict as article columns."""
-    from .classify import classifier_version, classify
-
-    v = classify(title or "", text or "", summary)
-    return {"match": 1 if v.match else 0, "score": round(float(v.score), 4), "reasons": list(v.reasons),
-            "companies": list(v.companies), "jobs_cut": v.jobs_cut, "percent": v.percent,
-            "country": v.country, "attribution": v.attribution, "evidence": v.evidence,
-            "rules_version": classifier_version(), "classified_at": now_iso()}
 
 
 def _due(state: dict | None, now: datetime) -> bool:
@@ -308,6 +301,7 @@ def _run_spider(settings: Settings, store: Store, due: list[Source], storage: li
     from scrapy.crawler import CrawlerProcess
 
     from .spider import NewsSpider
+    from .workers import worker_count
 
     import warnings
 
@@ -316,7 +310,8 @@ def _run_spider(settings: Settings, store: Store, due: list[Source], storage: li
     crawler = process.create_crawler(NewsSpider)
     max_items = int(settings.number("PANTAU_MAX_ITEMS_PER_SOURCE"))
     process.crawl(crawler, sources=due, store=store, max_items=max_items, classify=_classifier(),
-                  time_limit=settings.number("PANTAU_CRAWL_TIMEOUT"))
+                  time_limit=settings.number("PANTAU_CRAWL_TIMEOUT"),
+                  workers=worker_count(settings.get("PANTAU_CRAWL_WORKERS")))
     storage = storage if storage is not None else []
 
     def item_error(item, response, spider, failure):

@@ -60,7 +60,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import re
 import sqlite3
 import time
 from dataclasses import dataclass, field
@@ -82,6 +81,8 @@ from .feeds import Entries, Entry, FeedError, parse_feed, parse_listing, parse_s
 from .sources import Source
 from .store import Store, now_iso, rollback_quietly
 from .urls import canonical_url, host_of
+from .workers import CLASSIFY_BACKLOG, MAX_EXTRACT_CHARS, MAX_TEXT_CHARS, Classified, PageFailed, article_text, page_job  # noqa: F401
+from .workers import trim_html as _trim_html  # noqa: F401  (tests and bench/bigpages.py use it from here)
 
 log = logging.getLogger("pantau.crawl")
 
@@ -89,8 +90,6 @@ MAX_CHILD_SITEMAPS = 10   # child sitemaps per source per crawl
 MAX_SITEMAP_DEPTH = 2     # levels of sitemap indexes below the source's own URL
 MAX_FETCH_ATTEMPTS = 3    # page fetches per article in all (first crawl + retries)
 DEAD_AFTER_TIMEOUTS = 3   # timeouts in a row (no answer between) before a host is skipped
-MAX_EXTRACT_CHARS = 300_000   # HTML characters handed to the extractor (after scripts/styles are dropped)
-MAX_TEXT_CHARS = 200_000      # article text kept
 EXTRACT_THREADS = 2
 THREAD_PARSE_BYTES = 256 * 1024  # feeds/sitemaps larger than this are parsed in a worker thread
 BATCH_ITEMS = 50        # articles per write transaction at most (StorePipeline)
@@ -329,23 +328,6 @@ def binary_reason(body: bytes, content_type: str | None) -> str | None:
     return None
 
 
-_SCRIPT_STYLE = re.compile(r"<(script|style|noscript|svg)\b[^>]*>.*?</\1\s*>|<!--.*?-->", re.IGNORECASE | re.DOTALL)
-
-
-def _drop_script(m: re.Match) -> str:
-    head = m.group(0)[:300].lower()
-    if "ld+json" in head and len(m.group(0)) < 100_000:
-        return m.group(0)  # JSON-LD metadata (date, author) stays
-    return " "
-
-
-def _trim_html(html: str) -> str:
-    """Scripts (except JSON-LD), styles and comments out; then at most ``MAX_EXTRACT_CHARS`` characters."""
-    if len(html) > MAX_EXTRACT_CHARS:
-        html = _SCRIPT_STYLE.sub(_drop_script, html)
-    return html[:MAX_EXTRACT_CHARS]
-
-
 def accept_canonical(canonical: str | None, page_url: str, src: Source) -> bool:
     """May ``canonical`` replace ``page_url`` as the article's identity?"""
     if not canonical or not netpolicy.is_http_url(canonical):
@@ -363,8 +345,11 @@ class NewsSpider(scrapy.Spider):
     name = "pantau"
 
     def __init__(self, sources: list[Source], store: Store, max_items: int = 60, classify=None,
-                 time_limit: float | None = None, **kw):
+                 time_limit: float | None = None, workers: int = 0, **kw):
         super().__init__(**kw)
+        self.workers = workers  # page work in this many worker processes (crawler.workers); 0 = here
+        self.pool = None
+        self.pool_pages = self.pool_verdicts = 0  # pages extracted / verdicts used from the workers
         self.sources = sources
         self.store = store
         self.max_items = max_items
@@ -379,6 +364,11 @@ class NewsSpider(scrapy.Spider):
         """A crawl cut short (time limit, shutdown) forgets the ETag/Last-Modified of every source whose
         pages were not all answered: otherwise the next crawl would get "304 Not Modified" and never
         request the pages left over (issue 15: 1,525 of 5,000 articles lost that way)."""
+        if self.pool is not None:
+            self.pool.close()
+            log.info("page workers: %d process%s, %d pages extracted, %d classified there, %d worker crash%s",
+                     self.pool.n, "" if self.pool.n == 1 else "es", self.pool_pages, self.pool_verdicts,
+                     self.pool.crashes, "" if self.pool.crashes == 1 else "es")
         if reason == "finished":
             return
         for out in self.outcomes.values():
@@ -391,7 +381,26 @@ class NewsSpider(scrapy.Spider):
     def _past_deadline(self) -> bool:
         return self.deadline is not None and time.monotonic() >= self.deadline
 
+    def _start_pool(self) -> None:
+        """Worker processes for the page work (``crawler.workers``); started now, they load while
+        the feeds are fetched. Pages are classified there only with the default classifier."""
+        if self.workers <= 0:
+            return
+        from twisted.internet import reactor
+
+        from .workers import PagePool, classify_columns, model_handle
+
+        classify = self.classify_fn is classify_columns
+        model = None
+        if classify:
+            from .classify import model as M
+
+            model = model_handle(M.get_model())
+        self.pool = PagePool(self.workers, reactor.callFromThread, classify=classify, model=model)
+        self.pool.start()
+
     async def start(self):
+        self._start_pool()
         for src in self.sources:
             state = self.store.source_state(src.name) or {}
             headers = {}
@@ -564,9 +573,13 @@ class NewsSpider(scrapy.Spider):
         if binary:
             yield self._item(src, entry, final_url, aliases, None, error=binary, refetch_id=refetch_id)
             return
-        html = decode_html(response.body, ctype)
+        verdict = None
         try:
-            ext = await self._extract(html, response.url, (src.name,))
+            if self.pool is not None:
+                ext, verdict = await self._page(response.body, ctype, response.url, (src.name,),
+                                                (entry.title, entry.content or entry.summary or "", entry.summary or None))
+            else:
+                ext = await self._extract(decode_html(response.body, ctype), response.url, (src.name,))
         except Exception as exc:  # a page must never crash the crawl
             yield self._item(src, entry, final_url, aliases, None, error=f"extraction failed: {exc}"[:200],
                              refetch_id=refetch_id)
@@ -580,7 +593,10 @@ class NewsSpider(scrapy.Spider):
         url = ext.canonical if await self._canonical_ok(ext.canonical, final_url, src) else final_url
         if url != final_url:
             aliases.append(final_url)
-        yield self._item(src, entry, url, aliases, ext, refetch_id=refetch_id)
+        item = self._item(src, entry, url, aliases, ext, refetch_id=refetch_id)
+        if verdict is not None and not ext.next_pages:
+            item["verdict"] = verdict  # used by the pipeline only if it fits the record (Classified.fits)
+        yield item
 
     # --- multi-page articles: begin (owned by the extraction work; keep this block self-contained) ---
     async def _follow_pages(self, ext, response) -> None:
@@ -602,7 +618,10 @@ class NewsSpider(scrapy.Spider):
             if more.status != 200 or binary_reason(more.body, ctype):
                 break
             try:
-                page = await self._extract(decode_html(more.body, ctype), more.url)
+                if self.pool is not None:
+                    page, _ = await self._page(more.body, ctype, more.url)
+                else:
+                    page = await self._extract(decode_html(more.body, ctype), more.url)
             except Exception:  # a page must never crash the crawl
                 page = None
             if page is None or not page.text:
@@ -623,6 +642,49 @@ class NewsSpider(scrapy.Spider):
 
             await maybe_deferred_to_future(deferToThread(netpolicy.host_is_internal, host))  # fills the cache
         return accept_canonical(canonical, page_url, src)
+
+    async def _page(self, body: bytes, ctype: str | None, url: str, site_names: tuple[str, ...] = (),
+                    entry: tuple | None = None):
+        """``workers.page_job`` in the page's worker process: (Extracted or None, Classified or None).
+
+        None (and no verdict) after the crawl's time limit, also for a page still waiting in a
+        worker then; a page the extractor fails on, or that crashes its worker, raises."""
+        if self._past_deadline():
+            return None, None
+        from scrapy.utils.defer import maybe_deferred_to_future
+        from twisted.internet import reactor
+        from twisted.internet.defer import Deferred
+
+        d = Deferred()
+        key = netpolicy.registrable_domain(url) or host_of(url)
+        if entry is not None and self.pool.backlog(key) >= CLASSIFY_BACKLOG:
+            entry = None  # the worker is behind: this page is classified here, by the pipeline
+        fut = self.pool.submit(key, page_job, body, ctype, url, site_names, self.deadline, entry)
+        self.pool_pages += 1
+
+        def settle(f) -> None:  # in the reactor thread (PagePool's call_soon)
+            if timer is not None and timer.active():
+                timer.cancel()
+            if d.called:
+                return
+            exc = f.exception()
+            if exc is not None:
+                d.errback(exc)
+            else:
+                d.callback(f.result())
+
+        def cut() -> None:  # the time limit: nothing more is extracted
+            if not d.called:
+                d.callback(None)
+
+        timer = reactor.callLater(max(0.0, self.deadline - time.monotonic()), cut) if self.deadline else None
+        fut.add_done_callback(settle)
+        result = await maybe_deferred_to_future(d)
+        if result is None:
+            return None, None
+        if isinstance(result, PageFailed):
+            raise RuntimeError(result.message)
+        return result
 
     async def _extract(self, html: str, url: str, site_names: tuple[str, ...] = ()):
         """``extract`` in a worker thread (at most EXTRACT_THREADS at once); None after the time limit."""
@@ -661,8 +723,7 @@ class NewsSpider(scrapy.Spider):
     def _item(self, src: Source, entry: Entry, url: str, aliases, ext, error: str | None = None,
               refetch_id: int | None = None, transient: bool = False):
         fallback = entry.content or entry.summary or ""
-        ext_text = ext.text[:MAX_TEXT_CHARS] if ext else ""
-        text = ext_text if ext and len(ext_text) >= max(80, len(fallback) // 3) else fallback
+        text, ext_text = article_text(ext, fallback)
         if ext and not ext_text and not error:
             error = "no article text found on the page"
         title = (ext.title if ext and ext.title else "") or entry.title
@@ -710,6 +771,16 @@ def _header(response, name: str) -> str | None:
     if value is None:
         return None
     return value.decode("latin-1", "replace") if isinstance(value, bytes) else str(value)
+
+
+def _verdict(item: dict, record: dict, spider) -> dict:
+    """The verdict columns for ``record``: the one a worker computed next to the extraction when it
+    is for exactly this title, text and summary (``workers.Classified``), else the spider's classifier."""
+    pre = item.get("verdict")
+    if isinstance(pre, Classified) and pre.fits(record):
+        spider.pool_verdicts += 1
+        return dict(pre.columns, classified_at=now_iso())
+    return spider.classify_fn(record["title"], record["text"], record.get("summary"))
 
 
 class StorePipeline:
@@ -787,9 +858,9 @@ class StorePipeline:
             out.skip(f"not an http(s) URL: {record['url'][:80]!r}")
             return {"id": None, "created": False}
         if item.get("refetch_id"):
-            return self._refetched(spider, out, item["refetch_id"], record, item["aliases"])
+            return self._refetched(spider, out, item, record)
         if spider.classify_fn is not None:
-            record.update(spider.classify_fn(record["title"], record["text"], record.get("summary")))
+            record.update(_verdict(item, record, spider))
         article_id, created = spider.store.insert_article(record, item["aliases"])
         if created:
             out.new += 1
@@ -802,8 +873,9 @@ class StorePipeline:
         return {"id": article_id, "created": created}
 
     @staticmethod
-    def _refetched(spider, out: SourceOutcome, article_id: int, record: dict, aliases) -> dict:
+    def _refetched(spider, out: SourceOutcome, item: dict, record: dict) -> dict:
         """A summary-only article fetched again: keep trying (bounded) or take the text and re-classify."""
+        article_id, aliases = item["refetch_id"], item["aliases"]
         store = spider.store
         if not record["extracted"]:
             with store.write():
@@ -815,7 +887,7 @@ class StorePipeline:
         cols = {"text": record["text"], "title": record["title"], "extracted": 1, "extract_error": None,
                 "content_hash": record["content_hash"], "refetch": 0}
         if spider.classify_fn is not None:
-            cols.update(spider.classify_fn(record["title"], record["text"], record.get("summary")))
+            cols.update(_verdict(item, record, spider))
         for key in ("reasons", "companies"):
             if isinstance(cols.get(key), (list, tuple)):
                 import json

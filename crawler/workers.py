@@ -1,0 +1,353 @@
+"""Page work off the crawl's main process: extraction and classification in worker processes.
+
+The crawl's main process fetches (Scrapy, Twisted), parses feeds and stores; a page's
+extraction and its classification are pure functions of its bytes, URL and feed entry, so
+they can run on another CPU core while the reactor keeps fetching (issue 15).
+
+Rules:
+- ``PANTAU_CRAWL_WORKERS`` (``crawler/config.py``): ``auto`` (default) = ``cpu_count - 1``
+  worker processes when the machine has more than one CPU, none on one CPU; ``0`` = all page
+  work in the crawl process (as before); ``N`` = N workers (at most ``MAX_WORKERS``).
+- Same results as in the crawl process: a worker runs the same functions on the same input
+  (``page_job``: decode, trim a big page, ``extract``, choose the stored text as the spider
+  does, ``classify_columns``) with the same classifier model (the crawl process's model object
+  is handed to each worker when it starts). A verdict computed in a worker is used only for
+  exactly the title, text and summary it was computed for (``Classified.fits``); a multi-page
+  article, whose text changes after extraction, is classified by the pipeline as before.
+- The extractor learns a site's title suffix from its earlier pages in the same process
+  (``extract._SiteParts``). So every page of one registrable domain goes to the same worker,
+  and each worker takes its pages in the order they were submitted (one process per worker,
+  first in, first out): each site's pages are seen in the same order as in the crawl process.
+- Workers are started by a fork server (``multiprocessing`` 'forkserver' context: never a
+  fork of the crawl process, which runs Twisted's threads and holds the database). The fork
+  server preloads this module (lxml, trafilatura, the classifier) so a worker starts in
+  milliseconds; neither imports Scrapy or Twisted.
+- A worker classifies a page only while few pages wait in it (``CLASSIFY_BACKLOG``): when it
+  falls behind, the pipeline classifies in the crawl process (the same function and model), so
+  both cores stay busy whichever side is slower. Where a verdict is computed never changes it.
+- A worker that dies (killed, out of memory, a crash in C code) loses no page: the pages
+  that were waiting in it are run again one at a time in a separate quarantine worker; a page
+  that kills the quarantine worker too is the culprit and fails with ``WorkerCrashed`` (the
+  spider stores it from its feed summary, ``extract_error`` says why). A new worker takes the
+  other pages. A page's own exception is returned as ``PageFailed`` with the message the
+  crawl process would have recorded.
+- ``PagePool`` is thread-agnostic: results are settled in the caller's thread through the
+  ``call_soon`` it is given (Twisted's ``reactor.callFromThread`` in the crawl, an asyncio
+  loop's ``call_soon_threadsafe`` in tests), never in the executor's own threads.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+import zlib
+from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from .extract import Extracted, decode_html, extract
+
+log = logging.getLogger("pantau.crawl")
+
+MAX_WORKERS = 32
+CLASSIFY_BACKLOG = 6          # a page is classified in its worker only while fewer pages than this wait there
+MAX_TEXT_CHARS = 200_000      # article text kept
+MAX_EXTRACT_CHARS = 300_000   # HTML characters handed to the extractor (after scripts/styles are dropped)
+BIG_PAGE_CHARS = 100_000      # pages at least this long are trimmed (``trim_html``) before extraction
+
+
+# -- the page work itself (runs in a worker, or in the crawl process when there is no pool) -------
+
+import re  # noqa: E402
+
+_SCRIPT_STYLE = re.compile(r"<(script|style|noscript|svg)\b[^>]*>.*?</\1\s*>|<!--.*?-->", re.IGNORECASE | re.DOTALL)
+
+
+def _drop_script(m: re.Match) -> str:
+    head = m.group(0)[:300].lower()
+    if "ld+json" in head and len(m.group(0)) < 100_000:
+        return m.group(0)  # JSON-LD metadata (date, author) stays
+    return " "
+
+
+def trim_html(html: str) -> str:
+    """Scripts (except JSON-LD), styles and comments out; then at most ``MAX_EXTRACT_CHARS`` characters."""
+    if len(html) > MAX_EXTRACT_CHARS:
+        html = _SCRIPT_STYLE.sub(_drop_script, html)
+    return html[:MAX_EXTRACT_CHARS]
+
+
+def extract_page(html: str, url: str, site_names: tuple[str, ...] = ()) -> Extracted:
+    """``extract`` as the crawl calls it: a big page is trimmed first."""
+    return extract(html if len(html) < BIG_PAGE_CHARS else trim_html(html), url, site_names)
+
+
+def article_text(ext: Extracted | None, fallback: str) -> tuple[str, str]:
+    """(text stored for the article, the extracted text as kept): the page's text unless it is
+    missing or much shorter than the feed's own content/summary (``fallback``)."""
+    ext_text = ext.text[:MAX_TEXT_CHARS] if ext else ""
+    text = ext_text if ext and len(ext_text) >= max(80, len(fallback) // 3) else fallback
+    return text, ext_text
+
+
+def classify_columns(title: str, text: str, summary: str | None = None) -> dict:
+    """The classifier verdict as article columns."""
+    from .classify import classifier_version, classify
+    from .store import now_iso
+
+    v = classify(title or "", text or "", summary)
+    return {"match": 1 if v.match else 0, "score": round(float(v.score), 4), "reasons": list(v.reasons),
+            "companies": list(v.companies), "jobs_cut": v.jobs_cut, "percent": v.percent,
+            "country": v.country, "attribution": v.attribution, "evidence": v.evidence,
+            "rules_version": classifier_version(), "classified_at": now_iso()}
+
+
+@dataclass
+class Classified:
+    """A verdict computed next to the extraction, valid only for these exact inputs."""
+
+    title: str
+    text: str
+    summary: str | None
+    columns: dict
+
+    def fits(self, record: dict) -> bool:
+        return record.get("title") == self.title and record.get("text") == self.text and \
+            record.get("summary") == self.summary
+
+
+@dataclass
+class PageFailed:
+    """The extractor raised on this page: ``message`` is ``str(exception)``."""
+
+    message: str
+
+
+class WorkerCrashed(Exception):
+    """The page's worker process died on it, twice (the second time alone)."""
+
+
+_CLASSIFY = False  # set in each worker by ``_init_worker``
+
+
+def page_job(body: bytes, content_type: str | None, url: str, site_names: tuple[str, ...] = (),
+             deadline: float | None = None, entry: tuple[str, str, str | None] | None = None):
+    """One article page: None after the crawl's time limit (``deadline``, a ``time.monotonic``
+    value: the clock is the machine's, the same in every process), ``PageFailed`` when the
+    extractor raises, else ``(Extracted, Classified or None)``. ``entry`` = (feed title, feed
+    content or summary, feed summary or None): with it, and when the worker classifies, the
+    verdict is computed for the title and text the spider will store."""
+    if deadline is not None and time.monotonic() >= deadline:
+        return None
+    html = decode_html(body, content_type)
+    try:
+        ext = extract_page(html, url, site_names)
+    except Exception as exc:  # a page must never crash the crawl: the spider records the message
+        return PageFailed(str(exc))
+    verdict = None
+    if entry is not None and _CLASSIFY and not ext.next_pages:
+        entry_title, fallback, summary = entry
+        title = (ext.title or "") or entry_title
+        if title:
+            text, _ = article_text(ext, fallback)
+            verdict = Classified(title, text, summary, classify_columns(title, text, summary))
+    return ext, verdict
+
+
+def _init_worker(classify: bool, model: Any) -> None:
+    """``model``: the crawl process's model object, or the path of its file (cheaper to hand over), or None."""
+    global _CLASSIFY
+    _CLASSIFY = classify
+    if classify:
+        from .classify import model as M
+
+        if isinstance(model, str):
+            try:
+                model = M.load(model)
+            except Exception:  # the file changed since the crawl loaded it: the crawl process classifies
+                _CLASSIFY = False
+                return
+        M.set_model(model)
+
+
+def model_handle(model: Any) -> Any:
+    """What ``_init_worker`` needs to use the same model as this process: its file's path when it
+    is the file the default model path loads, else the object itself (a model set by a test)."""
+    if model is None:
+        return None
+    from .classify import model as M
+
+    try:
+        if str(model.path) == str(M.model_path()) and model.path.exists():
+            return str(model.path)
+    except (AttributeError, OSError):
+        pass
+    return model
+
+
+def _ping() -> int:
+    return os.getpid()
+
+
+# -- the pool ---------------------------------------------------------------------------------------
+
+def worker_count(setting: str | None, cpus: int | None = None) -> int:
+    """Worker processes for ``PANTAU_CRAWL_WORKERS`` (``auto``, or a whole number ≥ 0)."""
+    raw = (setting or "auto").strip().lower()
+    cpus = cpus if cpus is not None else _cpus()
+    if raw == "auto":
+        return min(MAX_WORKERS, cpus - 1) if cpus > 1 else 0
+    return min(MAX_WORKERS, int(float(raw)))
+
+
+def _cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+START_METHOD = "spawn"
+
+
+def _context():
+    import multiprocessing
+
+    ctx = multiprocessing.get_context(START_METHOD)
+    if START_METHOD == "forkserver":
+        ctx.set_forkserver_preload(["crawler.workers", "crawler.classify"])
+    return ctx
+
+
+class PagePool:
+    """``n`` single-process executors; a key (registrable domain) always goes to the same one."""
+
+    def __init__(self, n: int, call_soon: Callable[..., Any], classify: bool = False, model: Any = None):
+        self.n = max(1, n)
+        self.call_soon = call_soon
+        self.initargs = (classify, model)
+        self.ctx = _context()
+        self.executors: list[ProcessPoolExecutor | None] = [None] * self.n
+        self.quarantine: ProcessPoolExecutor | None = None
+        self.waiting: deque = deque()  # (outer future, fn, args) to run alone after a crash
+        self.busy = False  # a quarantined task is running
+        self.crashes = 0
+        self.closed = False
+        self.pending = [0] * self.n  # tasks submitted to each worker and not settled yet
+
+    def _executor(self, i: int) -> ProcessPoolExecutor:
+        ex = self.executors[i]
+        if ex is None:
+            ex = self.executors[i] = ProcessPoolExecutor(1, mp_context=self.ctx, initializer=_init_worker,
+                                                         initargs=self.initargs)
+        return ex
+
+    def start(self) -> None:
+        """Start every worker now (they load while the crawl fetches its feeds)."""
+        for i in range(self.n):
+            self._executor(i).submit(_ping)
+
+    def slot(self, key: str) -> int:
+        return zlib.crc32(key.encode("utf-8", "replace")) % self.n
+
+    def backlog(self, key: str) -> int:
+        """Tasks waiting in (or running in) key's worker."""
+        return self.pending[self.slot(key)]
+
+    def submit(self, key: str, fn: Callable, *args) -> Future:
+        """Run ``fn(*args)`` in key's worker; the returned future is settled in the caller's thread."""
+        outer: Future = Future()
+        i = self.slot(key)
+        self.pending[i] += 1
+        outer.add_done_callback(lambda _: self._done(i))
+        self._run(outer, i, fn, args)
+        return outer
+
+    def _done(self, i: int) -> None:
+        self.pending[i] -= 1
+
+    def _run(self, outer: Future, i: int, fn, args) -> None:
+        ex = self._executor(i)
+        try:
+            inner = ex.submit(fn, *args)
+        except BrokenProcessPool:  # broke before we heard of it: a new worker for this key
+            self._replace(i, ex)
+            inner = self._executor(i).submit(fn, *args)
+        inner.add_done_callback(lambda f: self.call_soon(self._settle, outer, f, i, ex, fn, args))
+
+    def _replace(self, i: int, broken: ProcessPoolExecutor) -> None:
+        if self.executors[i] is broken:
+            self.crashes += 1
+            log.warning("an extraction worker died; its waiting pages are run again one at a time")
+            self.executors[i] = None
+            broken.shutdown(wait=False, cancel_futures=True)
+
+    def _settle(self, outer: Future, inner: Future, i: int, ex, fn, args) -> None:
+        exc = inner.exception()
+        if isinstance(exc, BrokenProcessPool):
+            self._replace(i, ex)
+            self.waiting.append((outer, fn, args))
+            self._next_quarantined()
+        elif exc is not None:
+            outer.set_exception(exc)
+        else:
+            outer.set_result(inner.result())
+
+    def _next_quarantined(self) -> None:
+        if self.busy or not self.waiting:
+            return
+        outer, fn, args = self.waiting.popleft()
+        if self.quarantine is None:
+            self.quarantine = ProcessPoolExecutor(1, mp_context=self.ctx, initializer=_init_worker,
+                                                  initargs=self.initargs)
+        self.busy = True
+        q = self.quarantine
+        try:
+            inner = q.submit(fn, *args)
+        except BrokenProcessPool as exc:  # pragma: no cover - the quarantine is replaced after each crash
+            inner = Future()
+            inner.set_exception(exc)
+            self._quarantine_done(outer, inner, q)
+            return
+        inner.add_done_callback(lambda f: self.call_soon(self._quarantine_done, outer, f, q))
+
+    def _quarantine_done(self, outer: Future, inner: Future, q) -> None:
+        self.busy = False
+        exc = inner.exception()
+        if isinstance(exc, BrokenProcessPool):  # it died again, alone: this page kills workers
+            if self.quarantine is q:
+                self.quarantine = None
+                q.shutdown(wait=False, cancel_futures=True)
+            outer.set_exception(WorkerCrashed("the page crashed the extraction worker"))
+        elif exc is not None:
+            outer.set_exception(exc)
+        else:
+            outer.set_result(inner.result())
+        self._next_quarantined()
+
+    def pids(self) -> list[int]:
+        """Process ids of the live workers (tests, diagnostics)."""
+        out = []
+        for ex in [*self.executors, self.quarantine]:
+            procs = getattr(ex, "_processes", None) or {}
+            out.extend(p.pid for p in list(procs.values()) if p.is_alive())
+        return out
+
+    def close(self) -> None:
+        """Stop the workers: pending work is cancelled, a worker still busy is terminated."""
+        if self.closed:
+            return
+        self.closed = True
+        for ex in [*self.executors, self.quarantine]:
+            if ex is None:
+                continue
+            procs = list((getattr(ex, "_processes", None) or {}).values())
+            ex.shutdown(wait=False, cancel_futures=True)
+            for p in procs:
+                p.join(timeout=2)
+                if p.is_alive():
+                    p.terminate()
+                    p.join(timeout=2)
