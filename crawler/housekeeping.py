@@ -30,10 +30,14 @@ Rules:
   ``BEGIN IMMEDIATE`` transaction (the crawler, the bot and cron jobs write
   the same file and get the lock between batches). Candidates are read from
   ``idx_articles_fetched`` (oldest first, each batch starting where the last
-  one stopped), their aliases from ``idx_article_urls_article`` (store
-  migration 016_forget_old_articles); a batch deletes the aliases itself,
-  so it is right with foreign keys off too. ``article_counts`` drops by the
-  triggers.
+  one stopped). An article's aliases are its own ``url`` and ``guid`` (found
+  by key) and the few others (feed links with tracking parameters,
+  aggregator links, redirects: ``article_urls.own IS NULL``, read from the
+  partial index ``idx_article_urls_extra``, store migration
+  017_alias_extras_index) -- no second copy of every alias. A batch deletes
+  the aliases itself, with foreign keys off for the run as for pruning (the
+  cascade could only find them by reading the whole alias table).
+  ``article_counts`` drops by the triggers.
 - Unflagged articles older than PANTAU_PRUNE_DAYS (by fetch time) lose their
   text and summary (title, URL, aliases, verdict and every other column stay,
   so they are never fetched again and can still be counted). Flagged articles
@@ -171,19 +175,34 @@ def _candidates_sql(store: Store) -> str:
 
 
 def _forget(store: Store, now: datetime, forget_days: float) -> tuple[int, int]:
-    """Delete the articles nobody needs fetched before ``now - forget_days``: (articles, URLs remembered)."""
+    """Delete the articles nobody needs fetched before ``now - forget_days``: (articles, URLs remembered).
+
+    Foreign keys are off meanwhile, as for pruning: each batch deletes the aliases itself, and
+    with foreign keys on every deleted article would make SQLite look for its aliases in the
+    whole alias table (the article-id index is partial: it cannot serve that look-up)."""
     cutoff = (now - timedelta(days=forget_days)).replace(microsecond=0).isoformat()
     sql = _candidates_sql(store)
+    own = any(r[1] == "own" for r in store.db.execute("PRAGMA table_info(article_urls)").fetchall())
+    conn = store.conn
+    fk = conn.execute("PRAGMA foreign_keys").fetchone()[0]
+    if fk:
+        conn.execute("PRAGMA foreign_keys = OFF")  # a no-op inside a transaction (then slower, still right)
     cursor, day, total = _Cursor(), epoch_day(now), 0
-    while True:
-        n = _forget_batch(store, sql, cutoff, cursor, day)
-        if not n:
-            return total, cursor.urls
-        total += n
+    try:
+        while True:
+            n = _forget_batch(store, sql, cutoff, cursor, day, own)
+            if not n:
+                return total, cursor.urls
+            total += n
+    finally:
+        if fk:
+            conn.execute("PRAGMA foreign_keys = ON")
 
 
-def _forget_batch(store: Store, sql: str, cutoff: str, cursor: _Cursor, day: int) -> int:
-    """One transaction: the next BATCH candidates become fingerprints; returns how many were deleted."""
+def _forget_batch(store: Store, sql: str, cutoff: str, cursor: _Cursor, day: int, own: bool = True) -> int:
+    """One transaction: the next BATCH candidates are deleted, their URLs become fingerprints;
+    returns how many articles were deleted. An article's aliases are its own ``url``/``guid``
+    (found by key) and the others (``own IS NULL``, from ``idx_article_urls_extra``)."""
     conn = store.conn
     with store.write():
         rows = conn.execute(sql, [cutoff, cursor.after, BATCH]).fetchall()
@@ -192,15 +211,24 @@ def _forget_batch(store: Store, sql: str, cutoff: str, cursor: _Cursor, day: int
         ids = [r[0] for r in rows]
         cursor.after = rows[-1][1]
         marks = ",".join("?" * len(ids))
-        urls = {r[0] for r in conn.execute(f"SELECT url FROM article_urls WHERE article_id IN ({marks})", ids)}
-        for url, guid in conn.execute(f"SELECT url, guid FROM articles WHERE id IN ({marks})", ids):
-            urls.update(u for u in (url, guid) if u)
+        own_names = conn.execute(f"SELECT url, guid FROM articles WHERE id IN ({marks})", ids).fetchall()
+        names = sorted({u for pair in own_names for u in pair if u})
+        urls: set[str] = set()  # the batch's aliases
+        for k in range(0, len(names), 500):
+            chunk = names[k:k + 500]
+            urls.update(r[0] for r in conn.execute(
+                f"SELECT url FROM article_urls WHERE url IN ({','.join('?' * len(chunk))}) "
+                f"AND article_id IN ({marks})", [*chunk, *ids]))
+        others = (f"SELECT url FROM article_urls WHERE article_id IN ({marks}) AND own IS NULL" if own else
+                  f"SELECT url FROM article_urls WHERE article_id IN ({marks})")
+        urls.update(r[0] for r in conn.execute(others, ids))
+        remembered = urls | {url for url, _ in own_names}
         conn.executemany("INSERT INTO forgotten_urls (hash, seen) VALUES (?, ?) "
                          "ON CONFLICT(hash) DO UPDATE SET seen = max(seen, excluded.seen)",
-                         [(url_key(u), day) for u in urls])
-        conn.execute(f"DELETE FROM article_urls WHERE article_id IN ({marks})", ids)
+                         [(url_key(u), day) for u in remembered])
+        conn.executemany("DELETE FROM article_urls WHERE url = ?", [(u,) for u in urls])
         conn.execute(f"DELETE FROM articles WHERE id IN ({marks})", ids)
-        cursor.urls += len(urls)
+        cursor.urls += len(remembered)
     return len(ids)
 
 

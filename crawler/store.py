@@ -523,18 +523,31 @@ def _m015_article_urls_without_rowid(db) -> None:
 
 
 def _m016_forget_old_articles(db) -> None:
-    """Forgetting old articles (crawler.housekeeping, PANTAU_FORGET_AFTER_DAYS):
-
-    - ``idx_article_urls_article``: an article's aliases by article id, so deleting an article
-      (and the ``ON DELETE CASCADE`` of ``article_urls``) finds its aliases by look-up instead of
-      reading the whole alias table. A rebuild of ``article_urls`` must recreate it.
-    - ``forgotten_urls``: one 8-byte fingerprint (``url_key``) per URL or GUID of a forgotten
-      article and the day (days since 1970-01-01, UTC) a feed last carried it, so the crawler never
-      fetches, stores or alerts it again; dropped by housekeeping once no feed has carried it for
-      PANTAU_FORGET_AFTER_DAYS days."""
-    db.execute("CREATE INDEX IF NOT EXISTS idx_article_urls_article ON article_urls(article_id)")
+    """Forgetting old articles (crawler.housekeeping, PANTAU_FORGET_AFTER_DAYS): ``forgotten_urls``,
+    one 8-byte fingerprint (``url_key``) per URL or GUID of a forgotten article and the day (days
+    since 1970-01-01, UTC) a feed last carried it, so the crawler never fetches, stores or alerts
+    it again; dropped by housekeeping once no feed has carried it for PANTAU_FORGET_AFTER_DAYS
+    days. (A first version also indexed every alias by article id: 017 drops that index.)"""
     db.execute("CREATE TABLE IF NOT EXISTS forgotten_urls (hash INTEGER PRIMARY KEY, seen INTEGER NOT NULL) "
                "WITHOUT ROWID")
+
+
+def _m017_alias_extras_index(db) -> None:
+    """How housekeeping finds a forgotten article's aliases without a second copy of every alias:
+
+    - ``article_urls.own``: 1 when the alias is the article's own ``url`` or ``guid`` (written by
+      ``Store.add_aliases``; those are found by key), NULL for any other (a feed link with
+      tracking parameters, an aggregator link, a redirect) and for rows written by other code.
+    - ``idx_article_urls_extra``: the aliases with ``own IS NULL`` by article id (partial index):
+      the few an article cannot name itself. Rows from before this migration have ``own`` NULL:
+      indexed, never lost.
+    - the full index ``idx_article_urls_article`` of the first version of 016 is dropped.
+    A rebuild of ``article_urls`` must keep ``own`` and recreate the index."""
+    cols = {r[1] for r in db.execute("PRAGMA table_info(article_urls)").fetchall()}
+    if "own" not in cols:
+        db.execute("ALTER TABLE article_urls ADD COLUMN own INTEGER")
+    db.execute("DROP INDEX IF EXISTS idx_article_urls_article")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_article_urls_extra ON article_urls(article_id) WHERE own IS NULL")
 
 
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
@@ -559,6 +572,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("014_unpruned_index", _m014_unpruned_index),
     ("015_article_urls_without_rowid", _m015_article_urls_without_rowid),
     ("016_forget_old_articles", _m016_forget_old_articles),
+    ("017_alias_extras_index", _m017_alias_extras_index),
 ]
 
 
@@ -626,6 +640,7 @@ class Store:
         self.conn = conn
         self.path = path
         self.db = Database(conn)
+        self._alias_own: bool | None = None  # article_urls has the column `own` (known on first use)
 
     @classmethod
     def open(cls, path: Path | str, migrate: bool = True) -> "Store":
@@ -674,6 +689,7 @@ class Store:
 
     def migrate(self) -> list[str]:
         applied: list[str] = []
+        self._alias_own = None
         self.db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied TEXT)")
         done = {r[0] for r in self.db.execute("SELECT name FROM _migrations").fetchall()}
         for name, fn in MIGRATIONS:
@@ -757,11 +773,16 @@ class Store:
     def add_aliases(self, article_id: int, urls: list[str]) -> None:
         """Map ``urls`` to the article; nothing when the article is gone meanwhile (housekeeping of
         another process forgot it after the caller looked it up)."""
+        if self._alias_own is None:  # article_urls.own (migration 017): the article's own url/guid
+            self._alias_own = any(r[1] == "own" for r in self.db.execute("PRAGMA table_info(article_urls)"))
+        sql = ("INSERT OR IGNORE INTO article_urls (url, article_id, own) "
+               "SELECT ?1, id, CASE WHEN url = ?1 OR guid = ?1 THEN 1 END FROM articles WHERE id = ?2"
+               if self._alias_own else
+               "INSERT OR IGNORE INTO article_urls (url, article_id) SELECT ?1, id FROM articles WHERE id = ?2")
         with self.write():
             for u in urls:
                 if u:
-                    self.db.execute("INSERT OR IGNORE INTO article_urls (url, article_id) "
-                                    "SELECT ?, id FROM articles WHERE id = ?", [u, article_id])
+                    self.db.execute(sql, [u, article_id])
 
     def insert_article(self, record: dict, aliases: list[str]) -> tuple[int | None, bool]:
         """Store an article unless its URL/aliases are known. Returns (id, created); (None, False)
