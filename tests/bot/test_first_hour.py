@@ -121,7 +121,7 @@ def test_alerts_not_draining_fail_status_with_exit_6(tg, store):
         store.db.execute("UPDATE alerts SET created = ?", [_iso(datetime.now(timezone.utc) - timedelta(hours=2))])
     proc = run_pantau("status", env=env)
     assert proc.returncode == 6
-    assert re.search(r"1 alerts pending longer than 30 min \(oldest since \d{2}:\d{2} WIB\)", proc.stdout)
+    assert re.search(r"1 alerts pending longer than 30 min \(oldest since (?:\d{1,2} [A-Z][a-z]{2} )?\d{2}:\d{2} WIB\)", proc.stdout)
     with store.write():  # delivered after all, but another alert was given up on
         store.db.execute("UPDATE alerts SET status = 'sent'")
     outbox.enqueue_alerts(store, make_settings(tg, store.path), [seed(store)])
