@@ -18,7 +18,9 @@ Rules:
 - Every URL and GUID a forgotten article was known under stays known as an
   8-byte fingerprint (``forgotten_urls``, crawler.store.url_key, with a day):
   ``Store.known_urls`` reports it as known, so a feed that carries (or
-  re-publishes) the URL again gets no fetch, no new row, no alert. The
+  re-publishes) the URL again gets no fetch, no new row, no alert; a new
+  feed link whose page lands on a forgotten URL (redirect, canonical link)
+  is fetched but not stored (``Store.insert_article`` gives (None, False)). The
   crawler's look-up moves the fingerprint's day forward (once a day at
   most); a fingerprint no feed has carried for PANTAU_FORGET_AFTER_DAYS days
   is dropped (feeds carry recent items: a URL unseen for that long is gone
