@@ -4,10 +4,12 @@ Run from the repo root:  .venv/bin/python bench/build_model.py [-o PATH] [--no-c
 
 Training data (fixed, in this order):
   1. the labelled fixtures in the repository, crawler.classify.train.DEFAULT_DATA:
-     tests/fixtures/classify_cases.jsonl, classify_holdout.jsonl, classify_holdout_blind.jsonl and
-     classify_holdout_blind3.jsonl (the wave-2 and wave-3 blind holdouts, each scored once, training
-     data since), classify_extra_positive.jsonl and classify_extra_negative.jsonl (own-written,
-     invented companies) -- NOT the current blind holdout (train.BLIND_HOLDOUT);
+     tests/fixtures/classify_cases.jsonl, classify_holdout.jsonl, classify_holdout_blind.jsonl,
+     classify_holdout_blind3.jsonl and classify_holdout_blind4.jsonl (earlier blind holdouts, each
+     scored once, training data since), classify_extra_positive.jsonl, classify_extra_negative.jsonl
+     and classify_extra_hard2.jsonl (own-written, invented companies), classify_extra_real.jsonl
+     (real events retold from memory in our own words) -- NOT the current blind holdout
+     (train.BLIND_HOLDOUT);
   2. ../shared/dev-set/articles.jsonl (362 labelled real articles, grouped by `event`);
   3. negatives from ../shared/stream-dev/articles.jsonl.gz: the fixed half whose
      zlib.crc32(id) is even ("training half"); the odd half is kept out for measuring false

@@ -83,11 +83,13 @@ signals (layoff term in the title, a sentence linking cut and AI, negation, fore
 hiring, ...), the text head sees the text only (an opinion independent of the rules).  The final
 ``match`` is
 
-    no veto and ((rules match and max(p, p_text) >= lo) or p >= hi or p_text >= hi_text)
+    no veto and ((rules match and max(p, p_text) >= lo) or p >= hi or p_text >= hi_text
+                 or (p + p_text) / 2 >= avg)
 
-with the constants stored in the model file (chosen by grouped cross-validation: lo 0.05, hi
-0.9, hi_text 0.8).  ``score`` is, for a match, the strongest opinion that flagged it (p, p_text
-over hi_text, or the rules' score if the rules matched); otherwise the hybrid probability p
+(model.decide_match) with the constants stored in the model file (chosen by grouped
+cross-validation: lo 0.05, hi 0.9, hi_text 0.8, avg 0.7).  ``score`` is, for a match, the
+strongest opinion that flagged it (p, p_text over hi_text, the mean over avg, or the rules' score
+if the rules matched); otherwise the hybrid probability p
 (capped by the rules' score when vetoed); the rules' score when the model did not run.
 
 Vetoes are the rules' reliable negatives (rules.vetoes): layoffs denied, or only negated in the
@@ -126,10 +128,10 @@ def decide(f: dict) -> tuple[bool, float, float | None]:
     c = m.combine
     f["reasons"].append(f"model: {p:.2f} (teks {pt:.2f})")
     f["reasons"].extend(vetoes)
-    match = ((bool(f["rule_match"]) and max(p, pt) >= c["lo"]) or p >= c["hi"] or pt >= c["hi_text"]) \
-        and not vetoes
+    match = model.decide_match(f["rule_match"], p, pt, c) and not vetoes
     if match:  # the strongest of the opinions that flagged it
-        score = round(max(p, pt if pt >= c["hi_text"] else 0.0, f["rule_score"] if f["rule_match"] else 0.0), 3)
+        score = round(max(p, pt if pt >= c["hi_text"] else 0.0, (p + pt) / 2 if (p + pt) / 2 >= c["avg"] else 0.0,
+                          f["rule_score"] if f["rule_match"] else 0.0), 3)
     else:
         score = round(min(p, f["rule_score"]) if vetoes else p, 3)
     return match, score, p

@@ -182,8 +182,9 @@ class Model:
 
     @property
     def combine(self) -> dict:
-        """Decision constants (see crawler.classify.decide): lo, hi, hi_text."""
-        c = {"lo": 0.05, "hi": 0.9, "hi_text": 0.9}
+        """Decision constants (see decide_match): lo, hi, hi_text, avg.  A file written before the
+        mean term existed has no "avg": it is off (2.0, never reached) so the file keeps its rule."""
+        c = {"lo": 0.05, "hi": 0.9, "hi_text": 0.9, "avg": 2.0}
         c.update(self.meta.get("combine") or {})
         return c
 
@@ -197,6 +198,19 @@ class Model:
 
 
 HEADS = ("hybrid", "text")
+
+
+def decide_match(rule_match: bool, p: float, pt: float, c: dict) -> bool:
+    """The hybrid decision before vetoes, for the hybrid probability p and the text-only
+    probability pt with the constants c (Model.combine):
+
+        (rules match and max(p, pt) >= lo) or p >= hi or pt >= hi_text or (p + pt) / 2 >= avg
+
+    the rules' match stands unless both heads object; either head alone decides when it is sure;
+    both leaning yes together decide too.  crawler.classify.decide and the training figures
+    (crawler.classify.train.hybrid_decide) both use this function."""
+    return ((bool(rule_match) and max(p, pt) >= c["lo"]) or p >= c["hi"] or pt >= c["hi_text"]
+            or (p + pt) / 2 >= c.get("avg", 2.0))
 
 
 def save(path: Path, heads: dict, meta: dict) -> None:
@@ -286,7 +300,7 @@ def describe(settings=None) -> str:
         return f"none usable ({exc}); the rules decide alone"
     c = m.combine
     return (f"{path} (version {m.version}, {why}; match = rules and p>={c['lo']:g}, or hybrid p>={c['hi']:g}, "
-            f"or text p>={c['hi_text']:g}; no veto)")
+            f"or text p>={c['hi_text']:g}" + (f", or mean p>={c['avg']:g}" if c["avg"] <= 1.0 else "") + "; no veto)")
 
 
 _lock = threading.Lock()

@@ -15,9 +15,9 @@ fixed, not re-tuned per training run.  Everything is deterministic: the same row
 
 The cross-validation figures printed are always out-of-fold (each article scored by a model that
 never saw its event), never training-set figures.  Default data: the labelled fixtures in the
-repository (DEFAULT_DATA: the hand-written cases and holdouts, the wave-2 blind holdout once it had
-been scored, and the own-written extra positives and hard negatives); never the current blind
-holdout (BLIND_HOLDOUT).
+repository (DEFAULT_DATA: the hand-written cases and holdouts, the earlier blind holdouts once each
+had been scored, the own-written extra positives and hard negatives, and real events retold from
+memory); never the current blind holdout (BLIND_HOLDOUT).
 """
 from __future__ import annotations
 
@@ -32,15 +32,22 @@ from . import rules
 REPO = Path(__file__).resolve().parents[2]
 _FX = REPO / "tests" / "fixtures"
 # A blind holdout is scored once; after that (its errors read) it is training data: the wave-2 one,
-# classify_holdout_blind.jsonl, and the wave-3 one, classify_holdout_blind3.jsonl (scored once on
-# 2026-12-03 at P 0.889 / R 0.857).  The next blind holdout is written, before anyone looks at the
-# model's errors, to BLIND_HOLDOUT and is never here.
+# classify_holdout_blind.jsonl, the wave-3 ones, classify_holdout_blind3.jsonl (scored once on
+# 2026-12-03 at P 0.889 / R 0.857) and classify_holdout_blind4.jsonl (P 0.900 / R 0.857).  The next
+# blind holdout is written, before anyone looks at the model's errors, to BLIND_HOLDOUT and is never
+# here.  classify_extra_hard2 (invented hard cases) and classify_extra_real (real events retold from
+# memory) were written in wave 4, see tests/fixtures/classify_extra.md.
 DEFAULT_DATA = (_FX / "classify_cases.jsonl", _FX / "classify_holdout.jsonl", _FX / "classify_holdout_blind.jsonl",
-                _FX / "classify_holdout_blind3.jsonl", _FX / "classify_extra_positive.jsonl",
-                _FX / "classify_extra_negative.jsonl")
-BLIND_HOLDOUT = _FX / "classify_holdout_blind4.jsonl"
-# match = no veto and ((rules match and max(p_hybrid, p_text) >= lo) or p_hybrid >= hi or p_text >= hi_text)
-COMBINE = {"lo": 0.05, "hi": 0.9, "hi_text": 0.8}
+                _FX / "classify_holdout_blind3.jsonl", _FX / "classify_holdout_blind4.jsonl",
+                _FX / "classify_extra_positive.jsonl", _FX / "classify_extra_negative.jsonl",
+                _FX / "classify_extra_hard2.jsonl", _FX / "classify_extra_real.jsonl")
+BLIND_HOLDOUT = _FX / "classify_holdout_blind5.jsonl"
+# match = no veto and M.decide_match: (rules match and max(p_hybrid, p_text) >= lo) or p_hybrid >= hi
+# or p_text >= hi_text or mean(p_hybrid, p_text) >= avg.  lo, hi, hi_text chosen in wave 3; avg 0.7 in
+# wave 4 by grouped CV over 3 fold assignments on all training rows (dev set P 0.947 / R 0.923 without
+# the mean term, 0.945 / 0.939 with it; own-written rows 0.903 / 0.907 and 0.902 / 0.912; 0 stream
+# false alerts either way), before the wave-4 blind holdout was scored.
+COMBINE = {"lo": 0.05, "hi": 0.9, "hi_text": 0.8, "avg": 0.7}
 THRESHOLD = 0.5  # for the figures of a head alone
 C = 4.0
 FOLDS = 5
@@ -169,7 +176,7 @@ def hybrid_decide(p: float | None, pt: float | None, f: dict, c: dict = COMBINE)
         return False
     if p is None or pt is None:
         return bool(f.get("rule_match"))
-    return (bool(f.get("rule_match")) and max(p, pt) >= c["lo"]) or p >= c["hi"] or pt >= c["hi_text"]
+    return M.decide_match(bool(f.get("rule_match")), p, pt, c)
 
 
 def prf(y, pred) -> dict:

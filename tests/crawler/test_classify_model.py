@@ -182,3 +182,37 @@ def test_civil_servants_replaced_by_robots_flagged():
                    "otomatis mulai tahun depan.\nPekerjaan surat-menyurat akan dikerjakan mesin.\n"
                    "Pegawai yang posisinya dihapus akan dipindahkan atau pensiun dini.")
     assert v.match, (v.score, v.reasons)
+
+
+# --- the decision rule: one function for the classifier and for training figures --------------
+@pytest.mark.parametrize("rule_match, p, pt, expected", [
+    (True, 0.06, 0.01, True),    # the rules matched and the model does not object (>= lo)
+    (True, 0.03, 0.04, False),   # the rules matched but both heads say no
+    (False, 0.91, 0.10, True),   # the hybrid head alone is sure
+    (False, 0.20, 0.81, True),   # the text head alone is sure
+    (False, 0.72, 0.70, True),   # both heads lean yes: their mean reaches avg
+    (False, 0.80, 0.55, False),  # mean 0.675: below avg, neither head sure
+    (False, 0.50, 0.50, False),
+])
+def test_decision_rule(rule_match, p, pt, expected, monkeypatch):
+    c = {"lo": 0.05, "hi": 0.9, "hi_text": 0.8, "avg": 0.7}
+    assert M.decide_match(rule_match, p, pt, c) is expected
+    # the training figures decide the same way (a veto aside)
+    from crawler.classify import train as T
+    monkeypatch.setattr(rules, "vetoes", lambda f: [])
+    assert T.hybrid_decide(p, pt, {"rule_match": rule_match}, c) is expected
+    monkeypatch.setattr(rules, "vetoes", lambda f: ["veto: x"])
+    assert T.hybrid_decide(p, pt, {"rule_match": rule_match}, c) is False
+
+
+def test_an_old_model_file_without_avg_keeps_its_own_rule():
+    m = M.Model(Path("old.npz"), confident_model().hybrid, confident_model().text,
+                {"version": "old", "combine": {"lo": 0.05, "hi": 0.9, "hi_text": 0.8}})
+    assert m.combine["avg"] > 1.0  # never reached: the mean term is off for files written before it
+    assert not M.decide_match(False, 0.75, 0.75, m.combine)
+
+
+def test_classify_uses_the_shipped_decision_constants():
+    m = M.get_model()
+    assert m is not None and m.combine == {"lo": 0.05, "hi": 0.9, "hi_text": 0.8, "avg": 0.7}
+    assert "mean p>=0.7" in M.describe()

@@ -79,3 +79,16 @@ def test_bad_training_data_is_a_clear_error_and_writes_nothing(tmp_path, content
     assert proc.returncode == 2
     assert words in proc.stdout + proc.stderr
     assert not out.exists()
+
+
+def test_the_current_blind_holdout_is_never_default_training_data():
+    from crawler.classify import train as T
+    assert T.BLIND_HOLDOUT.exists()
+    assert T.BLIND_HOLDOUT not in T.DEFAULT_DATA
+    blind_ids = {json.loads(line)["id"] for line in T.BLIND_HOLDOUT.read_text(encoding="utf-8").splitlines()
+                 if line.strip()}
+    for path in T.DEFAULT_DATA:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                row = json.loads(line)
+                assert row["id"] not in blind_ids, (path.name, row["id"])
