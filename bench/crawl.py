@@ -194,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
             env = {k: v for k, v in os.environ.items() if not k.startswith(("PANTAU_", "TELEGRAM_"))}
             env.update(PANTAU_DB=str(tmp / "bench.db"), PANTAU_SOURCES=str(tmp / "sources.toml"),
                        PANTAU_POLITE="0", PANTAU_MAX_ITEMS_PER_SOURCE=str(max(60, per_feed)),
-                       PANTAU_LOG_LEVEL="WARNING",
+                       PANTAU_LOG_LEVEL="INFO",
                        # the crawl's time limit (240 s by default) would cut a big run on a busy machine
                        # and the ratio would be of a partial crawl (issue 15: 3,475 of 5,000 stored)
                        PANTAU_CRAWL_TIMEOUT=str(max(240, args.articles)))
@@ -234,6 +234,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(proc.stdout, proc.stderr[-2000:], file=sys.stderr)
                 return 1
             summary = proc.stdout.strip().splitlines()[0]
+            worker_line = next((line.split("pantau.crawl: ", 1)[-1] for line in proc.stderr.splitlines()
+                                if "page workers:" in line), None)
             m = re.search(r"(\d+) new articles .* in ([\d.]+) s", summary)
             stored, pipe_inner = int(m.group(1)), float(m.group(2))
             first_requests = len(srv.requests)
@@ -267,6 +269,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"generated: {args.articles} articles in {args.feeds} feeds; PANTAU_CRAWL_WORKERS="
           f"{env.get('PANTAU_CRAWL_WORKERS', 'auto (default)')} = {workers} page worker process(es)")
     print(f"first crawl: {summary}")
+    if worker_line:
+        print(f"  {worker_line}")
     print(f"first crawl requests: {first_requests} (feeds {args.feeds} + pages {args.articles} + robots.txt)")
     print(f"pipeline: {stored} articles stored, {pipe_wall:.2f} s wall ({pipe_rate_wall:.1f} articles/s); "
           f"in-process {pipe_inner:.2f} s ({pipe_rate_inner:.1f} articles/s)")

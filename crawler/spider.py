@@ -26,11 +26,17 @@ Rules:
   the link is kept and the publisher named from the title suffix.
 - Bodies that are not HTML (content type, or magic bytes: PDF, PNG, ZIP,
   JPEG, GIF, gzip, office files…, or NUL bytes) are never extracted: the
-  feed's summary is stored instead. Pages are extracted in a worker thread,
-  at most ``EXTRACT_THREADS`` at a time, from at most ``MAX_EXTRACT_CHARS``
-  of HTML (scripts and styles removed first), so a few huge pages cannot
-  starve the downloader; after the crawl's time limit nothing more is
-  extracted (the summary is stored).
+  feed's summary is stored instead. With worker processes
+  (``PANTAU_CRAWL_WORKERS``, ``crawler/workers.py``) pages are decoded,
+  extracted and classified there, and feeds and sitemaps parsed there, while
+  this process fetches and stores: the same results, on another CPU core; a
+  page or feed that kills its worker is recorded as failed (``extract_error``
+  / the source's error), never lost with the others. Without workers, big
+  pages are extracted in a worker thread, at most ``EXTRACT_THREADS`` at a
+  time. Either way at most ``MAX_EXTRACT_CHARS`` of HTML (scripts and styles
+  removed first) reach the extractor, so a few huge pages cannot starve the
+  downloader; after the crawl's time limit nothing more is extracted (the
+  summary is stored).
 - A page that cannot be fetched or extracted is stored from the feed's own
   content/summary (``extracted = 0``, ``extract_error`` says why). When the
   failure was transient (timeout, connection failure, HTTP 5xx/429, a host
@@ -81,7 +87,8 @@ from .feeds import Entries, Entry, FeedError, parse_feed, parse_listing, parse_s
 from .sources import Source
 from .store import Store, now_iso, rollback_quietly
 from .urls import canonical_url, host_of
-from .workers import CLASSIFY_BACKLOG, MAX_EXTRACT_CHARS, MAX_TEXT_CHARS, Classified, PageFailed, article_text, page_job  # noqa: F401
+from .workers import (CLASSIFY_BACKLOG, MAX_EXTRACT_CHARS, MAX_TEXT_CHARS, Classified, PageFailed,  # noqa: F401
+                      WorkerCrashed, article_text, page_job)
 from .workers import trim_html as _trim_html  # noqa: F401  (tests and bench/bigpages.py use it from here)
 
 log = logging.getLogger("pantau.crawl")
@@ -350,6 +357,8 @@ class NewsSpider(scrapy.Spider):
         self.workers = workers  # page work in this many worker processes (crawler.workers); 0 = here
         self.pool = None
         self.pool_pages = self.pool_verdicts = 0  # pages extracted / verdicts used from the workers
+        self._pool_waiting: set = set()  # Deferreds of work in the workers
+        self._pool_cut = None  # the reactor's timer for the time limit
         self.sources = sources
         self.store = store
         self.max_items = max_items
@@ -364,11 +373,15 @@ class NewsSpider(scrapy.Spider):
         """A crawl cut short (time limit, shutdown) forgets the ETag/Last-Modified of every source whose
         pages were not all answered: otherwise the next crawl would get "304 Not Modified" and never
         request the pages left over (issue 15: 1,525 of 5,000 articles lost that way)."""
+        if self._pool_cut is not None and self._pool_cut.active():
+            self._pool_cut.cancel()
         if self.pool is not None:
+            done, page_cpu, cpu = self.pool.stats()
             self.pool.close()
-            log.info("page workers: %d process%s, %d pages extracted, %d classified there, %d worker crash%s",
-                     self.pool.n, "" if self.pool.n == 1 else "es", self.pool_pages, self.pool_verdicts,
-                     self.pool.crashes, "" if self.pool.crashes == 1 else "es")
+            log.info("page workers: %d process%s, %d pages extracted, %d classified there, %d worker crash%s; "
+                     "%.1f s CPU on pages, %.1f s in all", self.pool.n, "" if self.pool.n == 1 else "es",
+                     self.pool_pages, self.pool_verdicts, self.pool.crashes, "" if self.pool.crashes == 1 else "es",
+                     page_cpu, cpu)
         if reason == "finished":
             return
         for out in self.outcomes.values():
@@ -433,7 +446,17 @@ class NewsSpider(scrapy.Spider):
         self._fail(src, describe_failure(failure))
 
     async def _parse_body(self, fn, *args):
-        """Run a feed/sitemap parser; big bodies in a worker thread (the reactor keeps downloading)."""
+        """Run a feed/sitemap parser: in a worker process when there are workers (``FeedError`` comes
+        back as such; a body that kills the worker, or the time limit, raises ``FeedError`` too), else
+        here, big bodies in a worker thread (the reactor keeps downloading)."""
+        if self.pool is not None:
+            try:
+                result = await self._in_pool(netpolicy.registrable_domain(args[1]) or host_of(args[1]), fn, *args)
+            except WorkerCrashed:
+                raise FeedError("the feed crashed the parser (worker process died on it twice)") from None
+            if result is None:
+                raise FeedError("crawl time limit reached before the feed was parsed")
+            return result
         if len(args[0]) <= THREAD_PARSE_BYTES:
             return fn(*args)
         from scrapy.utils.defer import maybe_deferred_to_future
@@ -651,21 +674,34 @@ class NewsSpider(scrapy.Spider):
         worker then; a page the extractor fails on, or that crashes its worker, raises."""
         if self._past_deadline():
             return None, None
+        key = netpolicy.registrable_domain(url) or host_of(url)
+        if entry is not None and self.pool.backlog(key) >= CLASSIFY_BACKLOG:
+            entry = None  # the worker is behind: this page is classified here, by the pipeline
+        self.pool_pages += 1
+        result = await self._in_pool(key, page_job, body, ctype, url, site_names, self.deadline, entry)
+        if result is None:
+            return None, None
+        if isinstance(result, PageFailed):
+            raise RuntimeError(result.message)
+        return result
+
+    async def _in_pool(self, key: str, fn, *args):
+        """``fn(*args)`` in key's worker process, awaited on the reactor (which keeps fetching);
+        None when the crawl's time limit comes first. The function's exception is raised here."""
         from scrapy.utils.defer import maybe_deferred_to_future
         from twisted.internet import reactor
         from twisted.internet.defer import Deferred
 
+        if self._past_deadline():
+            return None
         d = Deferred()
-        key = netpolicy.registrable_domain(url) or host_of(url)
-        if entry is not None and self.pool.backlog(key) >= CLASSIFY_BACKLOG:
-            entry = None  # the worker is behind: this page is classified here, by the pipeline
-        fut = self.pool.submit(key, page_job, body, ctype, url, site_names, self.deadline, entry)
-        self.pool_pages += 1
+        fut = self.pool.submit(key, fn, *args)
+        waiting = self._pool_waiting
+        waiting.add(d)
 
         def settle(f) -> None:  # in the reactor thread (PagePool's call_soon)
-            if timer is not None and timer.active():
-                timer.cancel()
-            if d.called:
+            waiting.discard(d)
+            if d.called:  # cut by the time limit
                 return
             exc = f.exception()
             if exc is not None:
@@ -673,18 +709,17 @@ class NewsSpider(scrapy.Spider):
             else:
                 d.callback(f.result())
 
-        def cut() -> None:  # the time limit: nothing more is extracted
+        if self.deadline is not None and self._pool_cut is None:  # one timer for all: the time limit
+            self._pool_cut = reactor.callLater(max(0.0, self.deadline - time.monotonic()), self._cut_pool)
+        fut.add_done_callback(settle)
+        return await maybe_deferred_to_future(d)
+
+    def _cut_pool(self) -> None:
+        """The time limit: work still waiting in the workers is given up (the summary is stored)."""
+        waiting, self._pool_waiting = self._pool_waiting, set()
+        for d in waiting:
             if not d.called:
                 d.callback(None)
-
-        timer = reactor.callLater(max(0.0, self.deadline - time.monotonic()), cut) if self.deadline else None
-        fut.add_done_callback(settle)
-        result = await maybe_deferred_to_future(d)
-        if result is None:
-            return None, None
-        if isinstance(result, PageFailed):
-            raise RuntimeError(result.message)
-        return result
 
     async def _extract(self, html: str, url: str, site_names: tuple[str, ...] = ()):
         """``extract`` in a worker thread (at most EXTRACT_THREADS at once); None after the time limit."""

@@ -31,6 +31,10 @@ Rules:
   spider stores it from its feed summary, ``extract_error`` says why). A new worker takes the
   other pages. A page's own exception is returned as ``PageFailed`` with the message the
   crawl process would have recorded.
+- A worker exits by itself within a second when the crawl process dies without closing the
+  pool (killed); ``PagePool.close`` ends them otherwise.
+- After a worker died, the pages re-run in the quarantine worker are extracted without what the
+  dead worker had learned of their site's titles (the only difference a crash can make).
 - ``PagePool`` is thread-agnostic: results are settled in the caller's thread through the
   ``call_soon`` it is given (Twisted's ``reactor.callFromThread`` in the crawl, an asyncio
   loop's ``call_soon_threadsafe`` in tests), never in the executor's own threads.
@@ -53,7 +57,7 @@ from .extract import Extracted, decode_html, extract
 log = logging.getLogger("pantau.crawl")
 
 MAX_WORKERS = 32
-CLASSIFY_BACKLOG = 6          # a page is classified in its worker only while fewer pages than this wait there
+CLASSIFY_BACKLOG = 32         # a page is classified in its worker only while fewer pages than this wait there
 MAX_TEXT_CHARS = 200_000      # article text kept
 MAX_EXTRACT_CHARS = 300_000   # HTML characters handed to the extractor (after scripts/styles are dropped)
 BIG_PAGE_CHARS = 100_000      # pages at least this long are trimmed (``trim_html``) before extraction
@@ -142,6 +146,18 @@ def page_job(body: bytes, content_type: str | None, url: str, site_names: tuple[
     verdict is computed for the title and text the spider will store."""
     if deadline is not None and time.monotonic() >= deadline:
         return None
+    started = time.process_time()
+    try:
+        return _page_job(body, content_type, url, site_names, entry)
+    finally:
+        _STATS[0] += 1
+        _STATS[1] += time.process_time() - started
+
+
+_STATS = [0, 0.0]  # pages done in this process, CPU seconds spent on them
+
+
+def _page_job(body, content_type, url, site_names, entry):
     html = decode_html(body, content_type)
     try:
         ext = extract_page(html, url, site_names)
@@ -161,6 +177,7 @@ def _init_worker(classify: bool, model: Any) -> None:
     """``model``: the crawl process's model object, or the path of its file (cheaper to hand over), or None."""
     global _CLASSIFY
     _CLASSIFY = classify
+    _exit_with_parent()
     if classify:
         from .classify import model as M
 
@@ -171,6 +188,22 @@ def _init_worker(classify: bool, model: Any) -> None:
                 _CLASSIFY = False
                 return
         M.set_model(model)
+
+
+def _exit_with_parent(every: float = 0.5) -> None:
+    """A worker whose crawl process died (SIGKILL by the service after the time limit, the OOM
+    killer) exits too instead of waiting forever for work (it holds its own queue's write end)."""
+    import threading
+
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(every)
+            if os.getppid() != parent:
+                os._exit(0)
+
+    threading.Thread(target=watch, name="pantau-parent-watch", daemon=True).start()
 
 
 def model_handle(model: Any) -> Any:
@@ -190,6 +223,14 @@ def model_handle(model: Any) -> Any:
 
 def _ping() -> int:
     return os.getpid()
+
+
+def _stats() -> tuple[int, float, float]:
+    """(pages done, CPU seconds on them, CPU seconds of this worker in all)."""
+    import resource
+
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return _STATS[0], _STATS[1], r.ru_utime + r.ru_stime
 
 
 # -- the pool ---------------------------------------------------------------------------------------
@@ -335,6 +376,20 @@ class PagePool:
             procs = getattr(ex, "_processes", None) or {}
             out.extend(p.pid for p in list(procs.values()) if p.is_alive())
         return out
+
+    def stats(self) -> tuple[int, float, float]:
+        """(pages, CPU seconds on pages, CPU seconds in all) summed over the live workers; waits at most
+        a second for each (called when the crawl ends, when the workers are idle)."""
+        total = [0, 0.0, 0.0]
+        for ex in self.executors:
+            if ex is None:
+                continue
+            try:
+                got = ex.submit(_stats).result(timeout=1)
+            except Exception:  # a dead or busy worker: not counted
+                continue
+            total = [a + b for a, b in zip(total, got)]
+        return total[0], total[1], total[2]
 
     def close(self) -> None:
         """Stop the workers: pending work is cancelled, a worker still busy is terminated."""

@@ -234,6 +234,48 @@ def test_worker_killed_mid_crawl_loses_no_article(tmp_path):
         [r for r in rows if not r["extracted"]][:3]
 
 
+def _gone(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+    except OSError:
+        return True
+
+
+def test_workers_exit_when_the_crawl_process_is_killed(tmp_path):
+    """The service SIGKILLs a crawl that overran its time limit: its worker must not live on."""
+    site = tmp_path / "site"
+    (site / "p").mkdir(parents=True)
+    pages = sorted(PAGES.glob("*.html"))
+    for i in range(200):
+        shutil.copyfile(pages[i % len(pages)], site / "p" / f"{i}.html")
+    (site / "rss.xml").write_text(_feed([(f"Berita {i}", f"/p/{i}.html") for i in range(200)]), encoding="utf-8")
+    with NewsServer(root=site) as srv:
+        write_sources(tmp_path / "sources.toml", [{"name": "uji", "url": srv.url + "/rss.xml"}])
+        env = make_env(tmp_path, PANTAU_CRAWL_WORKERS="1", PANTAU_MAX_ITEMS_PER_SOURCE="200")
+        proc = subprocess.Popen([str(PANTAU), "crawl"], env=env, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL, cwd=tmp_path)
+        try:
+            deadline = time.monotonic() + 60
+            workers: list[int] = []
+            while time.monotonic() < deadline and proc.poll() is None and not workers:
+                if len(srv.hits("/p/")) >= 5:
+                    workers = _children(proc.pid)
+                time.sleep(0.005)
+            assert workers, "no worker seen"
+            proc.kill()
+            proc.wait()
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+    until = time.monotonic() + 10
+    while time.monotonic() < until and not all(_gone(pid) for pid in workers):
+        time.sleep(0.1)
+    left = [pid for pid in workers if not _gone(pid)]
+    for pid in left:  # do not leave it behind even when the test fails
+        os.kill(pid, signal.SIGKILL)
+    assert not left
+
+
 # -- the pool itself --------------------------------------------------------------------------------
 
 def job_square(x: int) -> int:
