@@ -197,7 +197,8 @@ def plateau_report(fig: dict, base: dict | None = None) -> None:
           f"of {fig['seconds']:.0f} s):")
     if "mb_per_day_last30" in fig:
         print(f"  growth over the last 30 days: {fig['mb_per_day_last30']:+.3f} MB/day in use")
-    for key in sorted(k for k in fig if k.startswith("bytes_per_stored_day")):
+    for key in sorted((k for k in fig if k.startswith("bytes_per_stored_day")),
+                      key=lambda k: int(k[len("bytes_per_stored_day"):])):
         print(f"  bytes per stored article at day {key[len('bytes_per_stored_day'):]}: {fig[key]:,.0f}")
     print(f"  in use at the end: {fig['used'] / 1e6:.1f} MB for {fig['stored']:,} stored articles "
           f"({fig['crawled']:,} crawled); {fig['vacuums']} VACUUM"
