@@ -156,6 +156,14 @@ def _children_cpu() -> float:
     return r.ru_utime + r.ru_stime
 
 
+def _own_cpu() -> float:
+    """CPU of this process: the test news server's threads while a crawl runs."""
+    import resource
+
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
 def print_profile(path: Path, top: int = 25) -> None:
     """The pipeline's top costs: the project's functions by cumulative time, then all by own time."""
     import io
@@ -206,10 +214,10 @@ def main(argv: list[str] | None = None) -> int:
                                                          for p in page_paths]
             (tmp / "urls.json").write_text(json.dumps(urls))
             (tmp / "bare.py").write_text(BARE_SPIDER)
-            t, cpu = time.monotonic(), _children_cpu()
+            t, cpu, own = time.monotonic(), _children_cpu(), _own_cpu()
             proc = subprocess.run([sys.executable, str(tmp / "bare.py"), str(tmp / "urls.json"),
                                    json.dumps(bare_settings())], capture_output=True, text=True, cwd=tmp)
-            bare_wall, bare_cpu = time.monotonic() - t, _children_cpu() - cpu
+            bare_wall, bare_cpu, bare_srv = time.monotonic() - t, _children_cpu() - cpu, _own_cpu() - own
             if proc.returncode != 0:
                 print(proc.stderr[-2000:], file=sys.stderr)
                 return 1
@@ -217,13 +225,13 @@ def main(argv: list[str] | None = None) -> int:
             srv.clear_log()
 
             # 2. the pipeline, first crawl
-            t, cpu = time.monotonic(), _children_cpu()
+            t, cpu, own = time.monotonic(), _children_cpu(), _own_cpu()
             cmd = [str(PANTAU), "crawl"]
             if args.profile:
                 cmd = [sys.executable, "-m", "cProfile", "-o", str(tmp / "crawl.prof"), "-m", "crawler", "crawl"]
                 env["PYTHONPATH"] = str(ROOT)
             proc = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=tmp)
-            pipe_wall, pipe_cpu = time.monotonic() - t, _children_cpu() - cpu
+            pipe_wall, pipe_cpu, pipe_srv = time.monotonic() - t, _children_cpu() - cpu, _own_cpu() - own
             if args.profile and proc.returncode == 0:
                 import shutil
 
@@ -281,6 +289,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"CPU time (user+sys of the crawl process): pipeline {pipe_cpu:.2f} s ({pipe_cpu / max(stored, 1) * 1000:.1f} ms"
           f"/article), bare {bare_cpu:.2f} s ({bare_cpu / pages * 1000:.1f} ms/page); "
           f"ratio bare/pipeline per page {(bare_cpu / pages) / (pipe_cpu / max(stored, 1)):.2f}")
+    print(f"news server CPU (this process, same machine): {bare_srv:.2f} s during the bare fetch, "
+          f"{pipe_srv:.2f} s during the pipeline crawl ({bare_srv / pages * 1000:.1f} ms/page): on a 2-CPU "
+          f"machine the server, the crawl and its page worker share the two cores")
     if inproc is not None:
         stored0, inner0, wall0, cpu0 = inproc
         print(f"pipeline with the page work in the crawl process (PANTAU_CRAWL_WORKERS=0, same run): "

@@ -379,9 +379,9 @@ class NewsSpider(scrapy.Spider):
             done, page_cpu, cpu = self.pool.stats()
             self.pool.close()
             log.info("page workers: %d process%s, %d pages extracted, %d classified there, %d worker crash%s; "
-                     "%.1f s CPU on pages, %.1f s in all", self.pool.n, "" if self.pool.n == 1 else "es",
-                     self.pool_pages, self.pool_verdicts, self.pool.crashes, "" if self.pool.crashes == 1 else "es",
-                     page_cpu, cpu)
+                     "%.1f s CPU on pages, %.1f s in all; %d items in %d messages", self.pool.n,
+                     "" if self.pool.n == 1 else "es", self.pool_pages, self.pool_verdicts, self.pool.crashes,
+                     "" if self.pool.crashes == 1 else "es", page_cpu, cpu, *self.pool.sent)
         if reason == "finished":
             return
         for out in self.outcomes.values():
@@ -409,7 +409,8 @@ class NewsSpider(scrapy.Spider):
             from .classify import model as M
 
             model = model_handle(M.get_model())
-        self.pool = PagePool(self.workers, reactor.callFromThread, classify=classify, model=model)
+        self.pool = PagePool(self.workers, reactor.callFromThread, classify=classify, model=model,
+                             later=lambda fn: reactor.callLater(0, fn))
         self.pool.start()
 
     async def start(self):

@@ -35,6 +35,9 @@ Rules:
   pool (killed); ``PagePool.close`` ends them otherwise.
 - After a worker died, the pages re-run in the quarantine worker are extracted without what the
   dead worker had learned of their site's titles (the only difference a crash can make).
+- Work submitted in one turn of the crawl's event loop goes to a worker as one message
+  (``run_batch``: one pipe write and one wake-up instead of one per page); each item keeps its
+  own result or exception, and after a crash each is re-run alone.
 - ``PagePool`` is thread-agnostic: results are settled in the caller's thread through the
   ``call_soon`` it is given (Twisted's ``reactor.callFromThread`` in the crawl, an asyncio
   loop's ``call_soon_threadsafe`` in tests), never in the executor's own threads.
@@ -173,6 +176,28 @@ def _page_job(body, content_type, url, site_names, entry):
     return ext, verdict
 
 
+def run_batch(calls: list[tuple[Callable, tuple]]) -> list[tuple[bool, Any]]:
+    """Several calls in one message: [(True, result) or (False, exception)] in order."""
+    out = []
+    for fn, args in calls:
+        try:
+            out.append((True, fn(*args)))
+        except Exception as exc:  # one call's error is its own
+            out.append((False, _portable(exc)))
+    return out
+
+
+def _portable(exc: Exception) -> Exception:
+    """The exception itself when it survives pickling, else a RuntimeError with its message."""
+    import pickle
+
+    try:
+        pickle.loads(pickle.dumps(exc))
+        return exc
+    except Exception:
+        return RuntimeError(f"{type(exc).__name__}: {exc}")
+
+
 def _init_worker(classify: bool, model: Any) -> None:
     """``model``: the crawl process's model object, or the path of its file (cheaper to hand over), or None."""
     global _CLASSIFY
@@ -266,9 +291,13 @@ def _context():
 class PagePool:
     """``n`` single-process executors; a key (registrable domain) always goes to the same one."""
 
-    def __init__(self, n: int, call_soon: Callable[..., Any], classify: bool = False, model: Any = None):
+    def __init__(self, n: int, call_soon: Callable[..., Any], classify: bool = False, model: Any = None,
+                 later: Callable[[Callable[[], Any]], Any] | None = None):
         self.n = max(1, n)
         self.call_soon = call_soon
+        self.later = later  # runs a function in the caller's thread after its current work: batching
+        self.batches: list[list] = [[] for _ in range(self.n)]
+        self.sent = [0, 0]  # work items, batches sent
         self.initargs = (classify, model)
         self.ctx = _context()
         self.executors: list[ProcessPoolExecutor | None] = [None] * self.n
@@ -304,13 +333,62 @@ class PagePool:
         i = self.slot(key)
         self.pending[i] += 1
         outer.add_done_callback(lambda _: self._done(i))
-        self._run(outer, i, fn, args)
+        if self.later is None:
+            self._run(outer, i, fn, args)
+            return outer
+        batch = self.batches[i]
+        batch.append((outer, fn, args))
+        if len(batch) == 1:  # the work submitted in this turn of the caller's loop goes as one message
+            self.later(lambda: self._flush(i))
         return outer
 
     def _done(self, i: int) -> None:
         self.pending[i] -= 1
 
+    def _flush(self, i: int) -> None:
+        batch, self.batches[i] = self.batches[i], []
+        if self.closed:
+            for outer, _, _ in batch:
+                outer.set_exception(RuntimeError("the page workers were stopped"))
+            return
+        if not batch:
+            return
+        if len(batch) == 1:
+            outer, fn, args = batch[0]
+            self._run(outer, i, fn, args)
+            return
+        calls = [(fn, args) for _, fn, args in batch]
+        ex = self._executor(i)
+        try:
+            inner = ex.submit(run_batch, calls)
+        except BrokenProcessPool:
+            self._replace(i, ex)
+            ex = self._executor(i)
+            inner = ex.submit(run_batch, calls)
+        self.sent[0] += len(batch)
+        self.sent[1] += 1
+        inner.add_done_callback(lambda f: self.call_soon(self._settle_batch, batch, f, i, ex))
+
+    def _settle_batch(self, batch: list, inner: Future, i: int, ex) -> None:
+        exc = inner.exception()
+        if isinstance(exc, BrokenProcessPool):  # each item is run again alone
+            self._replace(i, ex)
+            self.waiting.extend(batch)
+            self._next_quarantined()
+            return
+        if exc is not None:
+            for outer, _, _ in batch:
+                outer.set_exception(exc)
+            return
+        for (outer, _, _), (ok, value) in zip(batch, inner.result()):
+            if ok:
+                outer.set_result(value)
+            else:
+                outer.set_exception(value)
+
     def _run(self, outer: Future, i: int, fn, args) -> None:
+        self.sent[0] += 1
+        self.sent[1] += 1
         ex = self._executor(i)
         try:
             inner = ex.submit(fn, *args)
@@ -396,6 +474,8 @@ class PagePool:
         if self.closed:
             return
         self.closed = True
+        for i in range(self.n):
+            self._flush(i)
         for ex in [*self.executors, self.quarantine]:
             if ex is None:
                 continue

@@ -282,6 +282,10 @@ def job_square(x: int) -> int:
     return x * x
 
 
+def job_fail(x: int) -> int:
+    raise ValueError("kaput")
+
+
 def job_crash(x: int) -> int:
     os._exit(3)  # a worker dying in C code looks the same to the pool
 
@@ -292,7 +296,7 @@ def job_modules() -> list[str]:
     return sorted({m.split(".")[0] for m in sys.modules} & {"scrapy", "twisted"})
 
 
-def _run_jobs(jobs: list[tuple], n: int = 1, classify: bool = False) -> list:
+def _run_jobs(jobs: list[tuple], n: int = 1, classify: bool = False, batches: bool = False) -> list:
     async def main():
         loop = asyncio.get_running_loop()
         model = None
@@ -301,7 +305,8 @@ def _run_jobs(jobs: list[tuple], n: int = 1, classify: bool = False) -> list:
             from crawler.workers import model_handle
 
             model = model_handle(M.get_model())
-        pool = PagePool(n, loop.call_soon_threadsafe, classify=classify, model=model)
+        pool = PagePool(n, loop.call_soon_threadsafe, classify=classify, model=model,
+                        later=loop.call_soon if batches else None)
         try:
             futures = [asyncio.wrap_future(pool.submit(key, fn, *args), loop=loop) for key, fn, *args in jobs]
             return await asyncio.gather(*futures, return_exceptions=True), pool.crashes
@@ -311,13 +316,15 @@ def _run_jobs(jobs: list[tuple], n: int = 1, classify: bool = False) -> list:
     return asyncio.run(main())
 
 
-def test_a_page_that_kills_its_worker_fails_alone():
+@pytest.mark.parametrize("batches", [False, True], ids=["one-by-one", "batched"])
+def test_a_page_that_kills_its_worker_fails_alone(batches):
     jobs = [("a", job_square, i) for i in range(6)] + [("a", job_crash, 0)] + \
-           [("a", job_square, i) for i in range(6, 12)]
-    results, crashes = _run_jobs(jobs)
+           [("a", job_square, i) for i in range(6, 12)] + [("a", job_fail, 0)]
+    results, crashes = _run_jobs(jobs, batches=batches)
     assert crashes >= 1
     assert isinstance(results[6], WorkerCrashed)
-    assert results[:6] + results[7:] == [i * i for i in range(12)]
+    assert results[:6] + results[7:13] == [i * i for i in range(12)]
+    assert isinstance(results[13], ValueError) and "kaput" in str(results[13])  # its own error, nobody else's
 
 
 def test_the_worker_imports_neither_scrapy_nor_twisted():
