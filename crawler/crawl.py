@@ -297,11 +297,23 @@ def _record_outcomes(store: Store, due: list[Source], outcomes: dict, interval: 
 
 
 def _run_spider(settings: Settings, store: Store, due: list[Source], storage: list | None = None) -> dict:
+    from .workers import start_pool, worker_count
+
+    classify = _classifier()
+    # the page workers boot (about a second, on another core) while Scrapy is imported and set up
+    pool = start_pool(worker_count(settings.get("PANTAU_CRAWL_WORKERS")), classify is classify_columns)
+    try:
+        return _run_scrapy(settings, store, due, storage, classify, pool)
+    finally:
+        if pool is not None:
+            pool.close()  # the spider closed it already, unless the crawl failed before that
+
+
+def _run_scrapy(settings: Settings, store: Store, due: list[Source], storage: list | None, classify, pool) -> dict:
     from scrapy import signals
     from scrapy.crawler import CrawlerProcess
 
     from .spider import NewsSpider
-    from .workers import worker_count
 
     import warnings
 
@@ -309,9 +321,8 @@ def _run_spider(settings: Settings, store: Store, due: list[Source], storage: li
     process = CrawlerProcess(scrapy_settings(settings))
     crawler = process.create_crawler(NewsSpider)
     max_items = int(settings.number("PANTAU_MAX_ITEMS_PER_SOURCE"))
-    process.crawl(crawler, sources=due, store=store, max_items=max_items, classify=_classifier(),
-                  time_limit=settings.number("PANTAU_CRAWL_TIMEOUT"),
-                  workers=worker_count(settings.get("PANTAU_CRAWL_WORKERS")))
+    process.crawl(crawler, sources=due, store=store, max_items=max_items, classify=classify,
+                  time_limit=settings.number("PANTAU_CRAWL_TIMEOUT"), pool=pool)
     storage = storage if storage is not None else []
 
     def item_error(item, response, spider, failure):

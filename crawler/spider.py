@@ -352,10 +352,10 @@ class NewsSpider(scrapy.Spider):
     name = "pantau"
 
     def __init__(self, sources: list[Source], store: Store, max_items: int = 60, classify=None,
-                 time_limit: float | None = None, workers: int = 0, **kw):
+                 time_limit: float | None = None, workers: int = 0, pool=None, **kw):
         super().__init__(**kw)
         self.workers = workers  # page work in this many worker processes (crawler.workers); 0 = here
-        self.pool = None
+        self.pool = pool  # a PagePool already started by the caller (crawl.py), else made from ``workers``
         self.pool_pages = self.pool_verdicts = 0  # pages extracted / verdicts used from the workers
         self._pool_waiting: set = set()  # Deferreds of work in the workers
         self._pool_cut = None  # the reactor's timer for the time limit
@@ -395,23 +395,17 @@ class NewsSpider(scrapy.Spider):
         return self.deadline is not None and time.monotonic() >= self.deadline
 
     def _start_pool(self) -> None:
-        """Worker processes for the page work (``crawler.workers``); started now, they load while
-        the feeds are fetched. Pages are classified there only with the default classifier."""
-        if self.workers <= 0:
-            return
+        """Worker processes for the page work (``crawler.workers``): the caller's pool, or one
+        started now (they load while the feeds are fetched), bound to the reactor. Pages are
+        classified there only with the default classifier."""
         from twisted.internet import reactor
 
-        from .workers import PagePool, classify_columns, model_handle
+        from .workers import classify_columns, start_pool
 
-        classify = self.classify_fn is classify_columns
-        model = None
-        if classify:
-            from .classify import model as M
-
-            model = model_handle(M.get_model())
-        self.pool = PagePool(self.workers, reactor.callFromThread, classify=classify, model=model,
-                             later=lambda fn: reactor.callLater(0, fn))
-        self.pool.start()
+        if self.pool is None and self.workers > 0:
+            self.pool = start_pool(self.workers, self.classify_fn is classify_columns)
+        if self.pool is not None:
+            self.pool.bind(reactor.callFromThread, later=lambda fn: reactor.callLater(0, fn))
 
     async def start(self):
         self._start_pool()

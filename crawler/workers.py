@@ -260,6 +260,22 @@ def _stats() -> tuple[int, float, float]:
 
 # -- the pool ---------------------------------------------------------------------------------------
 
+def start_pool(n: int, classify: bool) -> PagePool | None:
+    """``n`` workers started now, before Scrapy is even imported, so that they are ready when
+    the first pages arrive (they boot in about a second on another core); None for ``n`` = 0.
+    ``classify``: the workers classify too, with this process's model."""
+    if n <= 0:
+        return None
+    model = None
+    if classify:
+        from .classify import model as M
+
+        model = model_handle(M.get_model())
+    pool = PagePool(n, None, classify=classify, model=model)
+    pool.start()
+    return pool
+
+
 def worker_count(setting: str | None, cpus: int | None = None) -> int:
     """Worker processes for ``PANTAU_CRAWL_WORKERS`` (``auto``, or a whole number ≥ 0)."""
     raw = (setting or "auto").strip().lower()
@@ -291,7 +307,7 @@ def _context():
 class PagePool:
     """``n`` single-process executors; a key (registrable domain) always goes to the same one."""
 
-    def __init__(self, n: int, call_soon: Callable[..., Any], classify: bool = False, model: Any = None,
+    def __init__(self, n: int, call_soon: Callable[..., Any] | None, classify: bool = False, model: Any = None,
                  later: Callable[[Callable[[], Any]], Any] | None = None):
         self.n = max(1, n)
         self.call_soon = call_soon
@@ -314,6 +330,11 @@ class PagePool:
             ex = self.executors[i] = ProcessPoolExecutor(1, mp_context=self.ctx, initializer=_init_worker,
                                                          initargs=self.initargs)
         return ex
+
+    def bind(self, call_soon: Callable[..., Any], later: Callable[[Callable[[], Any]], Any] | None = None) -> None:
+        """Settle results through ``call_soon`` (and batch through ``later``) from now on: a pool
+        started before the crawl's event loop existed is bound to it before any work is submitted."""
+        self.call_soon, self.later = call_soon, later
 
     def start(self) -> None:
         """Start every worker now (they load while the crawl fetches its feeds)."""
