@@ -973,6 +973,8 @@ def _companies(t_rec: _Text, psents: list[list[_Text]], ai_names: set[str], layo
                 if (bw and bw[-1] in ("di", "ke", "dari", "kota", "kabupaten", "provinsi") and not known
                         and not (bw[-1] == "di" and len(bw) > 1 and bw[-2] in _CUT_NOUNS)):
                     w *= 0.3  # a place ("pabrik di Cikarang"), not the employer ("PHK di Harian X")
+                if bw and bw[-1] in ("didanai", "didukung", "disokong", "dimodali", "investor", "investornya"):
+                    continue  # the investor of the one cutting ("Startup yang Didanai SoftBank PHK ...")
                 if bw and bw[-1] in ("induk", "pemilik", "milik", "mitra", "pesaing", "rival", "seperti", "pembuat"):
                     w *= 0.3  # another company named to describe or compare ("ByteDance, induk TikTok, ...")
                 elif not known and "menurut" in bw[-4:]:

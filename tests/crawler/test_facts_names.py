@@ -105,3 +105,11 @@ def test_the_headcount_before_the_cut_is_not_the_cut():
     f = _facts("Rantaiweb Kurangi Karyawan demi AI",
                "Jakarta - Rantaiweb mengurangi jumlah karyawan sebanyak 500 orang tahun ini karena beralih ke AI.")
     assert f["jobs_cut"] == 500
+
+
+def test_an_investor_named_to_describe_a_start_up_is_not_the_company():
+    f = _facts("Startup yang Didanai SoftBank PHK 150 Karyawan, Ganti Tim Layanan dengan AI",
+               "Jakarta - Perusahaan rintisan logistik Kirim Cepat, yang didanai SoftBank, memberhentikan 150 "
+               "karyawan layanan pelanggan. Perusahaan kini memakai chatbot AI untuk menjawab keluhan.\n"
+               "Kirim Cepat menyebut langkah itu bagian dari efisiensi.")
+    assert _names(f)[:1] == ["kirimcepat"], f["companies"]
