@@ -10,7 +10,8 @@ labelled-positive row naming companies when a file has no categories) it reports
 - jobs_cut exact: the extracted headline number equals the gold ``jobs_cut`` (both None counts);
 - right company: any extracted company equals a gold company (case and spacing ignored, and a
   leading legal "PT" / trailing "Tbk" on either side: the extractor shows one canonical form without
-  them, and gold files differ on writing them); the exact-spelling count is shown in brackets;
+  them, and gold files differ on writing them); the exact-spelling count is shown in brackets, and
+  the count of the same company through the gazetteer's aliases (gold "Cisco Systems" = "Cisco");
 
 and a sanity table of ``country`` and ``attribution`` over all positive rows (how often each
 value is given), plus, with --verbose, every miss.
@@ -58,6 +59,17 @@ def _norm_pt(name: str) -> str:
     return n[:-3] if n.endswith("tbk") and name.rstrip(" .").lower().endswith(" tbk") else n
 
 
+def _same_company(gold: list[str], got: list[str]) -> bool:
+    """One of got is one of gold, as one organisation: equal after _norm_pt, or the same company of
+    the gazetteer (a gold "Cisco Systems" or "HP Inc" is the well-known "Cisco" or "HP" the
+    extractor shows: its legal or long name is an alias there)."""
+    from crawler.classify.facts import _ALIAS
+
+    def canon(n: str) -> str:
+        return _norm_pt(_ALIAS.get(n.strip().lower(), n))
+    return bool({canon(c) for c in gold} & {canon(c) for c in got})
+
+
 def load(path: Path) -> list[dict]:
     with path.open(encoding="utf-8") as fh:
         return [json.loads(line) for line in fh if line.strip()]
@@ -71,7 +83,7 @@ def company_rows(rows: list[dict]) -> list[dict]:
 
 def evaluate(name: str, rows: list[dict], verbose: bool) -> dict:
     comp = company_rows(rows)
-    jobs_hit = comp_hit = comp_total = comp_hit_exact = 0
+    jobs_hit = comp_hit = comp_total = comp_hit_exact = comp_hit_alias = 0
     misses = []
     for r in comp:
         v = classify(r["title"], r["text"])
@@ -83,6 +95,7 @@ def evaluate(name: str, rows: list[dict], verbose: bool) -> dict:
         if gold:
             comp_total += 1
             comp_hit_exact += bool(gold & {_norm(c) for c in v.companies})
+            comp_hit_alias += _same_company(r["companies"], v.companies)
             if {_norm_pt(c) for c in r["companies"]} & {_norm_pt(c) for c in v.companies}:
                 comp_hit += 1
             else:
@@ -105,7 +118,8 @@ def evaluate(name: str, rows: list[dict], verbose: bool) -> dict:
     if comp:
         print(f"   company stories: n={len(comp)}  jobs_cut exact={jobs_hit}/{len(comp)} "
               f"({res['jobs_cut_exact']:.3f})  right company={comp_hit}/{comp_total} ({res['right_company']:.3f})"
-              f"  [exact spelling incl. 'PT'/'Tbk': {comp_hit_exact}/{comp_total}]")
+              f"  [exact spelling incl. 'PT'/'Tbk': {comp_hit_exact}/{comp_total}; the same company by the "
+              f"gazetteer's aliases: {comp_hit_alias}/{comp_total}]")
     if named:
         print(f"   every row naming companies (any label): right company={named_hit}/{len(named)} "
               f"({named_hit / len(named):.3f})")
