@@ -9,8 +9,8 @@ labelled-positive row naming companies when a file has no categories) it reports
 
 - jobs_cut exact: the extracted headline number equals the gold ``jobs_cut`` (both None counts);
 - right company: any extracted company equals a gold company (case and spacing ignored, and a
-  leading legal "PT" / trailing "Tbk" on either side: the extractor shows one canonical form without
-  them, and gold files differ on writing them); the exact-spelling count is shown in brackets, and
+  leading legal "PT" / trailing "Tbk", "(Persero)", "Inc", "AG" ... on either side: the extractor
+  shows one canonical form without them, and gold files differ on writing them); the exact-spelling count is shown in brackets, and
   the count of the same company through the gazetteer's aliases (gold "Cisco Systems" = "Cisco");
 
 and a sanity table of ``country`` and ``attribution`` over all positive rows (how often each
@@ -19,6 +19,7 @@ value is given), plus, with --verbose, every miss.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections import Counter
 from pathlib import Path
@@ -52,11 +53,16 @@ def _norm(name: str) -> str:
     return "".join(name.casefold().split())
 
 
+_LEGAL_TAIL = re.compile(r"(?:\s+(?:tbk|\(persero\)|\(perseroda\)|persero|inc|corp|corporation|ltd|plc|ag|sa|nv|se))+\.?$",
+                         re.IGNORECASE)
+
+
 def _norm_pt(name: str) -> str:
-    """_norm without a leading legal "PT" and a trailing "Tbk" (gold files differ on writing them)."""
+    """_norm without a leading legal "PT" and trailing legal forms ("Tbk", "(Persero)", "Inc", "AG"):
+    gold files differ on writing them, and the extractor shows names without them."""
+    name = _LEGAL_TAIL.sub("", name.strip().rstrip(" ."))
     n = _norm(name)
-    n = n[2:] if n.startswith("pt") and name.strip()[:3].upper() == "PT " else n
-    return n[:-3] if n.endswith("tbk") and name.rstrip(" .").lower().endswith(" tbk") else n
+    return n[2:] if n.startswith("pt") and name.strip()[:3].upper() == "PT " else n
 
 
 def _same_company(gold: list[str], got: list[str]) -> bool:
