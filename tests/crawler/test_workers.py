@@ -83,7 +83,8 @@ def _serve_test_pages(srv: NewsServer) -> None:
 def _crawl(srv: NewsServer, tmp: Path, workers: str, **extra) -> subprocess.CompletedProcess:
     tmp.mkdir(parents=True, exist_ok=True)
     write_sources(tmp / "sources.toml", [dict(s, url=srv.url + s["url"]) for s in SITES])
-    env = make_env(tmp, PANTAU_CRAWL_WORKERS=workers, PANTAU_LOG_LEVEL="INFO", **extra)
+    # a generous download timeout: a page that times out on a busy machine would differ for that reason alone
+    env = make_env(tmp, PANTAU_CRAWL_WORKERS=workers, PANTAU_LOG_LEVEL="INFO", PANTAU_DOWNLOAD_TIMEOUT="20", **extra)
     proc = subprocess.run([str(PANTAU), "crawl"], env=env, capture_output=True, text=True, timeout=180, cwd=tmp)
     assert proc.returncode == 0, proc.stderr[-2000:]
     return proc
