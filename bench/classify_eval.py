@@ -150,7 +150,6 @@ def seen_events(rows: list[dict]) -> set:
         if row.get("event") in events or any(c in names or any(c in n or n in c for n in long_names) for c in cs):
             out.add(row.get("id"))
     return out
-    return 0
 
 
 if __name__ == "__main__":

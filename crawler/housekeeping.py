@@ -75,6 +75,7 @@ Rules:
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
@@ -185,19 +186,27 @@ def _forget(store: Store, now: datetime, forget_days: float) -> tuple[int, int]:
     cutoff = (now - timedelta(days=forget_days)).replace(microsecond=0).isoformat()
     sql = _candidates_sql(store)
     own = any(r[1] == "own" for r in store.db.execute("PRAGMA table_info(article_urls)").fetchall())
-    conn = store.conn
-    fk = conn.execute("PRAGMA foreign_keys").fetchone()[0]
-    if fk:
-        conn.execute("PRAGMA foreign_keys = OFF")  # a no-op inside a transaction (then slower, still right)
     cursor, day, total = _Cursor(), epoch_day(now), 0
-    try:
+    with _foreign_keys_off(store.conn):  # (still on inside a caller's transaction: slower, still right)
         while True:
             n = _forget_batch(store, sql, cutoff, cursor, day, own)
             if not n:
                 return total, cursor.urls
             total += n
+
+
+@contextmanager
+def _foreign_keys_off(conn):
+    """Foreign keys off for a run of batches, back on after; yields whether they are off (turning
+    them off is a no-op while the connection is inside a transaction)."""
+    was_on = conn.execute("PRAGMA foreign_keys").fetchone()[0]
+    if was_on:
+        conn.execute("PRAGMA foreign_keys = OFF")
+    off = conn.execute("PRAGMA foreign_keys").fetchone()[0] == 0
+    try:
+        yield off
     finally:
-        if fk:
+        if was_on and off:
             conn.execute("PRAGMA foreign_keys = ON")
 
 
@@ -250,12 +259,8 @@ def _expire(store: Store, before_day: int) -> int:
 def _prune(store: Store, cutoff: str) -> tuple[int, int]:
     """Prune the text of unflagged articles fetched before ``cutoff``: (articles, text bytes freed)."""
     conn = store.conn
-    fk = conn.execute("PRAGMA foreign_keys").fetchone()[0]
-    if fk:
-        conn.execute("PRAGMA foreign_keys = OFF")  # a no-op inside a transaction: checked below
-    rewrite = conn.execute("PRAGMA foreign_keys").fetchone()[0] == 0
     pruned = freed = 0
-    try:
+    with _foreign_keys_off(conn) as rewrite:  # (rows are shrunk in place when they stay on)
         cols = [row[1] for row in conn.execute("PRAGMA table_info(articles)").fetchall()]
         names = ", ".join(f'"{c}"' for c in cols)
         insert = f"INSERT INTO articles ({names}) VALUES ({', '.join('?' * len(cols))})"
@@ -281,9 +286,6 @@ def _prune(store: Store, cutoff: str) -> tuple[int, int]:
                         f"FROM articles WHERE id IN ({marks})", ids).fetchone()[0]
                     conn.execute(f"UPDATE articles SET text = '', summary = NULL WHERE id IN ({marks})", ids)
                 pruned += len(ids)
-    finally:
-        if fk and rewrite:
-            conn.execute("PRAGMA foreign_keys = ON")
     return pruned, int(freed or 0)
 
 

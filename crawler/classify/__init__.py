@@ -130,7 +130,8 @@ def decide(f: dict) -> tuple[bool, float, float | None]:
     f["reasons"].extend(vetoes)
     match = model.decide_match(f["rule_match"], p, pt, c) and not vetoes
     if match:  # the strongest of the opinions that flagged it
-        score = round(max(p, pt if pt >= c["hi_text"] else 0.0, (p + pt) / 2 if (p + pt) / 2 >= c["avg"] else 0.0,
+        mean = (p + pt) / 2
+        score = round(max(p, pt if pt >= c["hi_text"] else 0.0, mean if mean >= c["avg"] else 0.0,
                           f["rule_score"] if f["rule_match"] else 0.0), 3)
     else:
         score = round(min(p, f["rule_score"]) if vetoes else p, 3)

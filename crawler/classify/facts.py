@@ -396,7 +396,7 @@ def _jobs_in(s: str, fflags: int | None = None) -> list[tuple[int | None, int]]:
                 and before_words[-2:-1] not in (["lebih"], ["kurang"]) \
                 and not _CUT_RIGHT_AFTER.match(s[m.end():m.end() + 40]):  # "total 2.300 karyawan terkena PHK"
             continue  # a workforce total ("memiliki total 5.000 karyawan"), not the cut
-        if "jumlah" in before_words[0:3] or "jumlah" in s[max(0, m.start() - 40):m.start()].lower():
+        if "jumlah" in s[max(0, m.start() - 40):m.start()].lower():
             h = _HEADCOUNT_BEFORE.search(s, max(0, m.start() - 60), m.start())
             if h and not _CUT_VERB_BEFORE.search(s, max(0, h.start() - 25), h.start()):
                 continue  # the headcount ("Dengan jumlah pegawai sekitar 84 ribu orang, ..."), not the cut
@@ -941,24 +941,24 @@ def _companies(t_rec: _Text, psents: list[list[_Text]], ai_names: set[str], layo
                 if not _LEAD_WORDS.isdisjoint(bw[-5:]):
                     w += 1.5
                 verb_after = gov or _COMPANY_VERB_AFTER.match(after) is not None
-                if not verb_after and after.lstrip().startswith(","):
-                    # the subject, an appositive, then the cut ("Grup Hotel X, pengelola 34 hotel, melepas")
-                    # (a noun phrase, not a clause: "X, mengungkapkan ..., 16 Juli" is not one)
-                    a = _APPOSITIVE.match(s, end)
-                    v = a and _COMPANY_VERB_AFTER.match(s[a.end():a.end() + 60])
-                    verb_after = bool(v and not v.group(0)[-1].isdigit()
-                                      and not _NOT_APPOSITIVE.match(a.group(0).lstrip(" ,")))
+                passive = False
+                if not verb_after:
+                    # the cut may follow an appositive ("Grup Hotel X, pengelola 34 hotel, melepas"), a noun
+                    # phrase, not a clause: "X, mengungkapkan ..., 16 Juli" is not one
+                    a = _APPOSITIVE.match(s, end) if after.lstrip().startswith(",") else None
+                    clause = a is not None and _NOT_APPOSITIVE.match(a.group(0).lstrip(" ,")) is not None
+                    if a and not clause:
+                        v = _COMPANY_VERB_AFTER.match(s[a.end():a.end() + 60])
+                        verb_after = bool(v and not v.group(0)[-1].isdigit())
+                    if not verb_after and not clause and bw and _WORKER_RE.fullmatch(bw[-1]):
+                        # the staff of X, then a passive cut ("40 jurnalis Harian X, koran ..., diberhentikan")
+                        passive = _PASSIVE_CUT_AFTER.match(s[a.end():a.end() + 60] if a else after) is not None
                 if key in _MEDIA and (not verb_after or "dari" in bw[-2:] or "dilansir" in bw[-2:]):
                     continue  # a media company is named only as the one cutting ("Business Insider memangkas")
-                if not verb_after and bw and _WORKER_RE.fullmatch(bw[-1]):
-                    # the staff of X, then a passive cut ("40 jurnalis Harian X, koran ..., diberhentikan")
-                    a = _APPOSITIVE.match(s, end) if after.lstrip().startswith(",") else None
-                    verb_after = (_PASSIVE_CUT_AFTER.match(s[a.end():a.end() + 60] if a else after) is not None
-                                  and not (a and _NOT_APPOSITIVE.match(a.group(0).lstrip(" ,"))))
+                verb_after = verb_after or passive
                 if verb_after:
                     w += 2.0
-                if (bw and (bw[-1] in ("karyawan", "pekerja", "pegawai", "staf", "phk", "di-phk")
-                            or _WORKER_RE.fullmatch(bw[-1])) or bw[-2:] == ["phk", "di"]
+                if (bw and (bw[-1] in ("phk", "di-phk") or _WORKER_RE.fullmatch(bw[-1])) or bw[-2:] == ["phk", "di"]
                         or any(x in ("karyawan", "pekerja", "pegawai", "staf", "buruh") for x in bw[-3:-1])):
                     w += 1.0
                 if gate and s_lay is None:

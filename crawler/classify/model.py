@@ -210,7 +210,7 @@ def decide_match(rule_match: bool, p: float, pt: float, c: dict) -> bool:
     both leaning yes together decide too.  crawler.classify.decide and the training figures
     (crawler.classify.train.hybrid_decide) both use this function."""
     return ((bool(rule_match) and max(p, pt) >= c["lo"]) or p >= c["hi"] or pt >= c["hi_text"]
-            or (p + pt) / 2 >= c.get("avg", 2.0))
+            or (p + pt) / 2 >= c["avg"])
 
 
 def save(path: Path, heads: dict, meta: dict) -> None:
