@@ -304,6 +304,15 @@ def _context():
     return ctx
 
 
+def _relay(outer: Future, inner: Future) -> None:
+    """outer gets inner's result or exception (inner is done)."""
+    exc = inner.exception()
+    if exc is not None:
+        outer.set_exception(exc)
+    else:
+        outer.set_result(inner.result())
+
+
 class PagePool:
     """``n`` single-process executors; a key (registrable domain) always goes to the same one."""
 
@@ -431,10 +440,8 @@ class PagePool:
             self._replace(i, ex)
             self.waiting.append((outer, fn, args))
             self._next_quarantined()
-        elif exc is not None:
-            outer.set_exception(exc)
         else:
-            outer.set_result(inner.result())
+            _relay(outer, inner)
 
     def _next_quarantined(self) -> None:
         if self.busy or not self.waiting:
@@ -462,10 +469,8 @@ class PagePool:
                 self.quarantine = None
                 q.shutdown(wait=False, cancel_futures=True)
             outer.set_exception(WorkerCrashed("the page crashed the extraction worker"))
-        elif exc is not None:
-            outer.set_exception(exc)
         else:
-            outer.set_result(inner.result())
+            _relay(outer, inner)
         self._next_quarantined()
 
     def pids(self) -> list[int]:
