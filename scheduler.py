@@ -27,7 +27,6 @@ and ``bot/``.
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import signal
 import sys
@@ -38,7 +37,17 @@ from crawler import cli as crawler_cli
 from crawler.config import Settings
 from crawler.store import Store
 
-log = logging.getLogger("pantau.service")
+class _ServiceLog:
+    """``logging.getLogger("pantau.service")``, looked up on first use: ``pantau --help`` and the one-shot
+    commands that log nothing do not pay for importing ``logging`` (start-up, issue 15)."""
+
+    def __getattr__(self, name):
+        import logging
+
+        return getattr(logging.getLogger("pantau.service"), name)
+
+
+log = _ServiceLog()
 
 
 class _LazyAsyncio:

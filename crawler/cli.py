@@ -483,9 +483,10 @@ class _LazyVersion(argparse.Action):
 
 
 def build_parser(prog: str = "pantau") -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]:
-    from .helptext import HelpfulSubParsers, package_version
+    from .helptext import HelpfulSubParsers, formatter
 
-    parser = argparse.ArgumentParser(prog=prog, description="Pantau PHK: AI-linked layoff news monitor")
+    parser = argparse.ArgumentParser(prog=prog, description="Pantau PHK: AI-linked layoff news monitor",
+                                     formatter_class=formatter())
     parser.register("action", "parsers", HelpfulSubParsers)
     parser.add_argument("--version", action=_LazyVersion)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")

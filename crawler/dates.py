@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta, timezone
-from email.utils import parsedate_to_datetime
 
 WIB = timezone(timedelta(hours=7), "WIB")
 _ZONES = {"WIB": 7, "WITA": 8, "WIT": 9, "UTC": 0, "GMT": 0, "Z": 0}
@@ -123,6 +122,8 @@ def _parse(value: object, default_tz: timezone = WIB) -> datetime | None:
     m_zone = re.search(r"\b(WIB|WITA|WIT)\s*$", text, re.IGNORECASE)
     if not m_zone:
         try:
+            from email.utils import parsedate_to_datetime  # lazily: ~15 ms of every start-up (issue 15)
+
             dt = parsedate_to_datetime(text)
             written = re.search(r"\b\d{1,2}\s+[A-Za-z]{3,9}\.?\s+(\d{4})\b", text)
             if dt is not None and written and int(written.group(1)) != dt.year:

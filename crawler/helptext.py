@@ -9,6 +9,8 @@ shows how X is used. Add a row when you add a command.
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 
 EXAMPLES: dict[str, list[str]] = {
     "run": ["pantau run", "PANTAU_CRAWL_INTERVAL=5 pantau run"],
@@ -43,6 +45,35 @@ def epilog(name: str) -> str:
     return "examples:\n" + "\n".join(f"  {line}" for line in lines)
 
 
+def _columns() -> int:
+    """What ``shutil.get_terminal_size().columns`` answers (COLUMNS, else the terminal, else 80),
+    without importing ``shutil`` (and with it bz2, lzma, fnmatch: ~5 ms of every start-up, issue 15)."""
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
+
+
+_FORMATTERS: dict[type, type] = {}
+
+
+def formatter(base: type = argparse.HelpFormatter) -> type:
+    """``base`` (an argparse help formatter) told the width up front, as argparse would compute it."""
+    if base not in _FORMATTERS:
+        def __init__(self, prog, indent_increment=2, max_help_position=24, width=None):
+            base.__init__(self, prog, indent_increment, max_help_position,
+                          _columns() - 2 if width is None else width)
+
+        _FORMATTERS[base] = type(base.__name__, (base,), {"__init__": __init__})
+    return _FORMATTERS[base]
+
+
 class HelpfulSubParsers(argparse._SubParsersAction):
     """``add_parser`` that fills in a description and an examples epilog."""
 
@@ -52,7 +83,17 @@ class HelpfulSubParsers(argparse._SubParsersAction):
             kwargs["description"] = short[:1].upper() + short[1:] + ("" if short.endswith(".") else ".")
         if not kwargs.get("epilog"):
             kwargs["epilog"] = epilog(name)
-        kwargs.setdefault("formatter_class", argparse.RawDescriptionHelpFormatter)
+        kwargs["formatter_class"] = formatter(kwargs.get("formatter_class", argparse.RawDescriptionHelpFormatter))
+        parser = super().add_parser(name, **kwargs)
+        parser.register("action", "parsers", _SubSubParsers)  # e.g. `pantau sources import`
+        return parser
+
+
+class _SubSubParsers(argparse._SubParsersAction):
+    """A subcommand's own subcommands: the same width-aware formatter, no examples table."""
+
+    def add_parser(self, name, **kwargs):
+        kwargs["formatter_class"] = formatter(kwargs.get("formatter_class", argparse.HelpFormatter))
         return super().add_parser(name, **kwargs)
 
 

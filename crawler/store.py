@@ -30,8 +30,7 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
-from typing import TYPE_CHECKING
-
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up, issue 15)
 if TYPE_CHECKING:
     import sqlite_utils
 

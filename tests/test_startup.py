@@ -67,3 +67,41 @@ def test_store_works_without_sqlite_utils_loaded(tmp_path):
             "assert s.db['articles'].count == 1 and 'sqlite_utils' in sys.modules\n")
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr[-2000:]
+
+
+# Standard-library modules that cost 4-10 ms each at start-up and that these commands do not need:
+# dataclasses (inspect, ast, dis), typing, shutil (bz2, lzma: argparse imports it for the terminal
+# width), email (date parsing), and for --help also logging (nothing is logged).
+LIGHT = {"--help": ["dataclasses", "typing", "shutil", "logging", "inspect", "email"],
+         "status": ["dataclasses", "typing", "shutil", "inspect", "email"]}
+
+
+@pytest.mark.parametrize("args", [["--help"], ["status"]], ids=["help", "status"])
+def test_command_skips_costly_standard_modules(tmp_path, args):
+    if args == ["status"]:
+        from crawler.store import Store
+
+        Store.open(tmp_path / "pantau.db").close()
+    global PROBE
+    saved = PROBE
+    try:
+        PROBE = PROBE.replace(repr(HEAVY), repr(LIGHT[args[0]]))
+        result = probe(args, tmp_path)
+    finally:
+        PROBE = saved
+    assert result["code"] in (0, 3), result  # 3: an empty database has no crawl yet
+    assert result["heavy"] == [], result
+
+
+def test_help_wraps_to_the_terminal_width_without_shutil(tmp_path):
+    """argparse's own width rule (COLUMNS, else the terminal, else 80) is kept."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PANTAU_", "TELEGRAM_"))}
+    env.update(PANTAU_DB=str(tmp_path / "pantau.db"), PYTHONPATH=str(ROOT))
+    for columns, widest in (("50", 48), ("120", 118)):
+        env["COLUMNS"] = columns
+        out = subprocess.run([sys.executable, "-c", "import sys; sys.argv=['pantau','sources','import','--help'];"
+                              "from scheduler import main; main()"], env=env, capture_output=True, text=True,
+                             cwd=tmp_path, timeout=60).stdout
+        assert "--allow-private" in out
+        assert max(len(line) for line in out.splitlines()) <= widest
+    assert max(len(line) for line in out.splitlines()) > 50  # the wide terminal is used
