@@ -22,9 +22,12 @@ Rules:
   fork of the crawl process, which runs Twisted's threads and holds the database). The fork
   server preloads this module (lxml, trafilatura, the classifier) so a worker starts in
   milliseconds; neither imports Scrapy or Twisted.
-- A worker classifies a page only while few pages wait in it (``CLASSIFY_BACKLOG``): when it
-  falls behind, the pipeline classifies in the crawl process (the same function and model), so
+- A worker classifies a page only while fewer than ``CLASSIFY_BACKLOG`` pages wait in it: when
+  it falls behind, the pipeline classifies in the crawl process (the same function and model), so
   both cores stay busy whichever side is slower. Where a verdict is computed never changes it.
+  256 was chosen with ``bench/crawl.py --feeds 100 --articles 5000 --rounds 3`` on two cores
+  (median wall ratio to bare Scrapy: 32 → 0.47, 64 → 0.52, 128 → 0.53, 256 → 0.57; every page
+  in the worker 0.45-0.52): the crawl process, which also runs Scrapy, is the slower side.
 - A worker that dies (killed, out of memory, a crash in C code) loses no page: the pages
   that were waiting in it are run again one at a time in a separate quarantine worker; a page
   that kills the quarantine worker too is the culprit and fails with ``WorkerCrashed`` (the
@@ -60,7 +63,7 @@ from .extract import Extracted, decode_html, extract
 log = logging.getLogger("pantau.crawl")
 
 MAX_WORKERS = 32
-CLASSIFY_BACKLOG = 32         # a page is classified in its worker only while fewer pages than this wait there
+CLASSIFY_BACKLOG = 256        # a page is classified in its worker only while fewer pages than this wait there
 MAX_TEXT_CHARS = 200_000      # article text kept
 MAX_EXTRACT_CHARS = 300_000   # HTML characters handed to the extractor (after scripts/styles are dropped)
 BIG_PAGE_CHARS = 100_000      # pages at least this long are trimmed (``trim_html``) before extraction
@@ -388,13 +391,7 @@ class PagePool:
             self._run(outer, i, fn, args)
             return
         calls = [(fn, args) for _, fn, args in batch]
-        ex = self._executor(i)
-        try:
-            inner = ex.submit(run_batch, calls)
-        except BrokenProcessPool:
-            self._replace(i, ex)
-            ex = self._executor(i)
-            inner = ex.submit(run_batch, calls)
+        ex, inner = self._submit(i, run_batch, calls)
         self.sent[0] += len(batch)
         self.sent[1] += 1
         inner.add_done_callback(lambda f: self.call_soon(self._settle_batch, batch, f, i, ex))
@@ -419,13 +416,20 @@ class PagePool:
     def _run(self, outer: Future, i: int, fn, args) -> None:
         self.sent[0] += 1
         self.sent[1] += 1
+        ex, inner = self._submit(i, fn, *args)
+        inner.add_done_callback(lambda f: self.call_soon(self._settle, outer, f, i, ex, fn, args))
+
+    def _submit(self, i: int, fn, *args) -> tuple[ProcessPoolExecutor, Future]:
+        """``fn(*args)`` submitted to worker i: (the executor that took it, its future). A worker that
+        broke before we heard of it is replaced first; the executor returned is the one whose death
+        the caller must watch for (not the broken one it replaced)."""
         ex = self._executor(i)
         try:
-            inner = ex.submit(fn, *args)
-        except BrokenProcessPool:  # broke before we heard of it: a new worker for this key
+            return ex, ex.submit(fn, *args)
+        except BrokenProcessPool:
             self._replace(i, ex)
-            inner = self._executor(i).submit(fn, *args)
-        inner.add_done_callback(lambda f: self.call_soon(self._settle, outer, f, i, ex, fn, args))
+            ex = self._executor(i)
+            return ex, ex.submit(fn, *args)
 
     def _replace(self, i: int, broken: ProcessPoolExecutor) -> None:
         if self.executors[i] is broken:

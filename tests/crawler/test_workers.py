@@ -346,3 +346,35 @@ def test_worker_count_setting():
     for bad in ("banyak", "-1", "1.5", "99"):
         with pytest.raises(ConfigError, match="PANTAU_CRAWL_WORKERS"):
             Settings(env={"PANTAU_CRAWL_WORKERS": bad}, dotenv=None).validate()
+
+
+@pytest.mark.parametrize("batches", [False, True], ids=["one-by-one", "batched"])
+def test_a_fresh_worker_that_dies_after_a_dead_one_is_replaced_too(batches):
+    """A page is submitted to a worker that died between two pages (the OOM killer): it goes to a
+    fresh worker. When that fresh worker dies on it too, the pool notices at once (two crashes, the
+    dead worker replaced), not only when the next page finds it broken."""
+    async def main():
+        loop = asyncio.get_running_loop()
+        pool = PagePool(1, loop.call_soon_threadsafe, later=loop.call_soon if batches else None)
+        try:
+            first = await asyncio.wrap_future(pool.submit("a", job_square, 2), loop=loop)
+            dead = pool.executors[0]
+            os.kill(pool.pids()[0], signal.SIGKILL)
+            for _ in range(200):  # until the executor itself knows its worker is gone
+                if getattr(dead, "_broken", False):
+                    break
+                await asyncio.sleep(0.05)
+            (crashed,) = await asyncio.gather(asyncio.wrap_future(pool.submit("a", job_crash, 0), loop=loop),
+                                              return_exceptions=True)
+            current = pool.executors[0]
+            crashes, broken = pool.crashes, current is not None and getattr(current, "_broken", False)
+            after = await asyncio.wrap_future(pool.submit("a", job_square, 4), loop=loop)
+            return first, crashed, crashes, broken, after
+        finally:
+            pool.close()
+
+    first, crashed, crashes, broken, after = asyncio.run(main())
+    assert first == 4 and after == 16
+    assert isinstance(crashed, WorkerCrashed)
+    assert crashes == 2, crashes
+    assert not broken, "the dead fresh worker was kept"
