@@ -111,3 +111,26 @@ NEGATIVE = {
 def test_closure_without_cut_is_not_flagged(key):
     v = C.classify(*NEGATIVE[key])
     assert not v.match, (v.score, v.reasons)
+
+
+# --- staff "let go" (melepas / dilepas): the model is asked (wave 5) -------------------------------
+LEPAS_CASES = [
+    ("Gudang Otomatis Beroperasi, Ekspedisi Raya Lepas 400 Pekerja Harian",
+     "Perusahaan logistik Ekspedisi Raya melepas sekitar 400 pekerja harian di gudang Karawang.\n"
+     "Manajemen menyebut sistem sortir otomatis dan robot pengangkut kini menangani sebagian besar paket.\n"
+     "Serikat pekerja meminta perusahaan membayar kompensasi sesuai aturan."),
+    ("Ratusan Agen Call Center Bank Pelita Dilepas",
+     "Bank Pelita melepas ratusan agen pusat panggilan yang selama ini disediakan perusahaan penyedia tenaga kerja.\n"
+     "Sebagian besar panggilan nasabah kini dijawab asisten virtual berbasis kecerdasan buatan (AI).\n"
+     "Bank menyebut langkah itu bagian dari transformasi digital."),
+]
+
+
+@pytest.mark.parametrize("title,text", LEPAS_CASES, ids=["melepas", "dilepas"])
+def test_staff_let_go_with_an_ai_link_reaches_the_model(title, text):
+    """"melepas/dilepas N pekerja" is a cut the rules' word lists did not know: the article never
+    reached the model (gate closed: "tidak ada istilah PHK dan AI"). Now the model weighs it."""
+    f = rules.evaluate(title, text, None)
+    assert f["sig"]["gate"] == 1.0
+    f["rule_match"], f["rule_score"] = rules.rule_verdict(f)
+    assert "veto: tidak ada istilah PHK dan AI di isi berita" not in rules.vetoes(f)
