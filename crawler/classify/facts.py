@@ -250,8 +250,11 @@ _HARD_TAIL = ({"senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu", "
 _PERSON_WORDS |= _TITLES
 _CORP_SUFFIX = re.compile(
     r"\s+(?:group|grup|inc\.?|corp\.?|corporation|co\.?|ltd\.?|llc|plc|platforms|holdings|tbk\.?|sa|ag|gmbh|se|nv)$", _I)
+# a capitalised word, or a brand that opens with one lower-case letter before a capital (xAI, eBay,
+# eFishery), then up to five more capitalised words
 _CAP_SEQ = re.compile(
-    r"(?<![\w-])((?:PT\s+)?[A-ZÀ-ÖØ-Þ][\w&'.-]*[\w&]?(?:\s+(?:[A-ZÀ-ÖØ-Þ][\w&'.-]*[\w&]|&|of\b|de\b)){0,5})")
+    r"(?<![\w-])((?:PT\s+)?(?:[A-ZÀ-ÖØ-Þ]|[a-z](?=[A-Z]))[\w&'.-]*[\w&]?"
+    r"(?:\s+(?:[A-ZÀ-ÖØ-Þ][\w&'.-]*[\w&]|&|of\b|de\b)){0,5})")
 _PERSON_CTX_BEFORE = re.compile(
     r"(?:CEO|CFO|CTO|COO|pendiri|co-?founder|bos|presiden|direktur|kepala|juru\s+bicara|jubir|analis|"
     r"ekonom|pengamat|profesor|peneliti|menteri|ketua|wakil|kata|ujar|ungkap|menurut|dikutip|oleh|"
@@ -816,8 +819,9 @@ def _is_lower_word(key: str, text: str) -> bool:
 
 
 # where a _CAP_SEQ match can start: a capital not preceded by a word character or "-" (the
-# look-behind after the letter lets the regex engine skip ahead to capitals)
-_CAP_START = re.compile(r"[A-ZÀ-ÖØ-Þ](?<![\w-].)")
+# look-behind after the letter lets the regex engine skip ahead to capitals), or the capital of a
+# brand like "xAI" (one lower-case letter at the start of a word before it; the match starts there)
+_CAP_START = re.compile(r"[A-ZÀ-ÖØ-Þ](?<![\w-].)|(?<=[a-z])[A-Z](?<![\w-]..)")
 
 
 def _cap_seqs(s: str) -> list[re.Match]:
@@ -827,6 +831,8 @@ def _cap_seqs(s: str) -> list[re.Match]:
     search, match = _CAP_START.search, _CAP_SEQ.match
     while (c := search(s, pos)) is not None:
         i = c.start()
+        if i and s[i - 1].islower():  # "xAI": the match starts at the lower-case letter
+            i -= 1
         m = match(s, i)
         if m is None:
             pos = i + 1
@@ -956,6 +962,9 @@ def _companies(t_rec: _Text, psents: list[list[_Text]], ai_names: set[str], layo
                 if key in _MEDIA and (not verb_after or "dari" in bw[-2:] or "dilansir" in bw[-2:]):
                     continue  # a media company is named only as the one cutting ("Business Insider memangkas")
                 verb_after = verb_after or passive
+                if toks[0][:1].islower() and not verb_after and _LEAD_WORDS.isdisjoint(bw[-5:]):
+                    continue  # a lower-case brand (xAI, eBay) only as the one cutting or after "perusahaan";
+                    # elsewhere it is as likely a product ("tim iPhonex")
                 if verb_after:
                     w += 2.0
                 if (bw and (bw[-1] in ("phk", "di-phk") or _WORKER_RE.fullmatch(bw[-1])) or bw[-2:] == ["phk", "di"]

@@ -113,3 +113,27 @@ def test_an_investor_named_to_describe_a_start_up_is_not_the_company():
                "karyawan layanan pelanggan. Perusahaan kini memakai chatbot AI untuk menjawab keluhan.\n"
                "Kirim Cepat menyebut langkah itu bagian dari efisiensi.")
     assert _names(f)[:1] == ["kirimcepat"], f["companies"]
+
+
+# --- names that open with a lower-case letter (wave 5) ---------------------------------------------
+@pytest.mark.parametrize("name,title,text", [
+    ("zRobo", "zRobo PHK 300 Anotator Data, Beralih ke AI Tutor Spesialis",
+     "Jakarta - Perusahaan rintisan kecerdasan buatan zRobo memberhentikan sekitar 300 anotator data lewat "
+     "surel. zRobo menyebut pekerjaan itu kini ditangani model AI dan tutor spesialis.\n"
+     "Para anotator zRobo mengaku kaget karena akses kerja mereka langsung dicabut."),
+    ("eGrosa", "eGrosa Pangkas 120 Karyawan Gudang demi Otomatisasi",
+     "Jakarta - Platform grosir daring eGrosa memangkas 120 karyawan gudang setelah memasang robot sortir.\n"
+     "Manajemen eGrosa menyebut otomatisasi membuat gudang bisa berjalan dengan tim yang lebih kecil."),
+], ids=["xAI-like", "eFishery-like"])
+def test_a_name_opening_with_a_lower_case_letter_is_found(name, title, text):
+    f = _facts(title, text)
+    assert _names(f)[:1] == [_norm(name)], f["companies"]
+
+
+def test_a_lower_case_product_name_is_not_the_company():
+    f = _facts("Buah Apel Corp PHK 200 Staf Tim iPhonex, Fokus ke AI",
+               "Jakarta - Buah Apel Corp memangkas 200 staf yang menggarap ponsel iPhonex. Perusahaan "
+               "mengalihkan dana ke pengembangan AI.\n"
+               "Sebagian tugas tim iPhonex kini dikerjakan alat AI.")
+    assert "iphonex" not in _names(f), f["companies"]
+    assert _names(f)[:1] == ["buahapel"], f["companies"]  # "Corp" is dropped
