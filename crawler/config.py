@@ -41,6 +41,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PANTAU_POLITE", "1", "1 = AutoThrottle and per-domain delays on; 0 = off (benchmarks)"),
     Setting("PANTAU_CRAWL_WORKERS", "auto", "processes that extract and classify pages during a crawl: auto = "
             "one per CPU but one (none on a single CPU), 0 = all in the crawl process"),
+    Setting("PANTAU_PAGE_TIMEOUT", "60", "seconds a page worker may spend on one page (extraction and "
+            "classification) before it is stopped; the page is then stored from its feed entry"),
     Setting("PANTAU_MAX_ITEMS_PER_SOURCE", "60", "newest entries considered per source per crawl"),
     Setting("PANTAU_PRUNE_DAYS", "90", "days after which unflagged article text is pruned"),
     Setting("PANTAU_FORGET_AFTER_DAYS", "365",
@@ -90,6 +92,7 @@ CHECKS: dict[str, tuple] = {
     "PANTAU_MAX_PAGE_MB": ("num", 0, None),
     "PANTAU_POLITE": ("choice", ("0", "1")),
     "PANTAU_CRAWL_WORKERS": ("int", 0, 32, "auto"),
+    "PANTAU_PAGE_TIMEOUT": ("num", 0, None),
     "PANTAU_MAX_ITEMS_PER_SOURCE": ("int", 1, None),
     "PANTAU_PRUNE_DAYS": ("int", 1, None),
     "PANTAU_FORGET_AFTER_DAYS": ("int", 0, None),

@@ -301,7 +301,8 @@ def _run_spider(settings: Settings, store: Store, due: list[Source], storage: li
 
     classify = _classifier()
     # the page workers boot (about a second, on another core) while Scrapy is imported and set up
-    pool = start_pool(worker_count(settings.get("PANTAU_CRAWL_WORKERS")), classify is classify_columns)
+    pool = start_pool(worker_count(settings.get("PANTAU_CRAWL_WORKERS")), classify is classify_columns,
+                      page_timeout=settings.number("PANTAU_PAGE_TIMEOUT"))
     try:
         return _run_scrapy(settings, store, due, storage, classify, pool)
     finally:

@@ -400,10 +400,10 @@ class NewsSpider(scrapy.Spider):
         classified there only with the default classifier."""
         from twisted.internet import reactor
 
-        from .workers import classify_columns, start_pool
+        from .workers import PAGE_TIMEOUT, classify_columns, start_pool
 
         if self.pool is None and self.workers > 0:
-            self.pool = start_pool(self.workers, self.classify_fn is classify_columns)
+            self.pool = start_pool(self.workers, self.classify_fn is classify_columns, page_timeout=PAGE_TIMEOUT)
         if self.pool is not None:
             self.pool.bind(reactor.callFromThread, later=lambda fn: reactor.callLater(0, fn))
 

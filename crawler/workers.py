@@ -34,6 +34,13 @@ Rules:
   spider stores it from its feed summary, ``extract_error`` says why). A new worker takes the
   other pages. A page's own exception is returned as ``PageFailed`` with the message the
   crawl process would have recorded.
+- A worker busy on one piece of work (a page, or the pages batched in one message) for longer than
+  ``PANTAU_PAGE_TIMEOUT`` seconds (default 60) is stopped (SIGKILL) by the pool's watchdog thread:
+  a pathological page must not hold the crawl until its time limit. That is then handled as a
+  crash: the pages that waited in it run again one at a time in the quarantine worker, each with
+  the same limit, and a page that overruns it there alone fails with ``PageTimeout`` (a
+  ``WorkerCrashed``: the spider stores it from its feed entry, ``extract_error`` says why). With
+  ``PANTAU_CRAWL_WORKERS=0`` there is no worker to stop: only the crawl's time limit applies.
 - A worker exits by itself within a second when the crawl process dies without closing the
   pool (killed); ``PagePool.close`` ends them otherwise.
 - After a worker died, the pages re-run in the quarantine worker are extracted without what the
@@ -63,6 +70,7 @@ from .extract import Extracted, decode_html, extract
 log = logging.getLogger("pantau.crawl")
 
 MAX_WORKERS = 32
+PAGE_TIMEOUT = 60.0           # seconds on one page before its worker is stopped (PANTAU_PAGE_TIMEOUT's default)
 CLASSIFY_BACKLOG = 256        # a page is classified in its worker only while fewer pages than this wait there
 MAX_TEXT_CHARS = 200_000      # article text kept
 MAX_EXTRACT_CHARS = 300_000   # HTML characters handed to the extractor (after scripts/styles are dropped)
@@ -138,6 +146,10 @@ class PageFailed:
 
 class WorkerCrashed(Exception):
     """The page's worker process died on it, twice (the second time alone)."""
+
+
+class PageTimeout(WorkerCrashed):
+    """The page kept its worker busy past the page time limit, twice (the second time alone)."""
 
 
 _CLASSIFY = False  # set in each worker by ``_init_worker``
@@ -263,7 +275,7 @@ def _stats() -> tuple[int, float, float]:
 
 # -- the pool ---------------------------------------------------------------------------------------
 
-def start_pool(n: int, classify: bool) -> PagePool | None:
+def start_pool(n: int, classify: bool, page_timeout: float | None = None) -> PagePool | None:
     """``n`` workers started now, before Scrapy is even imported, so that they are ready when
     the first pages arrive (they boot in about a second on another core); None for ``n`` = 0.
     ``classify``: the workers classify too, with this process's model."""
@@ -274,7 +286,7 @@ def start_pool(n: int, classify: bool) -> PagePool | None:
         from .classify import model as M
 
         model = model_handle(M.get_model())
-    pool = PagePool(n, None, classify=classify, model=model)
+    pool = PagePool(n, None, classify=classify, model=model, page_timeout=page_timeout)
     pool.start()
     return pool
 
@@ -320,8 +332,18 @@ class PagePool:
     """``n`` single-process executors; a key (registrable domain) always goes to the same one."""
 
     def __init__(self, n: int, call_soon: Callable[..., Any] | None, classify: bool = False, model: Any = None,
-                 later: Callable[[Callable[[], Any]], Any] | None = None):
+                 later: Callable[[Callable[[], Any]], Any] | None = None, page_timeout: float | None = None):
         self.n = max(1, n)
+        self.page_timeout = page_timeout  # seconds; None or 0 = no watchdog
+        # what the watchdog reads: per worker, the units (a page or a batch) sent and not settled, and
+        # since when the oldest of them runs (a worker takes its units first in, first out)
+        self.units = [0] * self.n
+        self.since = [0.0] * self.n
+        self.q_since: float | None = None  # when the quarantined task started (None: idle)
+        self.killed: set = set()  # executors the watchdog stopped
+        self.up: set = set()  # executors whose worker has answered (booted)
+        self.timeouts = 0
+        self._watchdog = None
         self.call_soon = call_soon
         self.later = later  # runs a function in the caller's thread after its current work: batching
         self.batches: list[list] = [[] for _ in range(self.n)]
@@ -341,7 +363,14 @@ class PagePool:
         if ex is None:
             ex = self.executors[i] = ProcessPoolExecutor(1, mp_context=self.ctx, initializer=_init_worker,
                                                          initargs=self.initargs)
+            # the page time limit counts from when the worker is up (booting takes a second or more)
+            ex.submit(_ping).add_done_callback(lambda _, i=i, ex=ex: self._ready(i, ex))
         return ex
+
+    def _ready(self, i: int, ex: ProcessPoolExecutor) -> None:  # in the executor's thread
+        if self.executors[i] is ex:
+            self.since[i] = max(self.since[i], time.monotonic())
+        self.up.add(ex)
 
     def bind(self, call_soon: Callable[..., Any], later: Callable[[Callable[[], Any]], Any] | None = None) -> None:
         """Settle results through ``call_soon`` (and batch through ``later``) from now on: a pool
@@ -351,7 +380,49 @@ class PagePool:
     def start(self) -> None:
         """Start every worker now (they load while the crawl fetches its feeds)."""
         for i in range(self.n):
-            self._executor(i).submit(_ping)
+            self._executor(i)
+        if self.page_timeout and self._watchdog is None:
+            import threading
+
+            self._watchdog = threading.Thread(target=self._watch, name="pantau-page-watchdog", daemon=True)
+            self._watchdog.start()
+
+    def _watch(self) -> None:
+        """Every quarter second (in its own thread): stop a worker whose oldest unit has run past the
+        page time limit. A unit that finished meanwhile costs only a re-run in quarantine."""
+        limit = self.page_timeout
+        while not self.closed:
+            time.sleep(0.25)
+            now = time.monotonic()
+            for i in range(self.n):
+                ex = self.executors[i]
+                if ex is not None and self.units[i] and now - self.since[i] > limit and ex in self.up \
+                        and ex not in self.killed:
+                    self._kill(ex)
+            q, since = self.quarantine, self.q_since
+            if q is not None and since is not None and now - since > limit and q not in self.killed:
+                self._kill(q)
+
+    def _kill(self, ex: ProcessPoolExecutor) -> None:
+        self.killed.add(ex)
+        self.timeouts += 1
+        log.warning("a page worker spent more than %g s on one page and was stopped", self.page_timeout)
+        for p in list((getattr(ex, "_processes", None) or {}).values()):
+            try:
+                p.kill()
+            except (OSError, ValueError, AttributeError):
+                pass
+
+    def _unit_sent(self, i: int) -> None:
+        if not self.units[i]:
+            self.since[i] = time.monotonic()
+        self.units[i] += 1
+
+    def _unit_done(self, i: int, ex: ProcessPoolExecutor) -> None:
+        if self.executors[i] is not ex:  # a unit of a worker already replaced: the count was reset
+            return
+        self.units[i] = max(0, self.units[i] - 1)
+        self.since[i] = time.monotonic()  # the next unit, if any, starts now
 
     def slot(self, key: str) -> int:
         return zlib.crc32(key.encode("utf-8", "replace")) % self.n
@@ -397,6 +468,7 @@ class PagePool:
         inner.add_done_callback(lambda f: self.call_soon(self._settle_batch, batch, f, i, ex))
 
     def _settle_batch(self, batch: list, inner: Future, i: int, ex) -> None:
+        self._unit_done(i, ex)
         exc = inner.exception()
         if isinstance(exc, BrokenProcessPool):  # each item is run again alone
             self._replace(i, ex)
@@ -425,20 +497,24 @@ class PagePool:
         the caller must watch for (not the broken one it replaced)."""
         ex = self._executor(i)
         try:
-            return ex, ex.submit(fn, *args)
+            inner = ex.submit(fn, *args)
         except BrokenProcessPool:
             self._replace(i, ex)
             ex = self._executor(i)
-            return ex, ex.submit(fn, *args)
+            inner = ex.submit(fn, *args)
+        self._unit_sent(i)
+        return ex, inner
 
     def _replace(self, i: int, broken: ProcessPoolExecutor) -> None:
         if self.executors[i] is broken:
+            self.units[i] = 0  # every unit the broken worker held fails (each settles as a crash)
             self.crashes += 1
             log.warning("an extraction worker died; its waiting pages are run again one at a time")
             self.executors[i] = None
             broken.shutdown(wait=False, cancel_futures=True)
 
     def _settle(self, outer: Future, inner: Future, i: int, ex, fn, args) -> None:
+        self._unit_done(i, ex)
         exc = inner.exception()
         if isinstance(exc, BrokenProcessPool):
             self._replace(i, ex)
@@ -454,8 +530,11 @@ class PagePool:
         if self.quarantine is None:
             self.quarantine = ProcessPoolExecutor(1, mp_context=self.ctx, initializer=_init_worker,
                                                   initargs=self.initargs)
+            q = self.quarantine
+            q.submit(_ping).add_done_callback(lambda _, q=q: self._q_up(q))
         self.busy = True
         q = self.quarantine
+        self.q_since = time.monotonic() if q in self.up else None  # else: from when it is up
         try:
             inner = q.submit(fn, *args)
         except BrokenProcessPool as exc:  # pragma: no cover - the quarantine is replaced after each crash
@@ -465,14 +544,24 @@ class PagePool:
             return
         inner.add_done_callback(lambda f: self.call_soon(self._quarantine_done, outer, f, q))
 
+    def _q_up(self, q: ProcessPoolExecutor) -> None:  # in the executor's thread
+        self.up.add(q)
+        if self.quarantine is q and self.busy and self.q_since is None:
+            self.q_since = time.monotonic()
+
     def _quarantine_done(self, outer: Future, inner: Future, q) -> None:
         self.busy = False
+        self.q_since = None
         exc = inner.exception()
         if isinstance(exc, BrokenProcessPool):  # it died again, alone: this page kills workers
             if self.quarantine is q:
                 self.quarantine = None
                 q.shutdown(wait=False, cancel_futures=True)
-            outer.set_exception(WorkerCrashed("the page crashed the extraction worker"))
+            if q in self.killed:
+                outer.set_exception(PageTimeout(f"the page kept the extraction worker busy for more than "
+                                                f"{self.page_timeout:g} s (worker stopped)"))
+            else:
+                outer.set_exception(WorkerCrashed("the page crashed the extraction worker"))
         else:
             _relay(outer, inner)
         self._next_quarantined()

@@ -378,3 +378,49 @@ def test_a_fresh_worker_that_dies_after_a_dead_one_is_replaced_too(batches):
     assert isinstance(crashed, WorkerCrashed)
     assert crashes == 2, crashes
     assert not broken, "the dead fresh worker was kept"
+
+
+# -- a page that hangs its worker ------------------------------------------------------------------
+
+def job_hang(x: int) -> int:
+    time.sleep(600)  # an extractor stuck on a pathological page (a regex or a parser that never ends)
+    return x
+
+
+@pytest.mark.parametrize("batches", [False, True], ids=["one-by-one", "batched"])
+def test_a_page_that_hangs_its_worker_fails_alone_after_the_page_time_limit(batches):
+    """PANTAU_PAGE_TIMEOUT: a worker busy on one piece of work for longer than the limit is stopped;
+    the pages that waited in it run again one at a time (each with the limit), and the page that
+    hangs again fails alone with PageTimeout, long before the crawl's own time limit."""
+    from crawler.workers import PageTimeout
+
+    async def main():
+        loop = asyncio.get_running_loop()
+        pool = PagePool(1, loop.call_soon_threadsafe, later=loop.call_soon if batches else None, page_timeout=1.0)
+        pool.start()
+        try:
+            jobs = [("a", job_square, 2), ("a", job_hang, 0), ("a", job_square, 3), ("a", job_fail, 0)]
+            started = time.monotonic()
+            futures = [asyncio.wrap_future(pool.submit(key, fn, *args), loop=loop) for key, fn, *args in jobs]
+            results = await asyncio.wait_for(asyncio.gather(*futures, return_exceptions=True), timeout=60)
+            elapsed = time.monotonic() - started
+            after = await asyncio.wrap_future(pool.submit("a", job_square, 5), loop=loop)
+            return results, elapsed, after, pool.timeouts
+        finally:
+            pool.close()
+
+    results, elapsed, after, timeouts = asyncio.run(main())
+    assert results[0] == 4 and results[2] == 9 and after == 25
+    assert isinstance(results[1], PageTimeout) and isinstance(results[1], WorkerCrashed)
+    assert "1 s" in str(results[1])
+    assert isinstance(results[3], ValueError)
+    assert timeouts >= 1
+    assert elapsed < 30, elapsed
+
+
+def test_page_timeout_setting():
+    assert Settings(env={}, dotenv=None).get("PANTAU_PAGE_TIMEOUT") == "60"
+    Settings(env={"PANTAU_PAGE_TIMEOUT": "5"}, dotenv=None).validate()
+    for bad in ("0", "-1", "abc"):
+        with pytest.raises(ConfigError):
+            Settings(env={"PANTAU_PAGE_TIMEOUT": bad}, dotenv=None).validate()
