@@ -821,7 +821,7 @@ def _is_lower_word(key: str, text: str) -> bool:
 # where a _CAP_SEQ match can start: a capital not preceded by a word character or "-" (the
 # look-behind after the letter lets the regex engine skip ahead to capitals), or the capital of a
 # brand like "xAI" (one lower-case letter at the start of a word before it; the match starts there)
-_CAP_START = re.compile(r"[A-ZÀ-ÖØ-Þ](?<![\w-].)|(?<=[a-z])[A-Z](?<![\w-]..)")
+_CAP_START = re.compile(r"[A-ZÀ-ÖØ-Þ](?:(?<![\w-].)|(?<=(?<![\w-])[a-z].))")  # one leading class: fast scan
 
 
 def _cap_seqs(s: str) -> list[re.Match]:
