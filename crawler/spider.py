@@ -352,10 +352,9 @@ class NewsSpider(scrapy.Spider):
     name = "pantau"
 
     def __init__(self, sources: list[Source], store: Store, max_items: int = 60, classify=None,
-                 time_limit: float | None = None, workers: int = 0, pool=None, **kw):
+                 time_limit: float | None = None, pool=None, **kw):
         super().__init__(**kw)
-        self.workers = workers  # page work in this many worker processes (crawler.workers); 0 = here
-        self.pool = pool  # a PagePool already started by the caller (crawl.py), else made from ``workers``
+        self.pool = pool  # a PagePool started by the caller (crawl.py) for the page work; None = here
         self.pool_pages = self.pool_verdicts = 0  # pages extracted / verdicts used from the workers
         self._pool_waiting: set = set()  # Deferreds of work in the workers
         self._pool_cut = None  # the reactor's timer for the time limit
@@ -394,21 +393,16 @@ class NewsSpider(scrapy.Spider):
     def _past_deadline(self) -> bool:
         return self.deadline is not None and time.monotonic() >= self.deadline
 
-    def _start_pool(self) -> None:
-        """Worker processes for the page work (``crawler.workers``): the caller's pool, or one
-        started now (they load while the feeds are fetched), bound to the reactor. Pages are
-        classified there only with the default classifier."""
+    def _bind_pool(self) -> None:
+        """The caller's worker processes for the page work (``crawler.workers``, started by crawl.py
+        while Scrapy was set up) settle their results on the reactor from now on."""
         from twisted.internet import reactor
 
-        from .workers import PAGE_TIMEOUT, classify_columns, start_pool
-
-        if self.pool is None and self.workers > 0:
-            self.pool = start_pool(self.workers, self.classify_fn is classify_columns, page_timeout=PAGE_TIMEOUT)
         if self.pool is not None:
             self.pool.bind(reactor.callFromThread, later=lambda fn: reactor.callLater(0, fn))
 
     async def start(self):
-        self._start_pool()
+        self._bind_pool()
         for src in self.sources:
             state = self.store.source_state(src.name) or {}
             headers = {}

@@ -18,10 +18,10 @@ Rules:
   (``extract._SiteParts``). So every page of one registrable domain goes to the same worker,
   and each worker takes its pages in the order they were submitted (one process per worker,
   first in, first out): each site's pages are seen in the same order as in the crawl process.
-- Workers are started by a fork server (``multiprocessing`` 'forkserver' context: never a
-  fork of the crawl process, which runs Twisted's threads and holds the database). The fork
-  server preloads this module (lxml, trafilatura, the classifier) so a worker starts in
-  milliseconds; neither imports Scrapy or Twisted.
+- Workers are fresh interpreters (``multiprocessing`` 'spawn' context: never a fork of the
+  crawl process, which runs Twisted's threads and holds the database). A worker imports this
+  module (lxml, trafilatura, the classifier) and boots in about a second, while the crawl
+  fetches its feeds; it never imports Scrapy or Twisted.
 - A worker classifies a page only while fewer than ``CLASSIFY_BACKLOG`` pages wait in it: when
   it falls behind, the pipeline classifies in the crawl process (the same function and model), so
   both cores stay busy whichever side is slower. Where a verdict is computed never changes it.
@@ -70,7 +70,6 @@ from .extract import Extracted, decode_html, extract
 log = logging.getLogger("pantau.crawl")
 
 MAX_WORKERS = 32
-PAGE_TIMEOUT = 60.0           # seconds on one page before its worker is stopped (PANTAU_PAGE_TIMEOUT's default)
 CLASSIFY_BACKLOG = 256        # a page is classified in its worker only while fewer pages than this wait there
 MAX_TEXT_CHARS = 200_000      # article text kept
 MAX_EXTRACT_CHARS = 300_000   # HTML characters handed to the extractor (after scripts/styles are dropped)
@@ -307,16 +306,15 @@ def _cpus() -> int:
         return os.cpu_count() or 1
 
 
-START_METHOD = "spawn"
-
-
 def _context():
     import multiprocessing
 
-    ctx = multiprocessing.get_context(START_METHOD)
-    if START_METHOD == "forkserver":
-        ctx.set_forkserver_preload(["crawler.workers", "crawler.classify"])
-    return ctx
+    return multiprocessing.get_context("spawn")
+
+
+def _processes(ex: ProcessPoolExecutor | None) -> list:
+    """The worker processes of ``ex`` (its private ``_processes`` map; none once it is shut down)."""
+    return list((getattr(ex, "_processes", None) or {}).values())
 
 
 def _relay(outer: Future, inner: Future) -> None:
@@ -358,13 +356,17 @@ class PagePool:
         self.closed = False
         self.pending = [0] * self.n  # tasks submitted to each worker and not settled yet
 
+    def _new_executor(self, on_up: Callable[[ProcessPoolExecutor], None]) -> ProcessPoolExecutor:
+        """A one-process executor; ``on_up(executor)`` runs (in the executor's thread) once its worker
+        has booted: the page time limit counts from then (booting takes a second or more)."""
+        ex = ProcessPoolExecutor(1, mp_context=self.ctx, initializer=_init_worker, initargs=self.initargs)
+        ex.submit(_ping).add_done_callback(lambda _: on_up(ex))
+        return ex
+
     def _executor(self, i: int) -> ProcessPoolExecutor:
         ex = self.executors[i]
         if ex is None:
-            ex = self.executors[i] = ProcessPoolExecutor(1, mp_context=self.ctx, initializer=_init_worker,
-                                                         initargs=self.initargs)
-            # the page time limit counts from when the worker is up (booting takes a second or more)
-            ex.submit(_ping).add_done_callback(lambda _, i=i, ex=ex: self._ready(i, ex))
+            ex = self.executors[i] = self._new_executor(lambda ex: self._ready(i, ex))
         return ex
 
     def _ready(self, i: int, ex: ProcessPoolExecutor) -> None:  # in the executor's thread
@@ -407,7 +409,7 @@ class PagePool:
         self.killed.add(ex)
         self.timeouts += 1
         log.warning("a page worker spent more than %g s on one page and was stopped", self.page_timeout)
-        for p in list((getattr(ex, "_processes", None) or {}).values()):
+        for p in _processes(ex):
             try:
                 p.kill()
             except (OSError, ValueError, AttributeError):
@@ -528,10 +530,7 @@ class PagePool:
             return
         outer, fn, args = self.waiting.popleft()
         if self.quarantine is None:
-            self.quarantine = ProcessPoolExecutor(1, mp_context=self.ctx, initializer=_init_worker,
-                                                  initargs=self.initargs)
-            q = self.quarantine
-            q.submit(_ping).add_done_callback(lambda _, q=q: self._q_up(q))
+            self.quarantine = self._new_executor(self._q_up)
         self.busy = True
         q = self.quarantine
         self.q_since = time.monotonic() if q in self.up else None  # else: from when it is up
@@ -570,8 +569,7 @@ class PagePool:
         """Process ids of the live workers (tests, diagnostics)."""
         out = []
         for ex in [*self.executors, self.quarantine]:
-            procs = getattr(ex, "_processes", None) or {}
-            out.extend(p.pid for p in list(procs.values()) if p.is_alive())
+            out.extend(p.pid for p in _processes(ex) if p.is_alive())
         return out
 
     def stats(self) -> tuple[int, float, float]:
@@ -598,7 +596,7 @@ class PagePool:
         for ex in [*self.executors, self.quarantine]:
             if ex is None:
                 continue
-            procs = list((getattr(ex, "_processes", None) or {}).values())
+            procs = _processes(ex)
             ex.shutdown(wait=False, cancel_futures=True)
             for p in procs:
                 p.join(timeout=2)
