@@ -37,31 +37,34 @@ from crawler import cli as crawler_cli
 from crawler.config import Settings
 from crawler.store import Store
 
-class _ServiceLog:
-    """``logging.getLogger("pantau.service")``, looked up on first use: ``pantau --help`` and the one-shot
-    commands that log nothing do not pay for importing ``logging`` (start-up, issue 15)."""
 
-    def __getattr__(self, name):
-        import logging
+class _Lazy:
+    """A module global made on first use, which then replaces this stand-in: ``pantau --help``,
+    ``status`` and the other one-shot commands never pay for importing ``asyncio`` or ``logging``
+    (start-up, issue 15)."""
 
-        return getattr(logging.getLogger("pantau.service"), name)
+    def __init__(self, name: str, make):
+        self._name, self._make = name, make
 
-
-log = _ServiceLog()
-
-
-class _LazyAsyncio:
-    """``asyncio``, imported on first use: ``pantau --help``, ``status`` and the other one-shot
-    commands never need it, and it costs more than the rest of their start-up (issue 15)."""
-
-    def __getattr__(self, name):
-        import asyncio as module
-
-        globals()["asyncio"] = module
-        return getattr(module, name)
+    def __getattr__(self, attr):
+        value = globals()[self._name] = self._make()
+        return getattr(value, attr)
 
 
-asyncio = _LazyAsyncio()
+def _service_log():
+    import logging
+
+    return logging.getLogger("pantau.service")
+
+
+def _asyncio():
+    import asyncio as module
+
+    return module
+
+
+log = _Lazy("log", _service_log)
+asyncio = _Lazy("asyncio", _asyncio)
 
 STOP_GRACE_SECONDS = 5.0
 
