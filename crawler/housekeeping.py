@@ -185,7 +185,7 @@ def _forget(store: Store, now: datetime, forget_days: float) -> tuple[int, int]:
     whole alias table (the article-id index is partial: it cannot serve that look-up)."""
     cutoff = (now - timedelta(days=forget_days)).replace(microsecond=0).isoformat()
     sql = _candidates_sql(store)
-    own = any(r[1] == "own" for r in store.db.execute("PRAGMA table_info(article_urls)").fetchall())
+    own = store.alias_own
     cursor, day, total = _Cursor(), epoch_day(now), 0
     with _foreign_keys_off(store.conn):  # (still on inside a caller's transaction: slower, still right)
         while True:
@@ -224,12 +224,8 @@ def _forget_batch(store: Store, sql: str, cutoff: str, cursor: _Cursor, day: int
         marks = ",".join("?" * len(ids))
         own_names = conn.execute(f"SELECT url, guid FROM articles WHERE id IN ({marks})", ids).fetchall()
         names = sorted({u for pair in own_names for u in pair if u})
-        urls: set[str] = set()  # the batch's aliases
-        for k in range(0, len(names), 500):
-            chunk = names[k:k + 500]
-            urls.update(r[0] for r in conn.execute(
-                f"SELECT url FROM article_urls WHERE url IN ({','.join('?' * len(chunk))}) "
-                f"AND article_id IN ({marks})", [*chunk, *ids]))
+        urls = set(store.first_column_in(  # the batch's aliases
+            "SELECT url FROM article_urls WHERE url IN ({marks}) AND article_id IN (%s)" % marks, names, ids))
         others = (f"SELECT url FROM article_urls WHERE article_id IN ({marks}) AND own IS NULL" if own else
                   f"SELECT url FROM article_urls WHERE article_id IN ({marks})")
         urls.update(r[0] for r in conn.execute(others, ids))

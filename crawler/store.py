@@ -734,13 +734,8 @@ class Store:
         """Which of ``urls`` (or GUIDs) are already mapped to a stored article, or were the URLs of
         an article housekeeping forgot (``forgotten_urls``: the fingerprint's day is set to
         ``today``, at most one write a day per URL, so it lasts while feeds carry the URL)."""
-        found: set[str] = set()
         urls = [u for u in urls if u]
-        for i in range(0, len(urls), 500):
-            chunk = urls[i:i + 500]
-            marks = ",".join("?" * len(chunk))
-            found.update(r[0] for r in self.db.execute(
-                f"SELECT url FROM article_urls WHERE url IN ({marks})", chunk).fetchall())
+        found = set(self.first_column_in("SELECT url FROM article_urls WHERE url IN ({marks})", urls))
         rest = {url_key(u): u for u in urls if u not in found}
         hits = self._forgotten(list(rest))
         if hits:
@@ -754,11 +749,28 @@ class Store:
     def _forgotten(self, keys: list[int]) -> list[int]:
         """Which of the fingerprints ``keys`` (``url_key``) are in ``forgotten_urls``."""
         try:
-            return [r[0] for k in range(0, len(keys), 500) for r in self.db.execute(
-                f"SELECT hash FROM forgotten_urls WHERE hash IN ({','.join('?' * len(keys[k:k + 500]))})",
-                keys[k:k + 500]).fetchall()]
+            return self.first_column_in("SELECT hash FROM forgotten_urls WHERE hash IN ({marks})", keys)
         except sqlite3.OperationalError:  # not migrated yet (opened with migrate=False)
             return []
+
+    def first_column_in(self, sql: str, values: list, extra: list | tuple = ()) -> list:
+        """The first column of ``sql`` run over ``values`` in chunks of 500 (SQLite's bound on
+        parameters): ``{marks}`` in ``sql`` is the chunk's ``?,?,...``, ``extra`` the parameters
+        that follow it."""
+        out: list = []
+        for i in range(0, len(values), 500):
+            chunk = values[i:i + 500]
+            out.extend(r[0] for r in self.db.execute(sql.format(marks=",".join("?" * len(chunk))),
+                                                     [*chunk, *extra]).fetchall())
+        return out
+
+    @property
+    def alias_own(self) -> bool:
+        """``article_urls`` has the column ``own`` (migration 017: 1 for an article's own url/guid);
+        looked up once, again after a migration."""
+        if self._alias_own is None:
+            self._alias_own = any(r[1] == "own" for r in self.db.execute("PRAGMA table_info(article_urls)"))
+        return self._alias_own
 
     def article_id_for(self, urls: list[str]) -> int | None:
         for u in urls:
@@ -772,11 +784,9 @@ class Store:
     def add_aliases(self, article_id: int, urls: list[str]) -> None:
         """Map ``urls`` to the article; nothing when the article is gone meanwhile (housekeeping of
         another process forgot it after the caller looked it up)."""
-        if self._alias_own is None:  # article_urls.own (migration 017): the article's own url/guid
-            self._alias_own = any(r[1] == "own" for r in self.db.execute("PRAGMA table_info(article_urls)"))
         sql = ("INSERT OR IGNORE INTO article_urls (url, article_id, own) "
                "SELECT ?1, id, CASE WHEN url = ?1 OR guid = ?1 THEN 1 END FROM articles WHERE id = ?2"
-               if self._alias_own else
+               if self.alias_own else
                "INSERT OR IGNORE INTO article_urls (url, article_id) SELECT ?1, id FROM articles WHERE id = ?2")
         with self.write():
             for u in urls:
