@@ -54,6 +54,8 @@ Rules:
   selanjutnya") — only when the page shows pagination, always on the page's
   own host and path, at most ``MAX_PAGES`` pages in all. ``join_pages``
   merges their texts without repeating lines.
+- One thread of a process extracts at a time (``extract`` holds a lock):
+  trafilatura is not safe to run in two threads at once.
 """
 
 from __future__ import annotations
@@ -781,11 +783,23 @@ def join_pages(first: str, others: list[str], single_page: bool = False) -> str:
     return "\n".join(out)
 
 
+_EXTRACT_LOCK = threading.Lock()  # one extraction at a time per process: see ``extract``
+
+
 def extract(html: str, url: str, site_names_hint: tuple[str, ...] = ()) -> Extracted:
     """Extract an article from decoded HTML. Never raises on bad markup.
 
     ``site_names_hint``: names the site is known by elsewhere (e.g. the source's name in sources.toml),
-    stripped from titles like ``og:site_name``."""
+    stripped from titles like ``og:site_name``.
+
+    One thread of a process extracts at a time: trafilatura keeps process-wide state (a shared lxml
+    parser, cleaning trees), and two threads inside it at once can corrupt the heap and kill the
+    process (a crawl died of SIGABRT so; trafilatura issues #840, #925)."""
+    with _EXTRACT_LOCK:
+        return _extract(html, url, site_names_hint)
+
+
+def _extract(html: str, url: str, site_names_hint: tuple[str, ...]) -> Extracted:
     from .outlets import outlet_for
 
     result = Extracted()

@@ -32,9 +32,11 @@ Rules:
   this process fetches and stores: the same results, on another CPU core; a
   page or feed that kills its worker is recorded as failed (``extract_error``
   / the source's error), never lost with the others. Without workers, big
-  pages are extracted in a worker thread, at most ``EXTRACT_THREADS`` at a
-  time. Either way at most ``MAX_EXTRACT_CHARS`` of HTML (scripts and styles
-  removed first) reach the extractor, so a few huge pages cannot starve the
+  pages (and any page while one is being extracted) are extracted in a
+  worker thread, at most ``EXTRACT_THREADS`` (one) at a time: trafilatura is
+  not thread-safe, so ``extract`` holds a process-wide lock, and the reactor
+  never waits on it. Either way at most ``MAX_EXTRACT_CHARS`` of HTML
+  (scripts and styles removed first) reach the extractor, so a few huge pages cannot starve the
   downloader; after the crawl's time limit nothing more is extracted (the
   summary is stored).
 - A page that cannot be fetched or extracted is stored from the feed's own
@@ -97,7 +99,7 @@ MAX_CHILD_SITEMAPS = 10   # child sitemaps per source per crawl
 MAX_SITEMAP_DEPTH = 2     # levels of sitemap indexes below the source's own URL
 MAX_FETCH_ATTEMPTS = 3    # page fetches per article in all (first crawl + retries)
 DEAD_AFTER_TIMEOUTS = 3   # timeouts in a row (no answer between) before a host is skipped
-EXTRACT_THREADS = 2
+EXTRACT_THREADS = 1  # extraction holds a process-wide lock (crawler.extract): more threads would only wait
 THREAD_PARSE_BYTES = 256 * 1024  # feeds/sitemaps larger than this are parsed in a worker thread
 BATCH_ITEMS = 50        # articles per write transaction at most (StorePipeline)
 BATCH_SECONDS = 0.5     # a write transaction is committed at least this often
@@ -711,8 +713,10 @@ class NewsSpider(scrapy.Spider):
                 d.callback(None)
 
     async def _extract(self, html: str, url: str, site_names: tuple[str, ...] = ()):
-        """``extract`` in a worker thread (at most EXTRACT_THREADS at once); None after the time limit."""
-        if len(html) < 100_000:
+        """``extract``: small pages here, big ones (and any page while the thread is busy) in the worker thread
+        (EXTRACT_THREADS); None after the time limit."""
+        sem = self._extract_sem
+        if len(html) < 100_000 and (sem is None or sem.tokens == sem.limit):  # no thread holds the extractor
             return extract(html, url, site_names) if not self._past_deadline() else None
         from scrapy.utils.defer import maybe_deferred_to_future
         from twisted.internet.defer import DeferredSemaphore
