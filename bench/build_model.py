@@ -4,12 +4,12 @@ Run from the repo root:  .venv/bin/python bench/build_model.py [-o PATH] [--no-c
 
 Training data (fixed, in this order):
   1. the labelled fixtures in the repository, crawler.classify.train.DEFAULT_DATA:
-     tests/fixtures/classify_cases.jsonl, classify_holdout.jsonl, classify_holdout_blind.jsonl,
-     classify_holdout_blind3.jsonl, classify_holdout_blind4.jsonl and classify_holdout_blind5.jsonl
-     (earlier blind holdouts, each scored once, training data since), classify_extra_positive.jsonl,
-     classify_extra_negative.jsonl, classify_extra_hard2.jsonl and classify_extra_hard3.jsonl
-     (own-written, invented companies), classify_extra_real.jsonl (real events retold from memory
-     in our own words) -- NOT the current blind holdout
+     tests/fixtures/classify_cases.jsonl, classify_holdout.jsonl, classify_holdout_blind.jsonl and
+     classify_holdout_blind3.jsonl to classify_holdout_blind7.jsonl (earlier blind holdouts, each
+     scored once, training data since), classify_extra_positive.jsonl,
+     classify_extra_negative.jsonl, classify_extra_hard2.jsonl, classify_extra_hard3.jsonl and
+     classify_extra_hard4.jsonl (own-written, invented companies), classify_extra_real.jsonl (real
+     events retold from memory in our own words) -- NOT the current blind holdout
      (train.BLIND_HOLDOUT);
   2. ../shared/dev-set/articles.jsonl (362 labelled real articles, grouped by `event`);
   3. negatives from ../shared/stream-dev/articles.jsonl.gz: the fixed half whose

@@ -11,12 +11,12 @@ Run from the repo root:  .venv/bin/python bench/classify_eval.py [--quiet] [--no
 3. The labelled fixture pages (tests/fixtures/sites/manifest.json), scored on the text the crawler
    stores (the page through crawler.extract), with the model in use; every mistake listed.
 4. --blind: the team's current blind holdout (crawler.classify.train.BLIND_HOLDOUT,
-   tests/fixtures/classify_holdout_blind7.jsonl, written before anyone looked at the model's
+   tests/fixtures/classify_holdout_blind8.jsonl, written before anyone looked at the model's
    errors), scored once with the model in use (it is in no training data; the earlier blind
    holdouts, classify_holdout_blind.jsonl (wave 2), classify_holdout_blind3.jsonl and
-   classify_holdout_blind4.jsonl (wave 3), classify_holdout_blind5.jsonl (wave 4), were each scored
-   once and are training data since; classify_holdout_blind6.jsonl (wave 5) was scored once and
-   joins the training data with the next model).
+   classify_holdout_blind4.jsonl (wave 3), classify_holdout_blind5.jsonl (wave 4),
+   classify_holdout_blind6.jsonl and classify_holdout_blind7.jsonl (wave 5), were each scored once
+   and are training data since).
    Also on its rows whose event no training row shares (by `event` key or a gold company name):
    the figure for events the model has never seen.
 Plus jobs_cut exact / company named on pos_company rows of the dev set (the facts).

@@ -14,7 +14,11 @@ What it flags
    (meng)hentikan followed by a worker noun (karyawan, pekerja, pegawai, staf,
    posisi, pekerjaan, peran, tenaga kerja), "efisiensi karyawan", mass firing
    (memecat/pemecatan with a quantity such as "11 ribu karyawan", "ratusan",
-   "massal"), or "mengganti/menggantikan N pekerja dengan robot/AI" -- appear
+   "massal"), staff let go with a number ("Lepas 230 Staf", "melepas sekitar
+   500 karyawan"; not "pekerja migran"), staff no longer employed, affected
+   by a closure or in a disbanded division ("Tak Lagi Pekerjakan 150
+   Honorer", "Tutup 42 Kantor Cabang, 600 Pegawai Terdampak", "Rampingkan
+   Divisi Klaim"), or "mengganti/menggantikan N pekerja dengan robot/AI" -- appear
    in the title, or in the lead paragraphs and again later in the body.  A
    single passing mention deep in the body is not the main subject.
    Negated, feared or denied cuts do not count: "tidak ada PHK", "tanpa
@@ -51,7 +55,10 @@ the denied AI link ("TCS PHK 12 Ribu Karyawan, Bantah Karena AI"): then the
 piece is framed around AI and the link is disputed.
 
 Not flagged: layoffs with no AI link (factories, funding-starved startups,
-severance rules, labour policy); AI news without layoffs (models, chips, data
+severance rules, labour policy; a non-AI cause given with a connective,
+"karena pendanaan seret", or as the headline's first clause, "Rating
+Sinetron Anjlok, Stasiun TV Pangkas 250 Kru", when no sentence links the cut
+to AI, the title has no AI term and AI is in at most two paragraphs); AI news without layoffs (models, chips, data
 centres, investment, regulation); AI-creates-jobs or upskilling pieces where
 layoffs are not the subject; surveys about fear of AI; denials of layoff
 rumours, hoaxes/deepfakes and scams aimed at laid-off workers; the firing of

@@ -42,7 +42,7 @@ from operator import or_
 
 from .lexicon import LEX
 
-RULES_VERSION = "2025.8"
+RULES_VERSION = "2025.9"
 # Bounded work (see the module docstring): the body is read sentence by sentence (by the rules and
 # by facts) only up to this many characters of cleaned text -- whole paragraphs, the one that
 # crosses the limit included.
@@ -98,6 +98,15 @@ _REPLACE_NUM_STEMS = ("ganti", "ambil", "digitalisasi")
 _ANAPHOR_DET_STEMS = ("ini", "itu", "tersebut", "terbaru", "keputusan")
 _LAY_CORE_WORDS = ("phk", "layoff", "lay-off", "pemberhentian")  # _LAY_CORE words needing no regex
 _NONAI_NOUN_STEMS = LEX["non_ai_cause_stems"]
+# "<what went wrong>, <the cut>" headlines: a cause clause before the first comma/colon/semicolon
+# ("Rating Sinetron Anjlok, ..."), unless that clause is the cut itself or an idiom ("turun tangan")
+_HEADLINE_CAUSE = re.compile(
+    r"^[^,:;]{0,70}?\b(?:" + "|".join(sorted((re.escape(w).replace(r"\ ", r"\s+")
+                                               for w in LEX["non_ai_headline_cause_words"]), key=len, reverse=True))
+    + r")\b(?!\s+tangan)[^,:;]{0,40}[,:;]\s*\S", re.I)
+_HEADLINE_CAUSE_NOT = re.compile(
+    r"\b(?:phk|pecat|dipecat|memecat|pangkas|memangkas|rumahkan|merumahkan|berhentikan|memberhentikan|"
+    r"kurangi|mengurangi|karyawan|pegawai|pekerja|buruh|staf)\b", re.I)
 _AFFECTED_STEMS = ("terdampak", "terkena", "hilang")
 _AGGREGATE_STEMS = ("sektor", "industri", "keseluruhan", "layoffs", "challenger")
 _AI_FIRM_STEMS = ("perusahaan", "startup", "pengembang", "raksasa", "lab", "firma", "unicorn", "pembuat")
@@ -258,13 +267,19 @@ _WORKER_AFTER = re.compile(r"\s+(?:\S+\s+){0,5}?" + _WORKER + r"\b", _I)
 # cuts named indirectly (tried only where their stem is, see _is_layoff): staff no longer employed
 # ("tidak lagi mempekerjakan 150 tenaga honorer", "500 Kasir Tak Lagi Dipekerjakan"), the staff
 # affected by a closure ("Tutup 42 Kantor Cabang, 600 Pegawai Terdampak", "penutupan itu berdampak
-# pada sekitar 600 pegawai"), a division slimmed or disbanded ("Rampingkan Divisi Klaim")
+# pada sekitar 600 pegawai"), a division slimmed or disbanded ("Rampingkan Divisi Klaim"), staff let
+# go ("Lepas 230 Staf", 2025.9)
 _NO_LONGER_EMPLOYED = re.compile(r"\b(?:tidak|tak)\s+(?:akan\s+)?lagi\s+(?:mem|di)?pekerjakan\b", _I)
 _CLOSURE = re.compile(r"\b(?:tutup|menutup|ditutup|penutupan)\b", _I)
 _CLOSURE_AFFECTED = re.compile(
     r"\d[\d.,]*\s*(?:ribu\s+|rb\s+)?(?:\S+\s+){0,1}?" + _WORKER + r"\s+(?:yang\s+)?(?:ikut\s+)?terdampak\b"
     r"|\b(?:berdampak|berimbas)\s+(?:pada|terhadap|kepada)\s+(?:sekitar\s+|lebih\s+dari\s+|hampir\s+|total\s+)?"
     r"\d[\d.,]*\s*(?:ribu\s+|rb\s+)?(?:\S+\s+){0,1}?" + _WORKER + r"\b", _I)
+_LET_GO = re.compile(  # "Lepas 230 Staf", "melepas sekitar 500 karyawan" (not "pekerja migran", "orang calon jemaah")
+    r"\b(?:me|di)?lepas(?:kan)?\s+(?:sekitar\s+|sebanyak\s+|hingga\s+|lebih\s+dari\s+|hampir\s+)?"
+    r"(?:\d[\d.,]*\s*(?:ribu\s+|rb\s+|juta\s+)?|ratusan\s+|ribuan\s+|puluhan\s+(?:ribu\s+)?)"
+    r"(?:karyawan|pekerja|pegawai|staf|staff|buruh|tenaga\s+kerja|awak|kru|personel|agen|kasir|teller|honorer|"
+    r"wartawan|jurnalis)(?:nya)?\b(?!\s+(?:migran|magang))", _I)
 _DISBAND_UNIT = re.compile(
     r"\b(?:merampingkan|rampingkan|dirampingkan|perampingan|membubarkan|bubarkan|dibubarkan|pembubaran)\s+"
     r"(?:\S+\s+){0,2}?(?:divisi|tim|departemen|unit\s+kerja|bagian)\b", _I)
@@ -283,6 +298,8 @@ def _is_layoff(r: "_Text") -> bool:
     if "dampak" in low and _CLOSURE.search(low) and _CLOSURE_AFFECTED.search(low):
         return True
     if ("ramping" in low or "bubar" in low) and _DISBAND_UNIT.search(low):
+        return True
+    if "lepas" in low and _LET_GO.search(low):
         return True
     if not r.fflags & _F_LAY_VERB:
         return False
@@ -378,7 +395,8 @@ _DENY_AI_LINK = re.compile(
     r"(?P<obj>(?:(?!(?:isu|kabar|rumor|desas-desus|hoaks|hoax|adanya|ada|melakukan|akan|rencana|berencana|"
     r"bakal)\b)\S+\s+){0,4}?)"
     r"(?:karena|akibat|disebabkan(?:\s+oleh)?|dipicu(?:\s+oleh)?|gara-gara|imbas|terkait(?:\s+dengan)?|"
-    r"(?:ber)?kaitan(?:nya)?\s+dengan|berhubungan\s+dengan|didorong\s+oleh)\s+(?:\S+\s+){0,2}?"
+    r"(?:ber)?kaitan(?:nya)?\s+dengan|berhubungan\s+dengan|didorong\s+oleh|"
+    r"(?:di|ter)gantikan(?:\s+(?:oleh|dengan))?|diganti(?:\s+(?:oleh|dengan))?)\s+(?:\S+\s+){0,2}?"
     r"(?:ai|a\.i|kecerdasan\s+(?:buatan|artifisial)|artificial\s+intelligence|otomatisasi|otomasi|automasi|"
     r"robot\w*|chatbot)\b", _I)
 # ... whose object is a cut already named ("PHK itu", "pemangkasan tersebut", "langkah ini")
@@ -439,6 +457,18 @@ _NONAI_CAUSE = re.compile(
     r"(?:pendanaan|dana|ekonomi|resesi|penjualan|permintaan|order|pesanan|kerugian|rugi|pailit|bangkrut|"
     r"harga|suku\s+bunga|pandemi|covid|tarif|utang|protes|investasi\s+dari|akuisisi|merger|"
     r"(?:banjir\s+)?impor|investor|gagal|kehabisan|modal|relokasi|persaingan|lesu|sepi)", _I)
+_REASON_NOT_GIVEN = re.compile(r"\b(?:tidak|tak|belum|enggan|menolak)\s+(?:\S+\s+)?$", _I)  # "tidak merinci alasan ..."
+
+
+def _nonai_cause(s: str) -> bool:
+    """A non-AI cause given in s (_NONAI_CAUSE), not a reason left unsaid ("tidak merinci alasan
+    klien mengurangi pesanan", "belum menjelaskan alasan penurunan penjualan")."""
+    for m in _NONAI_CAUSE.finditer(s):
+        if m.group(0)[:6].lower() != "alasan" or not _REASON_NOT_GIVEN.search(s, max(0, m.start() - 40), m.start()):
+            return True
+    return False
+
+
 _AI_FIRM = re.compile(
     r"\b(?:startup|perusahaan\s+rintisan|perusahaan|raksasa|pengembang|pembuat|laboratorium|lab|firma|unicorn)"
     r"\s+(?:teknologi\s+|chip\s+|cip\s+|riset\s+|keamanan\s+)?(?:AI|kecerdasan\s+(?:buatan|artifisial))(?:\s*\(AI\))?(?![-\w]|\s*(?:generatif|untuk|yang|dalam|di\b))", _I)
@@ -855,15 +885,17 @@ def _analyse_sentence(para: int, s: str, rec: _Text | None = None, deny: bool | 
         headcount = (bool(flags & _F_HEADCOUNT) and ("lebih" in low or "lagi" in low or "jumlah" in low
                      or "kebutuhan" in low) and _HEADCOUNT.search(s) is not None)
         subst = bool(flags & _F_SUBST) and _has_subst(s, rec.fold)
-        if flags & _F_NONAI and fflags & _F_NONAI_NOUN and _NONAI_CAUSE.search(s):
+        if flags & _F_NONAI and fflags & _F_NONAI_NOUN and _nonai_cause(s):
             cause = 0
             nonai = True
         elif deny:
             cause = 0
         else:
             cause = 1 if subst else _cause(low, flags)
-    elif para < 3 and flags & _F_NONAI and rec.fflags & _F_NONAI_NOUN and _NONAI_CAUSE.search(s):
+    elif para < 3 and flags & _F_NONAI and rec.fflags & _F_NONAI_NOUN and _nonai_cause(s):
         nonai = True  # (only the title's and the lead's are used)
+    elif para == -1 and lay and _headline_cause(s):
+        nonai = True  # "Rating Sinetron Anjlok, Stasiun TV Pangkas 250 Kru"
     if deny:
         repl_num = repl_conc = False
     lay = lay or repl_num or repl_conc
@@ -890,6 +922,17 @@ def _analyse_sentence(para: int, s: str, rec: _Text | None = None, deny: bool | 
 _TAKEOVER = re.compile(
     r"\b(?:mengambil\s+alih|ambil\s+alih|menggantikan|gantikan|mengganti)\s+(?:\S+\s+){0,3}?"
     r"(?:pekerjaan|tugas|peran|posisi|fungsi|karyawan|pekerja|pegawai|staf)", _I)
+
+
+def _headline_cause(title: str) -> bool:
+    """A headline of the shape "<what went wrong>, <the cut>": the clause before its first comma,
+    colon or semicolon says what went wrong (lexicon ``non_ai_headline_cause_words``) and names no
+    cut itself."""
+    m = _HEADLINE_CAUSE.search(title)
+    if m is None:
+        return False
+    clause = re.split(r"[,:;]", title, maxsplit=1)[0]
+    return _HEADLINE_CAUSE_NOT.search(clause) is None
 
 
 def _is_takeover(s: str) -> bool:
