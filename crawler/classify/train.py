@@ -36,7 +36,8 @@ _FX = REPO / "tests" / "fixtures"
 # 2026-12-03 at P 0.889 / R 0.857), classify_holdout_blind4.jsonl (P 0.900 / R 0.857), the wave-4
 # one, classify_holdout_blind5.jsonl (P 0.964 / R 0.964), and the wave-5 ones,
 # classify_holdout_blind6.jsonl (P 0.889 / R 0.857) and classify_holdout_blind7.jsonl (P 0.818 /
-# R 1.000).  The next blind holdout is written, before anyone looks at the model's errors, to
+# R 1.000).  classify_holdout_blind8.jsonl (wave 6, scored once at P 0.889 / R 0.889) joins the
+# training data with the next model.  The next blind holdout is written, before anyone looks at the model's errors, to
 # BLIND_HOLDOUT and is never here.  classify_extra_hard2 (invented hard cases) and classify_extra_real
 # (real events retold from memory) were written in wave 4, classify_extra_hard3 (forecasts, surveys,
 # attrition, indirect cuts) in wave 5, classify_extra_hard4 (non-AI cuts beside AI strategy, AI
