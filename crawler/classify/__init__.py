@@ -7,7 +7,8 @@ What it flags
 1. **The article's main subject is job cuts.**  Layoff terms -- PHK (also
    di-PHK, ter-PHK, mem-PHK, PHK-nya), pemutusan hubungan kerja, layoff,
    memutuskan hubungan kerja, merumahkan/dirumahkan, memberhentikan/
-   diberhentikan, pensiun dini, contracts ended or not renewed (putus kontrak,
+   diberhentikan, pensiun dini, a voluntary-exit programme ("program
+   pengunduran diri sukarela", "Program Mundur Sukarela"), contracts ended or not renewed (putus kontrak,
    kontraknya diputus, tidak memperpanjang kontrak -- not business contracts
    such as "kontrak kerja sama"), memangkas/dipangkas/pemangkasan, mengurangi/
    pengurangan, (me)rampingkan/perampingan, (meng)hapus/dihapus or

@@ -249,7 +249,10 @@ _LAY_CORE = re.compile(  # applied to lower-cased text; literal-first alternatio
     r"berhentikan\b|pemberhentian|efisiensi\s+(?:karyawan|pegawai|tenaga\s+kerja|sdm)\b|"
     r"(?:pekerjaan|posisi|peran)\s+(?:yang\s+)?(?:hilang|dihapus|dipangkas)\b|"
     r"(?:pemangkasan|pengurangan\s+tenaga\s+kerja|pemecatan)\s+(?:besar-besaran\s+|massal\s+)?(?:ini|tersebut)\b|"
-    r"(?:pemangkasan|pemecatan)\s+(?:besar-besaran|massal)\b")
+    r"(?:pemangkasan|pemecatan)\s+(?:besar-besaran|massal)\b|"
+    r"(?:program|skema|paket|tawaran)\s+(?:pensiun\s+dini\s+(?:dan|serta)\s+)?"
+    r"(?:pengunduran\s+diri|mundur|pemisahan|resign|pensiun)\s+(?:secara\s+)?sukarela\b|"
+    r"voluntary\s+(?:separation|redundancy|resignation|exit)")
 # memutuskan hubungan kerja; contracts ended or not renewed -- not business contracts ("kontrak kerja sama", "kontrak pengadaan");
 # only tried on text containing "kontrak" or "hubungan"
 _NOT_BIZ = r"(?!\s+(?:kerja\s*sama|kerjasama|pengadaan|proyek|tender|sponsor|vendor|bisnis|dengan))"

@@ -135,3 +135,22 @@ def test_denying_replacement_by_ai_denies_the_link_not_the_cut():
 def test_denying_the_cut_itself_is_still_a_denial():
     s = rules._analyse_sentence(-1, "Studio Kelana Bantah Isu PHK Massal")
     assert not s.lay
+
+
+# --- a voluntary-exit programme is a cut (rules 2025.9) ------------------------------------------
+@pytest.mark.parametrize("s", [
+    "Studio Gim Arunata Buka Program Mundur Sukarela demi Jadi Perusahaan AI-First",
+    "Perusahaan menawarkan program pengunduran diri sukarela kepada 600 karyawan kantor pusat.",
+    "Bank itu membuka skema pensiun sukarela bagi pegawai cabang.",
+])
+def test_a_voluntary_exit_programme_is_a_layoff_term(s):
+    assert rules._analyse_sentence(-1, s).lay
+
+
+@pytest.mark.parametrize("s", [
+    "Ratusan relawan sukarela membantu warga korban banjir di Bekasi.",
+    "Ia mengaku mundur secara sukarela dari jabatan komisaris.",
+    "Warga menyumbang secara sukarela untuk pembangunan masjid.",
+])
+def test_other_voluntary_things_are_no_layoff(s):
+    assert not rules._analyse_sentence(-1, s).lay
