@@ -42,7 +42,7 @@ from operator import or_
 
 from .lexicon import LEX
 
-RULES_VERSION = "2025.9"
+RULES_VERSION = "2025.10"
 # Bounded work (see the module docstring): the body is read sentence by sentence (by the rules and
 # by facts) only up to this many characters of cleaned text -- whole paragraphs, the one that
 # crosses the limit included.

@@ -137,7 +137,7 @@ def test_denying_the_cut_itself_is_still_a_denial():
     assert not s.lay
 
 
-# --- a voluntary-exit programme is a cut (rules 2025.9) ------------------------------------------
+# --- a voluntary-exit programme is a cut (rules 2025.10) -----------------------------------------
 @pytest.mark.parametrize("s", [
     "Studio Gim Arunata Buka Program Mundur Sukarela demi Jadi Perusahaan AI-First",
     "Perusahaan menawarkan program pengunduran diri sukarela kepada 600 karyawan kantor pusat.",
