@@ -102,7 +102,8 @@ if the rules matched); otherwise the hybrid probability p
 
 Vetoes are the rules' reliable negatives (rules.vetoes): layoffs denied, or only negated in the
 title or lead with no cut anywhere ("Ini bukan PHK massal", "tidak ada pengurangan karyawan", even
-beside AI terms), the cut's AI link denied with nothing else linking it to AI, one person fired, a survey/forecast with no cut that has happened, a hiring story
+beside AI terms), the cut's AI link denied with nothing else linking it to AI, one person fired, a survey/forecast with no cut that has happened (also a title set years ahead, "Bos X: AI Bisa Kurangi 20% Staf
+dalam 5 Tahun", over an article naming no concrete cut), a hiring story
 told against a backdrop of layoffs ("Buka 500 Lowongan ... di Tengah Gelombang PHK"), layoff/AI
 terms only in boilerplate (gate closed).  Without a usable model file the rules decide
 alone.  ``reasons`` then ends with "model: 0.93 (teks 0.88)" and any "veto: ...".

@@ -1131,6 +1131,9 @@ def _evaluate(title: str, text: str, summary: str | None = None, signals: bool =
     sig = _signals(tS, t_clean, t_question, sents, paras, lay_paras, ai_paras, co, co_cause, ana, adj,
                    lead_lay, lead_ai, links, weak_links, title_link, single) if gate or signals else {}
     sig["gate"] = float(gate)
+    # (for the vetoes only, not a model feature) the title is set years ahead ("AI Bisa Kurangi 20% Staf
+    # dalam 5 Tahun")
+    sig["t_future"] = float(_is_future(t_clean))
     # (for the vetoes only, not a model feature) a layoff negated or denied in the lead ("Ini bukan PHK massal")
     sig["lead_neg_lay"] = float(any(s.neg_lay for s in sents if s.para < lead_n))
     # (ditto) the cut's AI link denied ("menepis spekulasi bahwa PHK ini berkaitan dengan AI")
@@ -1168,6 +1171,16 @@ _FORECAST = _Words(LEX["forecast_words"])
 _HIRING = _Words(LEX["hiring_words"])
 _GENERIC_SUBJECT = _Words(LEX["generic_subject_words"])
 _SURVEY_WORDS = _Words(LEX["survey_words"])
+_FUTURE_MODAL = _Words(LEX["future_modal_words"])
+# a horizon of years ("dalam lima tahun", "pada 2030", "hingga 2028", "10 tahun lagi", "beberapa tahun ke depan")
+_HORIZON = re.compile(
+    r"\b(?:dalam\s+(?:\S+\s+){1,2}tahun|(?:pada|hingga|sampai|menjelang|jelang)\s+(?:tahun\s+)?20\d\d|"
+    r"\S+\s+tahun\s+(?:lagi|ke\s+depan|mendatang)|masa\s+depan|jangka\s+panjang)\b", _I)
+
+
+def _is_future(title: str) -> bool:
+    """A title set years ahead: a future/conditional word and a horizon of years."""
+    return bool(title) and _HORIZON.search(title) is not None and _FUTURE_MODAL.in_(title)
 # a hiring story told against a backdrop of layoffs: "X Buka 500 Lowongan ... di Tengah Gelombang PHK"
 _HIRING_AMID = re.compile(
     r"\b(?:buka|membuka|rekrut|merekrut|rekrutmen|perekrutan|lowongan|mempekerjakan|hiring)\b"
@@ -1263,7 +1276,9 @@ def vetoes(f: dict) -> list[str]:
     veto), a non-AI cause given ("PHK 200 Karyawan karena Pendanaan Seret") when no sentence links the
     cut to AI, the title has no AI term and AI appears in at most two paragraphs, the firing of one
     person (CEO/CTO/CFO/... dipecat, memberhentikan sang direktur), a forecast or survey with no cut
-    that has happened, a hiring story amid layoffs, AI or layoffs appearing only in boilerplate (then
+    that has happened, a title set years ahead ("Bos X: AI Bisa Kurangi 20% Staf dalam 5 Tahun",
+    lexicon future_modal_words and a horizon of years) over an article with no concrete cut, a
+    hiring story amid layoffs, AI or layoffs appearing only in boilerplate (then
     the pre-filter gate is closed)."""
     sig, reasons = f["sig"], f["reasons"]
     if not sig["gate"]:  # (the rules cannot match either: they need a layoff and an AI term)
@@ -1285,4 +1300,6 @@ def vetoes(f: dict) -> list[str]:
         out.append("veto: rekrutmen di tengah PHK, bukan PHK")
     if sig["t_survey"] and sig["n_concrete_cut"] == 0 and sig["lay_forecast_share"] >= 0.5 and not sig["t_mass"]:
         out.append("veto: survei/prakiraan, belum ada PHK")
+    if sig["t_future"] and sig["n_concrete_cut"] == 0:
+        out.append("veto: prakiraan beberapa tahun ke depan, belum ada PHK")
     return out

@@ -154,3 +154,46 @@ def test_a_voluntary_exit_programme_is_a_layoff_term(s):
 ])
 def test_other_voluntary_things_are_no_layoff(s):
     assert not rules._analyse_sentence(-1, s).lay
+
+
+# --- a forecast over years with no cut in the piece (rules 2025.10) -------------------------------
+def _forecast_body(cut: bool) -> str:
+    paras = [
+        "Jakarta - Direktur Utama PT Bank Kencana Raya Tbk, Wulan Prameswari, memperkirakan kecerdasan "
+        "buatan (AI) bisa mengurangi kebutuhan staf kantor belakang hingga 20 persen dalam lima tahun.",
+        "Menurut Wulan, pekerjaan rekonsiliasi dan verifikasi dokumen kini banyak dibantu AI, sehingga "
+        "kebutuhan tenaga manusia di bagian itu akan menyusut pelan-pelan.",
+        "Ia menegaskan bank tidak berencana melakukan PHK. Penyesuaian akan berjalan lewat pensiun alami "
+        "dan pegawai yang dipindahkan ke bagian penjualan.",
+        "Bank Kencana Raya saat ini mempekerjakan sekitar 9.000 orang di seluruh Indonesia.",
+        "Pengamat perbankan menilai langkah serupa akan diikuti bank lain seiring adopsi AI.",
+    ]
+    if cut:
+        paras[2] = ("Tahun ini saja bank telah memangkas 450 pegawai kantor belakang karena pekerjaan mereka "
+                    "kini dikerjakan sistem AI, dan pemangkasan akan berlanjut.")
+    return "\n".join(paras)
+
+
+FORECAST_TITLE = "Bos Bank Kencana Raya: AI Bisa Kurangi 20% Staf dalam Lima Tahun"
+
+
+def test_an_executives_forecast_over_years_with_no_cut_is_vetoed():
+    f = rules._evaluate(FORECAST_TITLE, _forecast_body(False), signals=True)
+    assert "veto: prakiraan beberapa tahun ke depan, belum ada PHK" in rules.vetoes(f)
+    assert not C.classify(FORECAST_TITLE, _forecast_body(False)).match
+
+
+def test_the_same_forecast_beside_a_real_cut_is_not_vetoed():
+    f = rules._evaluate(FORECAST_TITLE, _forecast_body(True), signals=True)
+    assert "veto: prakiraan beberapa tahun ke depan, belum ada PHK" not in rules.vetoes(f)
+
+
+@pytest.mark.parametrize("title", [
+    "P&G Akan Memangkas 7.000 Pekerjaan dalam Dua Tahun",  # a cut announced, carried out over years
+    "Maskapai Nusa Bakal PHK 4.000 Karyawan hingga 2030, AI Digenjot",
+])
+def test_a_cut_announced_over_years_is_no_forecast(title):
+    body = ("Perusahaan mengumumkan akan memangkas ribuan pekerjaan dalam program efisiensi yang "
+            "diumumkan Senin. Pemangkasan 4.000 posisi itu berjalan bertahap dan sebagian tugas dialihkan ke AI.")
+    f = rules._evaluate(title, body, signals=True)
+    assert "veto: prakiraan beberapa tahun ke depan, belum ada PHK" not in rules.vetoes(f)
