@@ -199,6 +199,10 @@ _MEDIA = {
     "mashable", "pcmag", "msn", "techradar", "futurism", "engadget", "ars technica", "venturebeat", "the register",
     "9to5mac", "9to5google", "business standard", "economic times", "the times", "daily mail", "the independent",
     "mobilegamer.biz", "voxblick", "ntvnews", "idxchannel", "idx channel", "viva", "kompas.com", "detikinet",
+    # (outlets that are cited by their web name: "dikutip dari Tirto.id", "Antaranews.com")
+    "tirto", "antaranews", "cnnindonesia", "cnbcindonesia", "jawapos", "medcom", "metrotvnews", "beritasatu",
+    "wartaekonomi", "idntimes", "inilah", "rmol", "gatra", "hukumonline", "dailysocial", "techinasia",
+    "trenasia", "kabar24", "kapanlagi", "grid", "okezone", "sindonews", "merdeka", "tempo", "jpnn",
 }
 _STOP_CAP = {
     "jakarta", "indonesia", "ri", "as", "amerika", "amerika serikat", "ceo", "cfo", "cto", "phk", "ai",
@@ -648,6 +652,27 @@ _ABBREV_END = {"inc.", "co.", "corp.", "ltd.", "tbk.", "bhd.", "jr.", "sr.", "st
 _SITE = re.compile(r"\.(?:com|id|co|net|org)\b|[-–—]$", _I)
 
 
+def _is_outlet_site(name: str) -> bool:
+    """A news outlet's web name ("Liputan6.com", "money.kompas.com", "TRIBUNBATAM.id"): a part of it is
+    a known outlet, it is a Tribun paper, or its name is written in capitals. A brand with a web
+    ending ("Lancong.id", "Tiket.com") is not one."""
+    parts = name.lower().strip(".,:;").split(".")
+    head = name.split(".", 1)[0]
+    return (any(p in _MEDIA for p in parts) or parts[0].startswith("tribun")
+            or (len(head) > 1 and head.isupper()))
+
+
+def _is_dateline(tok: str) -> bool:
+    """An outlet's dateline token ("Bisnis.com,", "TRIBUNBATAM.id", "KOMPAS.com", "TEMPO.CO", "detik.com"):
+    a web name that ends a clause or a dash, is written in capitals, or is a known outlet. A brand
+    named mid-sentence with its web ending ("Lancong.id", "Tiket.com") is a name, not a dateline."""
+    if not _SITE.search(tok):
+        return False
+    if tok[-1] in ",-–—:":
+        return True
+    return _is_outlet_site(tok)
+
+
 @lru_cache(maxsize=4096)
 def _trim_cap_seq(raw: str) -> tuple[str, ...]:
     """Tokens of a capitalised sequence without leading/trailing stop words.  A trailing
@@ -658,7 +683,7 @@ def _trim_cap_seq(raw: str) -> tuple[str, ...]:
         toks.append(t)
         if t[-1] in ".,:;" and len(t) > 2 and t.lower() not in _ABBREV_END:
             break  # a sentence or clause ends inside the sequence
-    while toks and (_SITE.search(toks[0]) or toks[0] in ("&", "of", "de")):
+    while toks and (_is_dateline(toks[0]) or toks[0] in ("&", "of", "de")):
         toks.pop(0)  # a dateline ("TRENASIA.ID-", "Bisnis.com,") or a connector left over
     while toks and toks[-1].lower().strip(".,:;") in _HARD_TAIL and toks[-1].lower() not in ("bank", "group", "grup"):
         toks.pop()
@@ -773,8 +798,8 @@ def _company_name(seq: str) -> tuple[str, str] | None:
     if key not in _KNOWN_SET and (key in _PLACES or key in _NOT_COMPANY or key in _TITLES or key in _COUNTRY_NAMES
                                   or any(rx.fullmatch(name) for _, rx in _COUNTRIES)):
         return None  # a place, a country, a title or a sentence-opening word
-    if key.endswith((".com", ".co", ".id", ".net")):
-        return None  # a news site (dateline "Bisnis.com, JAKARTA -")
+    if key.endswith((".com", ".co", ".id", ".net")) and _is_outlet_site(name):
+        return None  # a news site (dateline "Bisnis.com, JAKARTA -", "dikutip dari Tirto.id")
     if _NUMERIC.fullmatch(name):
         return None
     return name, key

@@ -261,7 +261,8 @@ _LAY_CONTRACT = re.compile(
     r"|(?:putus|diputus|pemutusan|memutuskan)\s+kontrak" + _NOT_BIZ +
     r"|kontrak" + _NOT_BIZ + r"(?:nya)?\s+(?:\S+\s+){0,5}?(?:(?:tidak|tak)\s+(?:akan\s+)?diperpanjang|diputus|"
     r"dihentikan|diakhiri)\b"
-    r"|(?:tidak|tak)\s+(?:akan\s+)?(?:lagi\s+)?(?:mem)?perpanjang(?:kan)?\s+(?:\S+\s+){0,4}?kontrak" + _NOT_BIZ)
+    r"|(?:tidak|tak)\s+(?:akan\s+)?(?:lagi\s+)?(?:mem)?perpanjang(?:kan)?\s+(?:\S+\s+){0,4}?kontrak" + _NOT_BIZ +
+    r"|(?:tidak|tak)\s+(?:akan\s+)?(?:lagi\s+)?diperpanjang\s+kontrak(?:nya|\s+kerjanya)\b")  # "agen ... tidak diperpanjang kontraknya"
 _LAY_VERB = re.compile(
     r"\b(?:memangkas|pangkas|dipangkas|terpangkas|pemangkasan|potong|memotong|pemotongan|"
     r"mengurangi|kurangi|pengurangan|dikurangi|merampingkan|rampingkan|dirampingkan|perampingan|menghapus|hapus|"

@@ -137,3 +137,43 @@ def test_a_lower_case_product_name_is_not_the_company():
                "Sebagian tugas tim iPhonex kini dikerjakan alat AI.")
     assert "iphonex" not in _names(f), f["companies"]
     assert _names(f)[:1] == ["buahapel"], f["companies"]  # "Corp" is dropped
+
+
+# --- names with a web ending, and contracts not renewed in the passive (wave 6) ----------------------
+@pytest.mark.parametrize("name", ["Lancong.id", "Tiketria.com", "Jalanin.co.id"])
+def test_a_name_with_a_web_ending_is_found(name):
+    f = _facts(f"Pakai AI Generatif, {name} PHK 150 Karyawan Layanan Pelanggan",
+               f"Jakarta - Platform perjalanan daring {name} memberhentikan 150 karyawan layanan pelanggan. "
+               "Pekerjaan mereka kini ditangani sistem berbasis AI generatif.\n"
+               f"CEO {name}, Reza Halim, mengatakan keputusan itu berat.")
+    assert _names(f)[:1] == [_norm(name)], f["companies"]
+    assert f["jobs_cut"] == 150
+
+
+@pytest.mark.parametrize("dateline", ["TRIBUNMEDAN.id, MEDAN -", "Bisnis.com, JAKARTA —", "KOMPAS.com -",
+                                      "TEMPO.CO, Jakarta -"])
+def test_an_outlets_dateline_is_not_the_company(dateline):
+    f = _facts("Perusahaan Logistik Pangkas 200 Pekerja Gudang, Robot Ambil Alih",
+               f"{dateline} PT Kirim Lekas Nusantara memangkas 200 pekerja gudang setelah robot sortir "
+               "berbasis AI dipasang di Cikarang.\nManajemen menyebut robot itu bekerja tanpa henti.")
+    assert _names(f)[:1] == ["ptkirimlekasnusantara"], f["companies"]
+
+
+def test_staff_whose_contracts_are_not_renewed_in_the_passive_are_the_cut():
+    f = _facts("Ratusan Agen Call Center di Medan Tak Diperpanjang Kontraknya, Serikat Soroti Voicebot",
+               "MEDAN - Sekitar 280 agen layanan pelanggan di perusahaan alih daya PT Sinar Kontak Prima "
+               "tidak diperpanjang kontraknya per akhir bulan ini.\n"
+               "Serikat pekerja menuding keputusan itu terkait voicebot berbasis kecerdasan buatan (AI) yang "
+               "kini melayani sebagian besar panggilan pelanggan.")
+    assert _names(f)[:1] == ["ptsinarkontakprima"], f["companies"]
+    assert f["jobs_cut"] == 280
+
+
+@pytest.mark.parametrize("site", ["Liputan6.com", "Tirto.id", "money.kompas.com", "Katadata.co.id"])
+def test_an_outlet_cited_by_its_web_name_is_not_the_company(site):
+    f = _facts("Perusahaan Logistik Pangkas 200 Pekerja Gudang, Robot Ambil Alih",
+               f"Jakarta - Seperti dilaporkan {site}, PT Kirim Lekas Nusantara memangkas 200 pekerja gudang "
+               "setelah robot sortir berbasis AI dipasang.\n"
+               f"Kepada {site}, manajemen menyebut robot itu bekerja tanpa henti.")
+    assert _names(f)[:1] == ["ptkirimlekasnusantara"], f["companies"]
+    assert _norm(site) not in _names(f)
