@@ -12,7 +12,9 @@ also need an AI term.  Rules:
   (``gazetteer.toml``: well-known companies with aliases -- "BT" is shown "BT Group").  Never a
   company: sentence openers and common words ("Sebanyak", "Termasuk"), Indonesian places
   ("Sukoharjo", "Jawa Tengah"), countries, people's titles and the people after them ("CEO",
-  "Menteri Ketenagakerjaan"), outlets and datelines, month ranges, pronouns, a source cited with
+  "Menteri Ketenagakerjaan"), outlets and datelines (a web name that is an outlet's, "Liputan6.com",
+  "dikutip dari Tirto.id", or written in capitals, "TRIBUNBATAM.id"; a brand named with its web
+  ending, "Lancong.id", is a company), month ranges, pronouns, a source cited with
   "menurut".  A name ending in a capitalised common word keeps it ("Warta Kini").  The name is
   the full one as first introduced: descriptor and country words before it are dropped
   ("Konglomerat Jepang Kanemori Holdings" -> "Kanemori Holdings", "Koran Inggris The Meridian
