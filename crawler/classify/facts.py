@@ -204,7 +204,7 @@ _MEDIA = {
     # (outlets that are cited by their web name: "dikutip dari Tirto.id", "Antaranews.com")
     "tirto", "antaranews", "cnnindonesia", "cnbcindonesia", "jawapos", "medcom", "metrotvnews", "beritasatu",
     "wartaekonomi", "idntimes", "inilah", "rmol", "gatra", "hukumonline", "dailysocial", "techinasia",
-    "trenasia", "kabar24", "kapanlagi", "grid", "okezone", "sindonews", "merdeka", "tempo", "jpnn",
+    "trenasia", "kabar24", "kapanlagi", "grid",
 }
 _STOP_CAP = {
     "jakarta", "indonesia", "ri", "as", "amerika", "amerika serikat", "ceo", "cfo", "cto", "phk", "ai",

@@ -101,9 +101,10 @@ _NONAI_NOUN_STEMS = LEX["non_ai_cause_stems"]
 # "<what went wrong>, <the cut>" headlines: a cause clause before the first comma/colon/semicolon
 # ("Rating Sinetron Anjlok, ..."), unless that clause is the cut itself or an idiom ("turun tangan")
 _HEADLINE_CAUSE = re.compile(
-    r"^[^,:;]{0,70}?\b(?:" + "|".join(sorted((re.escape(w).replace(r"\ ", r"\s+")
-                                               for w in LEX["non_ai_headline_cause_words"]), key=len, reverse=True))
-    + r")\b(?!\s+tangan)[^,:;]{0,40}[,:;]\s*\S", re.I)
+    r"^(?P<clause>[^,:;]{0,70}?\b(?:" + "|".join(sorted((re.escape(w).replace(r"\ ", r"\s+")
+                                                         for w in LEX["non_ai_headline_cause_words"]),
+                                                        key=len, reverse=True))
+    + r")\b(?!\s+tangan)[^,:;]{0,40})[,:;]\s*\S", re.I)
 _HEADLINE_CAUSE_NOT = re.compile(
     r"\b(?:phk|pecat|dipecat|memecat|pangkas|memangkas|rumahkan|merumahkan|berhentikan|memberhentikan|"
     r"kurangi|mengurangi|karyawan|pegawai|pekerja|buruh|staf)\b", re.I)
@@ -933,10 +934,7 @@ def _headline_cause(title: str) -> bool:
     colon or semicolon says what went wrong (lexicon ``non_ai_headline_cause_words``) and names no
     cut itself."""
     m = _HEADLINE_CAUSE.search(title)
-    if m is None:
-        return False
-    clause = re.split(r"[,:;]", title, maxsplit=1)[0]
-    return _HEADLINE_CAUSE_NOT.search(clause) is None
+    return m is not None and _HEADLINE_CAUSE_NOT.search(m["clause"]) is None
 
 
 def _is_takeover(s: str) -> bool:
@@ -1134,7 +1132,7 @@ def _evaluate(title: str, text: str, summary: str | None = None, signals: bool =
     sig["gate"] = float(gate)
     # (for the vetoes only, not a model feature) the title is set years ahead ("AI Bisa Kurangi 20% Staf
     # dalam 5 Tahun")
-    sig["t_future"] = float(_is_future(t_clean))
+    sig["t_future"] = float(gate and _is_future(t_clean))
     # (for the vetoes only, not a model feature) a layoff negated or denied in the lead ("Ini bukan PHK massal")
     sig["lead_neg_lay"] = float(any(s.neg_lay for s in sents if s.para < lead_n))
     # (ditto) the cut's AI link denied ("menepis spekulasi bahwa PHK ini berkaitan dengan AI")
