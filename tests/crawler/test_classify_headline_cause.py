@@ -19,6 +19,10 @@ from crawler.classify import rules
 
 pytestmark = pytest.mark.usefixtures("shipped_model")
 
+
+def _vetoes(title: str, text: str) -> list[str]:
+    return rules.vetoes(rules.evaluate(title, text, signals=True))
+
 CAUSE_TITLES = [
     "Rating Sinetron Anjlok, Rumah Produksi Kilau Layar Pangkas 250 Kru",
     "Headset VR Tak Laku, Pembuat Perangkat Orbis PHK 1.800 Pegawai",
@@ -64,21 +68,21 @@ TITLE = "Headset VR Tak Laku, Pembuat Perangkat Orbis PHK 1.800 Pegawai"
 
 
 def test_a_non_ai_cut_beside_the_firms_ai_product_is_vetoed_and_not_flagged():
-    f = rules._evaluate(TITLE, _body(False), signals=True)
-    assert "veto: sebab lain disebut, tak ada kaitan PHK dengan AI" in rules.vetoes(f)
+    v = _vetoes(TITLE, _body(False))
+    assert "veto: sebab lain disebut, tak ada kaitan PHK dengan AI" in v
     assert not C.classify(TITLE, _body(False)).match
 
 
 def test_the_same_headline_over_a_cut_linked_to_ai_is_not_vetoed():
-    f = rules._evaluate(TITLE, _body(True), signals=True)
-    assert not rules.vetoes(f)
+    v = _vetoes(TITLE, _body(True))
+    assert not v
     assert C.classify(TITLE, _body(True)).match
 
 
 def test_ai_in_the_title_keeps_the_piece_open():
     title = "Penjualan Lesu, Pembuat Perangkat Orbis Ganti 1.800 Pegawai dengan Robot AI"
-    f = rules._evaluate(title, _body(True), signals=True)
-    assert not rules.vetoes(f)
+    v = _vetoes(title, _body(True))
+    assert not v
 
 
 # --- "Lepas N Karyawan": staff let go (rules 2025.9) -------------------------------------------
@@ -178,14 +182,14 @@ FORECAST_TITLE = "Bos Bank Kencana Raya: AI Bisa Kurangi 20% Staf dalam Lima Tah
 
 
 def test_an_executives_forecast_over_years_with_no_cut_is_vetoed():
-    f = rules._evaluate(FORECAST_TITLE, _forecast_body(False), signals=True)
-    assert "veto: prakiraan beberapa tahun ke depan, belum ada PHK" in rules.vetoes(f)
+    v = _vetoes(FORECAST_TITLE, _forecast_body(False))
+    assert "veto: prakiraan beberapa tahun ke depan, belum ada PHK" in v
     assert not C.classify(FORECAST_TITLE, _forecast_body(False)).match
 
 
 def test_the_same_forecast_beside_a_real_cut_is_not_vetoed():
-    f = rules._evaluate(FORECAST_TITLE, _forecast_body(True), signals=True)
-    assert "veto: prakiraan beberapa tahun ke depan, belum ada PHK" not in rules.vetoes(f)
+    v = _vetoes(FORECAST_TITLE, _forecast_body(True))
+    assert "veto: prakiraan beberapa tahun ke depan, belum ada PHK" not in v
 
 
 @pytest.mark.parametrize("title", [
@@ -195,5 +199,5 @@ def test_the_same_forecast_beside_a_real_cut_is_not_vetoed():
 def test_a_cut_announced_over_years_is_no_forecast(title):
     body = ("Perusahaan mengumumkan akan memangkas ribuan pekerjaan dalam program efisiensi yang "
             "diumumkan Senin. Pemangkasan 4.000 posisi itu berjalan bertahap dan sebagian tugas dialihkan ke AI.")
-    f = rules._evaluate(title, body, signals=True)
-    assert "veto: prakiraan beberapa tahun ke depan, belum ada PHK" not in rules.vetoes(f)
+    v = _vetoes(title, body)
+    assert "veto: prakiraan beberapa tahun ke depan, belum ada PHK" not in v
